@@ -1,0 +1,14 @@
+namespace Pipeline.Contracts;
+
+/// <summary>Payload of the entity-linking enricher (<see cref="EnricherName"/>).</summary>
+public sealed record EntitiesPayload
+{
+    public const string EnricherName = "entities";
+
+    public required IReadOnlyList<EntityMention> Mentions { get; init; }
+
+    /// <summary>The distinct Wikidata ids linked in the article, for filters and facets.</summary>
+    public required IReadOnlyList<string> EntityIds { get; init; }
+
+    public required string Linker { get; init; }
+}

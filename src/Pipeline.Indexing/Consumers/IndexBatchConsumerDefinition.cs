@@ -1,0 +1,32 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Indexing.Consumers;
+
+/// <summary>Both batch consumers share the <c>indexing</c> queue; batch limits and prefetch come from <see cref="IndexingOptions"/>.</summary>
+public sealed class IndexBatchConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
+{
+    public const string QueueName = "indexing";
+
+    readonly IndexingOptions _options;
+
+    public IndexBatchConsumerDefinition(IOptions<IndexingOptions> options)
+    {
+        _options = options.Value;
+        EndpointName = QueueName;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<TConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.PrefetchCount = _options.EffectivePrefetchCount;
+        endpointConfigurator.ConcurrentMessageLimit = _options.EffectivePrefetchCount;
+        consumerConfigurator.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(_options.BatchMessageLimit)
+            .SetTimeLimit(_options.BatchTimeLimit)
+            .SetConcurrencyLimit(_options.BatchConcurrencyLimit));
+    }
+}

@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Pipeline.Messaging;
+
+namespace Pipeline.Ingestion.Articles;
+
+public static class ArticleEndpoints
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    static readonly Meter Meter = new("Pipeline.Ingestion");
+    static readonly Counter<long> Accepted = Meter.CreateCounter<long>("pipeline.ingestion.accepted", "{article}", "Articles accepted and published.");
+    static readonly Counter<long> Rejected = Meter.CreateCounter<long>("pipeline.ingestion.rejected", "{article}", "Submissions refused, by field.");
+
+    public static IEndpointRouteBuilder MapArticleEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/articles", SubmitAsync)
+            .WithName("SubmitArticle")
+            .WithSummary("Submit one article for analysis and indexing.")
+            .WithDescription("Answers 202 once the broker has confirmed the article; 400 names the offending field; 503 when the broker is unavailable (retry later).")
+            .Accepts<ArticleSubmission>("application/json")
+            .Produces<ArticleAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    static async Task<IResult> SubmitAsync(
+        HttpRequest request,
+        ArticleNormalizer normalizer,
+        IPublishEndpoint publisher,
+        IOptions<IngestionOptions> ingestion,
+        IOptions<MessagingOptions> messaging,
+        ILogger<ArticleSubmission> logger,
+        CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(request, ingestion.Value.MaxArticleBytes, cancellationToken);
+        if (body is null)
+        {
+            return Reject(new("body", $"The request body is larger than {ingestion.Value.MaxArticleBytes} bytes (Ingestion:MaxArticleBytes)."));
+        }
+
+        ArticleSubmission? submission;
+        try
+        {
+            submission = JsonSerializer.Deserialize<ArticleSubmission>(body, Json);
+        }
+        catch (JsonException e)
+        {
+            return Reject(JsonRejection(e));
+        }
+
+        if (submission is null)
+        {
+            return Reject(new("body", "The request body must be a JSON object."));
+        }
+
+        if (!normalizer.TryNormalize(submission, out var article, out var rejection))
+        {
+            return Reject(rejection);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(messaging.Value.PublishTimeout);
+        try
+        {
+            // With publisher confirms on, this completes only once the broker has the message.
+            await publisher.Publish(article, timeout.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Whatever failed (timeout, connection, channel), the broker does not have the article: nothing was accepted.
+            logger.LogWarning(e, "Publishing article {ArticleId} failed", article.ArticleId);
+            return Results.Problem(
+                title: "The message broker is unavailable",
+                detail: $"The article was not accepted: {e.Message} Retry later.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+        }
+
+        Accepted.Add(1);
+        return Results.Accepted(value: new ArticleAccepted(article.ArticleId, article.ContentHash, article.CanonicalUrl));
+    }
+
+    /// <summary>Reads the whole body up to <paramref name="limit"/> bytes; null when it is longer.</summary>
+    static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 16 * 1024);
+        while (true)
+        {
+            var read = await request.Body.ReadAsync(buffer.GetMemory(16 * 1024), cancellationToken);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                return null;
+            }
+        }
+    }
+
+    static ArticleRejection JsonRejection(JsonException e)
+    {
+        var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+        var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+        var reason = e.Message.Split(" Path:", 2)[0];
+        return new(field, $"The request body is not a valid article{where}: {reason}");
+    }
+
+    static IResult Reject(ArticleRejection rejection)
+    {
+        Rejected.Add(1, new KeyValuePair<string, object?>("field", rejection.Field));
+        return Results.ValidationProblem(
+            new Dictionary<string, string[]> { [rejection.Field] = [rejection.Message] },
+            detail: rejection.Message,
+            title: "The article was rejected");
+    }
+}

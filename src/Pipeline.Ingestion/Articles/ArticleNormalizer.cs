@@ -1,0 +1,164 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+
+namespace Pipeline.Ingestion.Articles;
+
+/// <summary>
+/// Turns a submission into the <see cref="ArticleIngested"/> every service sees: validated, Unicode- and
+/// whitespace-normalised text, canonical URL, outlet and the deterministic id.
+/// </summary>
+public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options, TimeProvider clock)
+{
+    const int DerivedTitleLength = 200;
+
+    static readonly HashSet<string> TrackingParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref_src", "cmpid", "ocid", "_ga",
+    };
+
+    public bool TryNormalize(
+        ArticleSubmission submission,
+        [NotNullWhen(true)] out ArticleIngested? article,
+        [NotNullWhen(false)] out ArticleRejection? rejection)
+    {
+        article = null;
+        var limits = options.Value;
+
+        var text = NormalizeText(submission.Text);
+        if (text.Length == 0)
+        {
+            rejection = new("text", "text is required and must contain more than white space.");
+            return false;
+        }
+
+        if (text.Length > limits.MaxTextLength)
+        {
+            rejection = new("text", $"text has {text.Length} characters; at most {limits.MaxTextLength} are accepted.");
+            return false;
+        }
+
+        string? canonicalUrl = null;
+        if (!string.IsNullOrWhiteSpace(submission.Url))
+        {
+            if (!TryCanonicalizeUrl(submission.Url.Trim(), out canonicalUrl))
+            {
+                rejection = new("url", $"url must be an absolute http or https URL, got '{Truncate(submission.Url, 200)}'.");
+                return false;
+            }
+        }
+
+        var title = NormalizeLine(submission.Title);
+        if (title.Length == 0)
+        {
+            title = Truncate(text.Split('\n', 2)[0], DerivedTitleLength);
+        }
+        else if (title.Length > limits.MaxTitleLength)
+        {
+            rejection = new("title", $"title has {title.Length} characters; at most {limits.MaxTitleLength} are accepted.");
+            return false;
+        }
+
+        var language = NormalizeLine(submission.Language).ToLowerInvariant();
+        if (language.Length > 0 && !LanguageCode().IsMatch(language))
+        {
+            rejection = new("language", $"language must be an ISO 639-1 code such as 'en', got '{Truncate(language, 20)}'.");
+            return false;
+        }
+
+        var source = NormalizeLine(submission.Source);
+        if (source.Length == 0 && canonicalUrl is not null)
+        {
+            source = OutletOf(new Uri(canonicalUrl));
+        }
+
+        var contentHash = ArticleIdentity.ContentHash(text);
+        article = new ArticleIngested
+        {
+            ArticleId = ArticleIdentity.ArticleId(canonicalUrl, contentHash),
+            CanonicalUrl = canonicalUrl,
+            Source = source.Length == 0 ? null : source,
+            Title = title,
+            Authors = [.. (submission.Authors ?? []).Select(NormalizeLine).Where(a => a.Length > 0).Distinct()],
+            PublishedAt = submission.Published?.ToUniversalTime(),
+            Language = language.Length == 0 ? null : language,
+            Text = text,
+            ContentHash = contentHash,
+            IngestedAt = clock.GetUtcNow(),
+        };
+        rejection = null;
+        return true;
+    }
+
+    /// <summary>NFC, LF line ends, no control characters, single spaces inside lines, at most one blank line in a row.</summary>
+    public static string NormalizeText(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "";
+        }
+
+        var lines = text.Normalize(NormalizationForm.FormC).ReplaceLineEndings("\n").Split('\n').Select(NormalizeLine);
+        var result = new StringBuilder(text.Length);
+        var blank = false;
+        foreach (var line in lines)
+        {
+            if (line.Length == 0)
+            {
+                blank = result.Length > 0;
+                continue;
+            }
+
+            if (result.Length > 0)
+            {
+                result.Append(blank ? "\n\n" : "\n");
+            }
+
+            result.Append(line);
+            blank = false;
+        }
+
+        return result.ToString();
+    }
+
+    static string NormalizeLine(string? line) =>
+        string.IsNullOrWhiteSpace(line) ? "" : InlineWhitespace().Replace(ControlCharacters().Replace(line.Normalize(NormalizationForm.FormC), " "), " ").Trim();
+
+    /// <summary>Lower-case scheme and host, no default port, fragment or tracking parameters, sorted query, no trailing slash.</summary>
+    public static bool TryCanonicalizeUrl(string url, [NotNullWhen(true)] out string? canonical)
+    {
+        canonical = null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+        {
+            return false;
+        }
+
+        var query = uri.Query.TrimStart('?')
+            .Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !IsTracking(p.Split('=', 2)[0]))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var path = uri.AbsolutePath.Length > 1 ? uri.AbsolutePath.TrimEnd('/') : "";
+        var port = uri.IsDefaultPort ? "" : ":" + uri.Port;
+        canonical = $"{uri.Scheme}://{uri.IdnHost.ToLowerInvariant()}{port}{path}{(query.Count > 0 ? "?" + string.Join('&', query) : "")}";
+        return true;
+    }
+
+    static bool IsTracking(string parameter) =>
+        parameter.StartsWith("utm_", StringComparison.OrdinalIgnoreCase) || TrackingParameters.Contains(parameter);
+
+    static string OutletOf(Uri uri) => uri.Host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? uri.Host[4..] : uri.Host;
+
+    static string Truncate(string value, int length) => value.Length <= length ? value : value[..length] + "…";
+
+    [GeneratedRegex(@"[ \t\u00A0\u2000-\u200B\u202F\u205F\u3000]+")]
+    private static partial Regex InlineWhitespace();
+
+    [GeneratedRegex(@"[\p{Cc}-[\n\t]]")]
+    private static partial Regex ControlCharacters();
+
+    [GeneratedRegex("^[a-z]{2}(-[a-z0-9]{2,8})?$")]
+    private static partial Regex LanguageCode();
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using MassTransit;
+using Pipeline.Contracts;
+
+namespace Pipeline.Messaging.Enrichment;
+
+/// <summary>Runs one enricher for every ingested article and publishes its result as <see cref="ArticleEnriched"/>.</summary>
+public sealed class EnrichmentConsumer<TEnricher, TPayload>(TEnricher enricher, TimeProvider clock) : IConsumer<ArticleIngested>
+    where TEnricher : class, IArticleEnricher<TPayload>
+    where TPayload : class
+{
+    public async Task Consume(ConsumeContext<ArticleIngested> context)
+    {
+        var article = context.Message;
+        var started = Stopwatch.GetTimestamp();
+        var payload = await enricher.EnrichAsync(article, context.CancellationToken);
+        EnrichmentTelemetry.RecordEnrichment(TEnricher.Name, Stopwatch.GetElapsedTime(started));
+
+        var enrichment = EnrichmentPayloads.Create(TEnricher.Name, enricher.Version, article, payload, clock.GetUtcNow());
+        await context.Publish(enrichment, context.CancellationToken);
+    }
+}
+
+/// <summary>Gives each enricher its own queue, named after it (e.g. <c>claims-enricher</c>).</summary>
+public sealed class EnrichmentConsumerDefinition<TEnricher, TPayload> : ConsumerDefinition<EnrichmentConsumer<TEnricher, TPayload>>
+    where TEnricher : class, IArticleEnricher<TPayload>
+    where TPayload : class
+{
+    public EnrichmentConsumerDefinition()
+    {
+        EndpointName = TEnricher.Name + "-enricher";
+    }
+}

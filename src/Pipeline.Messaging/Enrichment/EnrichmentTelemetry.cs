@@ -1,0 +1,20 @@
+using System.Diagnostics.Metrics;
+
+namespace Pipeline.Messaging.Enrichment;
+
+/// <summary>Metrics every enricher reports through the SDK (meter <see cref="MeterName"/>).</summary>
+public static class EnrichmentTelemetry
+{
+    public const string MeterName = "Pipeline.Enrichment";
+
+    static readonly Meter Meter = new(MeterName);
+    static readonly Counter<long> Enriched = Meter.CreateCounter<long>("pipeline.enrichment.articles", "{article}", "Articles enriched.");
+    static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("pipeline.enrichment.duration", "s", "Time one enricher spent on one article.");
+
+    public static void RecordEnrichment(string enricher, TimeSpan elapsed)
+    {
+        var tag = new KeyValuePair<string, object?>("enricher", enricher);
+        Enriched.Add(1, tag);
+        Duration.Record(elapsed.TotalSeconds, tag);
+    }
+}

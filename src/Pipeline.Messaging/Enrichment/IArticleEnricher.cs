@@ -1,0 +1,20 @@
+using Pipeline.Contracts;
+
+namespace Pipeline.Messaging.Enrichment;
+
+/// <summary>
+/// An enricher: analyses an article and returns a payload. The SDK does the rest (consuming
+/// <see cref="ArticleIngested"/>, publishing <see cref="ArticleEnriched"/>, retries, the error queue).
+/// </summary>
+/// <typeparam name="TPayload">The JSON-serialisable result.</typeparam>
+public interface IArticleEnricher<TPayload>
+    where TPayload : class
+{
+    /// <summary>Kebab-case name: the field namespace in the index and the prefix of the enricher's queue.</summary>
+    static abstract string Name { get; }
+
+    /// <summary>Changes whenever the output for the same text may change (model, prompt, rules).</summary>
+    string Version { get; }
+
+    Task<TPayload> EnrichAsync(ArticleIngested article, CancellationToken cancellationToken);
+}

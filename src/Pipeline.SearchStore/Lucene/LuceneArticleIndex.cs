@@ -1,0 +1,108 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+
+namespace Pipeline.SearchStore.Lucene;
+
+/// <summary>
+/// The embedded store's write side: one IndexWriter for the process. Each call merges its messages into the
+/// current documents (read through a near-real-time reader), updates every touched article once by its id, and
+/// commits before returning, so a caller that acknowledges messages afterwards never acknowledges a lost write.
+/// </summary>
+public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
+{
+    readonly SearchStoreOptions _settings;
+    readonly FSDirectory _directory;
+    readonly SemaphoreSlim _writeLock = new(1, 1);
+    IndexWriter _writer;
+    SearcherManager _searchers;
+
+    public LuceneArticleIndex(IOptions<SearchStoreOptions> options)
+    {
+        _settings = options.Value;
+        System.IO.Directory.CreateDirectory(_settings.LucenePath);
+        _directory = FSDirectory.Open(_settings.LucenePath);
+        (_writer, _searchers) = Open();
+    }
+
+    (IndexWriter, SearcherManager) Open()
+    {
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, LuceneAnalysis.CreateAnalyzer())
+        {
+            OpenMode = OpenMode.CREATE_OR_APPEND,
+            RAMBufferSizeMB = _settings.RamBufferMb,
+        };
+        var writer = new IndexWriter(_directory, config);
+
+        // An empty first commit, so that readers in other processes find an index from the start.
+        writer.Commit();
+        return (writer, new SearcherManager(writer, applyAllDeletes: true, searcherFactory: null));
+    }
+
+    public async Task WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            _searchers.MaybeRefreshBlocking();
+            var searcher = _searchers.Acquire();
+            try
+            {
+                foreach (var group in messages.GroupBy(ArticleIdOf, StringComparer.Ordinal))
+                {
+                    var current = Find(searcher, group.Key);
+                    var merged = DocumentMerge.Apply(current, group.Key, group);
+                    _writer.UpdateDocument(new Term(LuceneFields.Id, group.Key), LuceneFields.ToLucene(merged));
+                }
+            }
+            finally
+            {
+                _searchers.Release(searcher);
+            }
+
+            _writer.Commit();
+        }
+        catch
+        {
+            // Nothing of a failed batch may survive into a later commit (its messages will be redelivered), so the
+            // uncommitted changes are rolled back, which closes the writer, and a fresh writer opens on the last commit.
+            _searchers.Dispose();
+            _writer.Rollback();
+            (_writer, _searchers) = Open();
+            throw;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    static ArticleDocument? Find(IndexSearcher searcher, string articleId)
+    {
+        var top = searcher.Search(new TermQuery(new Term(LuceneFields.Id, articleId)), 1);
+        return top.TotalHits == 0 ? null : LuceneFields.FromLucene(searcher.Doc(top.ScoreDocs[0].Doc));
+    }
+
+    static string ArticleIdOf(object message) => message switch
+    {
+        ArticleIngested a => a.ArticleId,
+        ArticleEnriched e => e.ArticleId,
+        _ => throw new ArgumentException($"Cannot index a {message.GetType().Name}.", nameof(message)),
+    };
+
+    public void Dispose()
+    {
+        _searchers.Dispose();
+        _writer.Dispose();
+        _directory.Dispose();
+        _writeLock.Dispose();
+    }
+}

@@ -1,0 +1,3 @@
+namespace Pipeline.SearchStore;
+
+public sealed record SearchResults(long Total, IReadOnlyList<SearchHit> Hits);

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.SearchStore;
+
+/// <summary>Section <c>SearchStore</c>: where the embedded Lucene index lives and how it writes.</summary>
+public sealed class SearchStoreOptions
+{
+    public const string SectionName = "SearchStore";
+
+    /// <summary>Directory of the Lucene index; the indexing and search services must point at the same one.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string LucenePath { get; set; } = "";
+
+    /// <summary>IndexWriter RAM buffer before it flushes a segment.</summary>
+    [Range(1, 4096)]
+    public double RamBufferMb { get; set; } = 64;
+}
