@@ -40,6 +40,7 @@ public static partial class Sentences
         return end > start ? (start, end) : null;
     }
 
-    [GeneratedRegex(@"(?<mark>[.!?][""'”’)]?)\s+(?=[""'“‘(]?[A-Z0-9])|\n+")]
+    // No boundary after an initial or a title ("U.S. officials", "Mr. Biden"), nor before a lower-case word.
+    [GeneratedRegex(@"(?<!\b(?:\p{Lu}|Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Lt|Col|Jr|Sr|No|Vol|vs))(?<mark>[.!?][""'”’)]?)\s+(?=[""'“‘(]?[A-Z0-9])|\n+")]
     private static partial Regex Boundary();
 }

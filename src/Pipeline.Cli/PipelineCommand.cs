@@ -1,0 +1,15 @@
+using System.CommandLine;
+using Pipeline.Cli.Commands;
+
+namespace Pipeline.Cli;
+
+/// <summary>The root of the <c>pipeline</c> command; each verb lives in Commands/.</summary>
+public static class PipelineCommand
+{
+    public static RootCommand Create(TextWriter output, TextWriter errors) =>
+        new("Disinformation-analysis pipeline: analyse articles locally, import them into a running pipeline.")
+        {
+            AnalyzeCommand.Create(output, errors),
+            ImportCommand.Create(output, errors),
+        };
+}

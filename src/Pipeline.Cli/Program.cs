@@ -1,0 +1,3 @@
+using Pipeline.Cli;
+
+return await PipelineCommand.Create(Console.Out, Console.Error).Parse(args).InvokeAsync();

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Pipeline.Testing;
+
+namespace Pipeline.AppHost.Tests;
+
+/// <summary>The whole AppHost as <c>./run</c> starts it, with its own data directory and broker ports.</summary>
+public sealed class PipelineAppHostTests(ITestOutputHelper output)
+{
+    const string ArticleUrl = "https://dailycaller.com/2024/01/30/china-promise-biden-interfere-election/";
+
+    static readonly string[] Services = ["ingestion", "claim-tagging", "entity-linking", "indexing", "search"];
+    static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    static readonly TimeSpan EnrichmentTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Article_posted_to_ingestion_is_searchable_with_claims_and_entities()
+    {
+        var text = await File.ReadAllTextAsync(RepositoryPaths.RequireSharedFile("articles/sample-article-2024-01-30.txt"), TestContext.Current.CancellationToken);
+        var dataDirectory = Directory.CreateTempSubdirectory("pipeline-apphost-").FullName;
+        try
+        {
+            await RunPipelineAsync(dataDirectory, text);
+        }
+        finally
+        {
+            var sw = Stopwatch.StartNew();
+            DeleteDirectory(dataDirectory);
+            output.WriteLine($"DEBUG delete {sw.Elapsed.TotalSeconds:F1} s at {DateTime.Now:HH:mm:ss.fff}");
+        }
+    }
+
+    async Task RunPipelineAsync(string dataDirectory, string text)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(StartTimeout + EnrichmentTimeout);
+        var cancellationToken = timeout.Token;
+        var ports = DistinctFreePorts(3);
+
+        var clock = Stopwatch.StartNew();
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Pipeline_AppHost>(
+            [
+                "DOTNET_LAUNCH_PROFILE=http",
+                $"--Pipeline:DataDirectory={dataDirectory}",
+                $"--Pipeline:RabbitMQ:AmqpPort={ports[0]}",
+                $"--Pipeline:RabbitMQ:ManagementPort={ports[1]}",
+                $"--Pipeline:RabbitMQ:DistPort={ports[2]}",
+            ],
+            cancellationToken);
+        await using var app = await builder.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+        foreach (var service in Services)
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, cancellationToken);
+        }
+
+        output.WriteLine($"All resources healthy after {clock.Elapsed.TotalSeconds:F1} s");
+
+        using var ingestion = app.CreateHttpClient("ingestion", "http");
+        using var response = await ingestion.PostAsJsonAsync(
+            "/articles",
+            new { title = "China promised Biden it would not interfere in the 2024 election", text, url = ArticleUrl },
+            cancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var articleId = accepted.GetProperty("articleId").GetString();
+        Assert.False(string.IsNullOrEmpty(articleId));
+
+        using var search = app.CreateHttpClient("search", "http");
+        var enriched = Stopwatch.StartNew();
+        string[] enrichers = [];
+        while (enriched.Elapsed < EnrichmentTimeout)
+        {
+            var results = await search.GetFromJsonAsync<JsonElement>("/search?q=Xi%20Jinping", cancellationToken);
+            var hit = results.GetProperty("hits").EnumerateArray()
+                .FirstOrDefault(h => h.GetProperty("articleId").GetString() == articleId);
+            if (hit.ValueKind == JsonValueKind.Object)
+            {
+                enrichers = [.. hit.GetProperty("enrichers").EnumerateArray().Select(e => e.GetString()!)];
+                if (enrichers.Contains("claims") && enrichers.Contains("entities"))
+                {
+                    output.WriteLine($"Article {articleId} indexed with [{string.Join(", ", enrichers)}] {enriched.Elapsed.TotalSeconds:F1} s after it was accepted");
+                    output.WriteLine($"DEBUG success at {DateTime.Now:HH:mm:ss.fff}");
+                    return;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+
+        Assert.Fail($"Within {EnrichmentTimeout.TotalSeconds} s, no search hit for 'Xi Jinping' had article {articleId} with both claims and entities (last enrichers seen: [{string.Join(", ", enrichers)}]).");
+    }
+
+    static int[] DistinctFreePorts(int count)
+    {
+        var ports = new HashSet<int>();
+        while (ports.Count < count)
+        {
+            ports.Add(FreePorts.Next());
+        }
+
+        return [.. ports];
+    }
+
+    /// <summary>The broker may still be closing its files for a moment after the app is disposed.</summary>
+    static void DeleteDirectory(string path)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                Thread.Sleep(500);
+            }
+        }
+    }
+}
