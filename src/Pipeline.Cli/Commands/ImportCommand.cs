@@ -19,6 +19,17 @@ public static class ImportCommand
         {
             Description = "Base URL of the ingestion API.",
             DefaultValueFactory = _ => new Uri("http://localhost:5101"),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    return uri;
+                }
+
+                result.AddError($"--api must be an absolute http(s) URL, got '{text}'.");
+                return null;
+            },
         };
         var concurrency = new Option<int>("--concurrency")
         {

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+using Pipeline.SearchStore;
+using Pipeline.SearchStore.Lucene;
+
+namespace Pipeline.Search.Tests;
+
+/// <summary>The search service's real registration on Kestrel (127.0.0.1), over a Lucene index written as the indexer writes it.</summary>
+public sealed class SearchApiTests : IAsyncLifetime
+{
+    static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    static readonly string[] Texts =
+    [
+        "Chinese President Xi Jinping assured President Joe Biden that China would not meddle in the 2024 elections.",
+        "Meta removed thousands of fake accounts run from China that posed as Americans.",
+        "The intelligence report says the CCP tried to influence the 2022 midterm elections.",
+    ];
+
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("pipeline-search-");
+    WebApplication? _app;
+    HttpClient _client = null!;
+    readonly List<ArticleIngested> _articles = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        using (var index = new LuceneArticleIndex(Options.Create(new SearchStoreOptions { LucenePath = _directory.FullName })))
+        {
+            foreach (var (text, i) in Texts.Select((t, i) => (t, i)))
+            {
+                var article = new ArticleIngested
+                {
+                    ArticleId = $"article-{i}",
+                    Title = $"Story {i}",
+                    Text = text,
+                    ContentHash = ArticleIdentity.ContentHash(text),
+                    IngestedAt = DateTimeOffset.UnixEpoch.AddDays(i),
+                };
+                _articles.Add(article);
+                var claims = EnrichmentPayloads.Create(ClaimsPayload.EnricherName, "1", article, new ClaimsPayload { Claims = [], Tagger = "test" }, article.IngestedAt);
+                await index.WriteAsync([article, claims], Cancel);
+            }
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
+        builder.AddSearch();
+        _app = builder.Build();
+        _app.MapSearch();
+        await _app.StartAsync(Cancel);
+        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        _client = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    [Fact]
+    public async Task Search_finds_the_matching_article_with_its_enrichers()
+    {
+        var results = await _client.GetFromJsonAsync<JsonElement>("/search?q=Xi%20Jinping", Cancel);
+
+        Assert.Equal(1, results.GetProperty("total").GetInt64());
+        var hit = results.GetProperty("hits")[0];
+        Assert.Equal("article-0", hit.GetProperty("articleId").GetString());
+        Assert.Equal("claims", hit.GetProperty("enrichers")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Empty_query_lists_every_article_and_pages()
+    {
+        var page = await _client.GetFromJsonAsync<JsonElement>("/search?size=2&from=2", Cancel);
+
+        Assert.Equal(3, page.GetProperty("total").GetInt64());
+        Assert.Equal(1, page.GetProperty("hits").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("/search?q=title:(unclosed", "q")]
+    [InlineData("/search?size=0", "size")]
+    [InlineData("/search?size=1000", "size")]
+    [InlineData("/search?from=-1", "from")]
+    public async Task Invalid_search_is_a_400_problem_naming_the_parameter(string url, string field)
+    {
+        var response = await _client.GetAsync(url, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Article_endpoint_returns_the_text_and_every_enrichment_or_404()
+    {
+        var article = await _client.GetFromJsonAsync<JsonElement>("/articles/article-1", Cancel);
+        Assert.Equal(_articles[1].Text, article.GetProperty("article").GetProperty("text").GetString());
+        Assert.True(article.GetProperty("enrichments").GetProperty("claims").GetProperty("current").GetBoolean());
+
+        var missing = await _client.GetAsync("/articles/nope", Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_lists_search_and_article_endpoints()
+    {
+        var document = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Cancel);
+
+        Assert.True(document.GetProperty("paths").TryGetProperty("/search", out _));
+        Assert.True(document.GetProperty("paths").TryGetProperty("/articles/{id}", out _));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        _directory.Delete(recursive: true);
+    }
+}

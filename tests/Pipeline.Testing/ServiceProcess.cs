@@ -1,0 +1,118 @@
+using System.Diagnostics;
+
+namespace Pipeline.Testing;
+
+/// <summary>
+/// One of the product's services run as its own process from its build output (dotnet Service.dll), on a free
+/// loopback port, with the given configuration as environment variables. Stopped with SIGTERM on dispose;
+/// <see cref="KillAsync"/> is the crash (SIGKILL).
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    readonly Process _process;
+    readonly OutputTail _output = new(400);
+
+    ServiceProcess(string project, Process process, Uri address)
+    {
+        Project = project;
+        _process = process;
+        Address = address;
+    }
+
+    public string Project { get; }
+
+    public Uri Address { get; }
+
+    public string Output => _output.ToString();
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var assembly = RepositoryPaths.ServiceAssembly(project);
+        if (!File.Exists(assembly))
+        {
+            throw new FileNotFoundException($"{assembly} is not built; the test project's references should have built it.", assembly);
+        }
+
+        var address = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
+        var start = new ProcessStartInfo("dotnet", [assembly])
+        {
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_URLS"] = address.ToString();
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var service = new ServiceProcess(project, process, address);
+        process.OutputDataReceived += (_, e) => service._output.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => service._output.Add(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            return service;
+        }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
+    }
+
+    async Task WaitUntilHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        string last = "no answer";
+        while (clock.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Project} exited with code {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("/health", cancellationToken);
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        throw new TimeoutException($"{Project} was not healthy within {timeout} (last: {last}):\n{Output}");
+    }
+
+    /// <summary>A crash: SIGKILL, no chance to flush or acknowledge anything.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Signals.StopAsync(_process, TimeSpan.FromSeconds(15));
+        _process.Dispose();
+    }
+}
