@@ -56,7 +56,11 @@ public sealed class PlaceholderClaimTaggerTests
         var text = SampleText();
         var article = new ArticleIngested
         {
-            ArticleId = "a1", Title = "t", Text = text, ContentHash = ArticleIdentity.ContentHash(text), IngestedAt = DateTimeOffset.UtcNow,
+            ArticleId = "a1",
+            Title = "t",
+            Text = text,
+            ContentHash = ArticleIdentity.ContentHash(text),
+            IngestedAt = DateTimeOffset.UtcNow,
         };
 
         await harness.Bus.Publish(article, Cancel);

@@ -37,7 +37,11 @@ public sealed class PlaceholderEntityLinkerTests
         var text = File.ReadAllText(RepositoryPaths.RequireSharedFile("articles/sample-article-2024-01-30.txt"));
         var article = new ArticleIngested
         {
-            ArticleId = "a1", Title = "t", Text = text, ContentHash = ArticleIdentity.ContentHash(text), IngestedAt = DateTimeOffset.UtcNow,
+            ArticleId = "a1",
+            Title = "t",
+            Text = text,
+            ContentHash = ArticleIdentity.ContentHash(text),
+            IngestedAt = DateTimeOffset.UtcNow,
         };
 
         await harness.Bus.Publish(article, Cancel);
