@@ -68,6 +68,38 @@ public sealed class SubmitArticleTests
     }
 
     [Fact]
+    public async Task Plain_text_body_with_fields_in_the_query_is_accepted_like_json()
+    {
+        await using var host = await IngestionHost.StartAsync(harness: true);
+        var text = await File.ReadAllTextAsync(RepositoryPaths.RequireSharedFile("articles/sample-article-2024-01-30.txt"), Cancel);
+
+        var response = await host.Client.PostAsync(
+            "/articles?title=China%20promised&url=https%3A%2F%2Fexample.com%2Fa&published=2024-01-30T10:00:00Z&author=Jake%20Smith",
+            new StringContent(text, Encoding.UTF8, "text/plain"),
+            Cancel);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var published = host.Harness.Published.Select<ArticleIngested>(Cancel).Single().Context.Message;
+        Assert.Equal("China promised", published.Title);
+        Assert.Equal(["Jake Smith"], published.Authors);
+        Assert.Equal(DateTimeOffset.Parse("2024-01-30T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), published.PublishedAt);
+        Assert.StartsWith("Jake Smith on January 30, 2024", published.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plain_text_that_is_not_utf8_is_rejected_naming_the_text()
+    {
+        await using var host = await IngestionHost.StartAsync(harness: true);
+        var content = new ByteArrayContent([0x43, 0x61, 0x66, 0xE9, 0x20, 0x6F, 0x6B]);
+        content.Headers.ContentType = new("text/plain");
+
+        var response = await host.Client.PostAsync("/articles", content, Cancel);
+
+        await AssertProblemAsync(response, "text");
+        Assert.False(await host.Harness.Published.Any<ArticleIngested>(Cancel));
+    }
+
+    [Fact]
     public async Task Oversized_body_gets_a_400_problem_naming_the_limit_and_nothing_is_published()
     {
         await using var host = await IngestionHost.StartAsync(harness: true, new Dictionary<string, string?> { ["Ingestion:MaxArticleBytes"] = "4096" });

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MassTransit;
@@ -15,6 +17,8 @@ public static class ArticleEndpoints
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     static readonly Meter Meter = new("Pipeline.Ingestion");
     static readonly Counter<long> Accepted = Meter.CreateCounter<long>("pipeline.ingestion.accepted", "{article}", "Articles accepted and published.");
     static readonly Counter<long> Rejected = Meter.CreateCounter<long>("pipeline.ingestion.rejected", "{article}", "Submissions refused, by field.");
@@ -24,8 +28,11 @@ public static class ArticleEndpoints
         app.MapPost("/articles", SubmitAsync)
             .WithName("SubmitArticle")
             .WithSummary("Submit one article for analysis and indexing.")
-            .WithDescription("Answers 202 once the broker has confirmed the article; 400 names the offending field; 503 when the broker is unavailable (retry later).")
-            .Accepts<ArticleSubmission>("application/json")
+            .WithDescription(
+                "JSON body (application/json), or the bare article text (text/plain) with url, title, source, published and " +
+                "language as query parameters. Answers 202 once the broker has confirmed the article; 400 names the offending " +
+                "field; 503 when the broker is unavailable (retry later).")
+            .Accepts<ArticleSubmission>("application/json", "text/plain")
             .Produces<ArticleAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -47,19 +54,10 @@ public static class ArticleEndpoints
             return Reject(new("body", $"The request body is larger than {ingestion.Value.MaxArticleBytes} bytes (Ingestion:MaxArticleBytes)."));
         }
 
-        ArticleSubmission? submission;
-        try
-        {
-            submission = JsonSerializer.Deserialize<ArticleSubmission>(body, Json);
-        }
-        catch (JsonException e)
-        {
-            return Reject(JsonRejection(e));
-        }
-
+        var (submission, invalid) = IsPlainText(request) ? FromPlainText(request, body) : FromJson(body);
         if (submission is null)
         {
-            return Reject(new("body", "The request body must be a JSON object."));
+            return Reject(invalid!);
         }
 
         if (!normalizer.TryNormalize(submission, out var article, out var rejection))
@@ -87,6 +85,60 @@ public static class ArticleEndpoints
 
         Accepted.Add(1);
         return Results.Accepted(value: new ArticleAccepted(article.ArticleId, article.ContentHash, article.CanonicalUrl));
+    }
+
+    static bool IsPlainText(HttpRequest request) =>
+        request.ContentType is { } type && type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase);
+
+    static (ArticleSubmission?, ArticleRejection?) FromJson(byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ArticleSubmission>(body, Json) is { } submission
+                ? (submission, null)
+                : (null, new("body", "The request body must be a JSON object."));
+        }
+        catch (JsonException e)
+        {
+            return (null, JsonRejection(e));
+        }
+    }
+
+    /// <summary>The body is the text (UTF-8); the other fields come from the query string, so a shell can post a file with curl.</summary>
+    static (ArticleSubmission?, ArticleRejection?) FromPlainText(HttpRequest request, byte[] body)
+    {
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(body);
+        }
+        catch (DecoderFallbackException e)
+        {
+            return (null, new("text", $"The text is not valid UTF-8 (byte {e.Index + 1})."));
+        }
+
+        var query = request.Query;
+        DateTimeOffset? published = null;
+        if (query["published"].ToString() is { Length: > 0 } date)
+        {
+            if (!DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return (null, new("published", $"published must be an ISO 8601 date, got '{date}'."));
+            }
+
+            published = parsed;
+        }
+
+        return (new ArticleSubmission
+        {
+            Text = text,
+            Url = query["url"],
+            Title = query["title"],
+            Source = query["source"],
+            Language = query["language"],
+            Published = published,
+            Authors = [.. query["author"].OfType<string>()],
+        }, null);
     }
 
     /// <summary>Reads the whole body up to <paramref name="limit"/> bytes; null when it is longer.</summary>
