@@ -28,9 +28,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
         }
         finally
         {
-            var sw = Stopwatch.StartNew();
             DeleteDirectory(dataDirectory);
-            output.WriteLine($"DEBUG delete {sw.Elapsed.TotalSeconds:F1} s at {DateTime.Now:HH:mm:ss.fff}");
         }
     }
 
@@ -84,7 +82,6 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
                 if (enrichers.Contains("claims") && enrichers.Contains("entities"))
                 {
                     output.WriteLine($"Article {articleId} indexed with [{string.Join(", ", enrichers)}] {enriched.Elapsed.TotalSeconds:F1} s after it was accepted");
-                    output.WriteLine($"DEBUG success at {DateTime.Now:HH:mm:ss.fff}");
                     return;
                 }
             }

@@ -1,0 +1,30 @@
+using Pipeline.AppHost;
+using Pipeline.AppHost.Broker;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var settings = PipelineSettings.From(builder);
+var broker = builder.AddBroker(settings);
+
+builder.AddProject<Projects.Pipeline_Ingestion>("ingestion")
+    .WithBroker(broker)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Pipeline_ClaimTagging>("claim-tagging")
+    .WithBroker(broker)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Pipeline_EntityLinking>("entity-linking")
+    .WithBroker(broker)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Pipeline_Indexing>("indexing")
+    .WithBroker(broker)
+    .WithSearchStore(settings.IndexPath)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Pipeline_Search>("search")
+    .WithBroker(broker)
+    .WithSearchStore(settings.IndexPath)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();
