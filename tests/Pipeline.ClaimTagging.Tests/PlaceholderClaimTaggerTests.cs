@@ -1,7 +1,4 @@
-using MassTransit;
-using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Pipeline.ClaimTagging.Tagging;
 using Pipeline.Contracts;
 using Pipeline.Testing;
@@ -47,29 +44,14 @@ public sealed class PlaceholderClaimTaggerTests
     [Fact]
     public async Task Consumer_publishes_one_claims_enrichment_for_the_analysed_text()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton<PlaceholderClaimTagger>();
-        builder.Services.AddMassTransitTestHarness(ClaimTaggingRegistration.AddClaimTaggingConsumers);
-        using var host = builder.Build();
-        await host.StartAsync(Cancel);
-        var harness = host.Services.GetTestHarness();
-        var text = SampleText();
-        var article = new ArticleIngested
-        {
-            ArticleId = "a1",
-            Title = "t",
-            Text = text,
-            ContentHash = ArticleIdentity.ContentHash(text),
-            IngestedAt = DateTimeOffset.UtcNow,
-        };
+        await using var enricher = await EnricherHarness.StartAsync(s => s.AddSingleton<PlaceholderClaimTagger>(), ClaimTaggingRegistration.AddClaimTaggingConsumers);
+        var article = EnricherHarness.Article(SampleText());
 
-        await harness.Bus.Publish(article, Cancel);
+        var enrichment = await enricher.EnrichAsync(article, Cancel);
 
-        var enrichment = harness.Published.Select<ArticleEnriched>(Cancel).Single().Context.Message;
         Assert.Equal("claims", enrichment.EnricherName);
         Assert.Equal(article.ContentHash, enrichment.TextHash);
         Assert.NotEmpty(enrichment.Read<ClaimsPayload>().Claims);
-        Assert.True(await harness.Consumed.Any<ArticleIngested>(x => x.Context.ReceiveContext.InputAddress.AbsolutePath.EndsWith("claims-enricher", StringComparison.Ordinal), Cancel));
-        await host.StopAsync(Cancel);
+        Assert.True(await enricher.Harness.Consumed.Any<ArticleIngested>(x => x.Context.ReceiveContext.InputAddress.AbsolutePath.EndsWith("claims-enricher", StringComparison.Ordinal), Cancel));
     }
 }

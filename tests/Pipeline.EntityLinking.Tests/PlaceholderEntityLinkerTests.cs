@@ -1,7 +1,4 @@
-using MassTransit;
-using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Pipeline.Contracts;
 using Pipeline.EntityLinking.Linking;
 using Pipeline.Testing;
@@ -28,27 +25,12 @@ public sealed class PlaceholderEntityLinkerTests
     [Fact]
     public async Task Consumer_publishes_one_entities_enrichment_per_article()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton<PlaceholderEntityLinker>();
-        builder.Services.AddMassTransitTestHarness(EntityLinkingRegistration.AddEntityLinkingConsumers);
-        using var host = builder.Build();
-        await host.StartAsync(Cancel);
-        var harness = host.Services.GetTestHarness();
+        await using var enricher = await EnricherHarness.StartAsync(s => s.AddSingleton<PlaceholderEntityLinker>(), EntityLinkingRegistration.AddEntityLinkingConsumers);
         var text = File.ReadAllText(RepositoryPaths.RequireSharedFile("articles/sample-article-2024-01-30.txt"));
-        var article = new ArticleIngested
-        {
-            ArticleId = "a1",
-            Title = "t",
-            Text = text,
-            ContentHash = ArticleIdentity.ContentHash(text),
-            IngestedAt = DateTimeOffset.UtcNow,
-        };
 
-        await harness.Bus.Publish(article, Cancel);
+        var enrichment = await enricher.EnrichAsync(EnricherHarness.Article(text), Cancel);
 
-        var enrichment = harness.Published.Select<ArticleEnriched>(Cancel).Single().Context.Message;
         Assert.Equal("entities", enrichment.EnricherName);
         Assert.Contains(enrichment.Read<EntitiesPayload>().Mentions, m => m.Text.Contains("Xi Jinping", StringComparison.Ordinal));
-        await host.StopAsync(Cancel);
     }
 }

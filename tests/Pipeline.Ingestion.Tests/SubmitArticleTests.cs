@@ -27,7 +27,7 @@ public sealed class SubmitArticleTests
         var id = accepted.GetProperty("articleId").GetString();
         Assert.Equal("https://dailycaller.com/2024/01/30/china-promise", accepted.GetProperty("canonicalUrl").GetString());
 
-        var published = host.Harness.Published.Select<ArticleIngested>(Cancel).Single().Context.Message;
+        var published = host.Harness().Published.Select<ArticleIngested>(Cancel).Single().Context.Message;
         Assert.Equal(id, published.ArticleId);
         Assert.Equal(ArticleIdentity.ArticleId("https://dailycaller.com/2024/01/30/china-promise", published.ContentHash), id);
         Assert.Equal(ArticleIdentity.ContentHash(published.Text), published.ContentHash);
@@ -44,7 +44,7 @@ public sealed class SubmitArticleTests
 
         var problem = await AssertProblemAsync(response, "body");
         Assert.Contains("line 1", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.False(await host.Harness.Published.Any<ArticleIngested>(Cancel));
+        Assert.False(await host.Harness().Published.Any<ArticleIngested>(Cancel));
     }
 
     [Theory]
@@ -64,7 +64,7 @@ public sealed class SubmitArticleTests
         var response = await host.Client.PostAsync("/articles", new StringContent(body, Encoding.UTF8, "application/json"), Cancel);
 
         await AssertProblemAsync(response, field);
-        Assert.False(await host.Harness.Published.Any<ArticleIngested>(Cancel));
+        Assert.False(await host.Harness().Published.Any<ArticleIngested>(Cancel));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class SubmitArticleTests
             Cancel);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var published = host.Harness.Published.Select<ArticleIngested>(Cancel).Single().Context.Message;
+        var published = host.Harness().Published.Select<ArticleIngested>(Cancel).Single().Context.Message;
         Assert.Equal("China promised", published.Title);
         Assert.Equal(["Jake Smith"], published.Authors);
         Assert.Equal(DateTimeOffset.Parse("2024-01-30T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), published.PublishedAt);
@@ -96,7 +96,7 @@ public sealed class SubmitArticleTests
         var response = await host.Client.PostAsync("/articles", content, Cancel);
 
         await AssertProblemAsync(response, "text");
-        Assert.False(await host.Harness.Published.Any<ArticleIngested>(Cancel));
+        Assert.False(await host.Harness().Published.Any<ArticleIngested>(Cancel));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class SubmitArticleTests
 
         var problem = await AssertProblemAsync(response, "body");
         Assert.Contains("4096 bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.False(await host.Harness.Published.Any<ArticleIngested>(Cancel));
+        Assert.False(await host.Harness().Published.Any<ArticleIngested>(Cancel));
     }
 
     [Fact]

@@ -1,16 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.SearchStore;
 using Pipeline.SearchStore.Lucene;
+using Pipeline.Testing;
 
 namespace Pipeline.Search.Tests;
 
@@ -27,8 +22,9 @@ public sealed class SearchApiTests : IAsyncLifetime
     ];
 
     readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("pipeline-search-");
-    WebApplication? _app;
-    HttpClient _client = null!;
+    LoopbackWebApp? _app;
+
+    HttpClient Client => _app!.Client;
     readonly List<ArticleIngested> _articles = [];
 
     public async ValueTask InitializeAsync()
@@ -51,21 +47,19 @@ public sealed class SearchApiTests : IAsyncLifetime
             }
         }
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
-        builder.AddSearch();
-        _app = builder.Build();
-        _app.MapSearch();
-        await _app.StartAsync(Cancel);
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
+        _app = await LoopbackWebApp.StartAsync(
+            builder =>
+            {
+                builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
+                builder.AddSearch();
+            },
+            app => app.MapSearch());
     }
 
     [Fact]
     public async Task Search_finds_the_matching_article_with_its_enrichers()
     {
-        var results = await _client.GetFromJsonAsync<JsonElement>("/search?q=Xi%20Jinping", Cancel);
+        var results = await Client.GetFromJsonAsync<JsonElement>("/search?q=Xi%20Jinping", Cancel);
 
         Assert.Equal(1, results.GetProperty("total").GetInt64());
         var hit = results.GetProperty("hits")[0];
@@ -76,7 +70,7 @@ public sealed class SearchApiTests : IAsyncLifetime
     [Fact]
     public async Task Empty_query_lists_every_article_and_pages()
     {
-        var page = await _client.GetFromJsonAsync<JsonElement>("/search?size=2&from=2", Cancel);
+        var page = await Client.GetFromJsonAsync<JsonElement>("/search?size=2&from=2", Cancel);
 
         Assert.Equal(3, page.GetProperty("total").GetInt64());
         Assert.Equal(1, page.GetProperty("hits").GetArrayLength());
@@ -89,7 +83,7 @@ public sealed class SearchApiTests : IAsyncLifetime
     [InlineData("/search?from=-1", "from")]
     public async Task Invalid_search_is_a_400_problem_naming_the_parameter(string url, string field)
     {
-        var response = await _client.GetAsync(url, Cancel);
+        var response = await Client.GetAsync(url, Cancel);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
@@ -99,18 +93,18 @@ public sealed class SearchApiTests : IAsyncLifetime
     [Fact]
     public async Task Article_endpoint_returns_the_text_and_every_enrichment_or_404()
     {
-        var article = await _client.GetFromJsonAsync<JsonElement>("/articles/article-1", Cancel);
+        var article = await Client.GetFromJsonAsync<JsonElement>("/articles/article-1", Cancel);
         Assert.Equal(_articles[1].Text, article.GetProperty("article").GetProperty("text").GetString());
         Assert.True(article.GetProperty("enrichments").GetProperty("claims").GetProperty("current").GetBoolean());
 
-        var missing = await _client.GetAsync("/articles/nope", Cancel);
+        var missing = await Client.GetAsync("/articles/nope", Cancel);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]
     public async Task OpenApi_document_lists_search_and_article_endpoints()
     {
-        var document = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Cancel);
+        var document = await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Cancel);
 
         Assert.True(document.GetProperty("paths").TryGetProperty("/search", out _));
         Assert.True(document.GetProperty("paths").TryGetProperty("/articles/{id}", out _));
@@ -118,7 +112,6 @@ public sealed class SearchApiTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        _client.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();

@@ -50,13 +50,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
         File.WriteAllText(Path.Combine(directory, "rabbitmq-env.conf"), "");
         File.WriteAllText(Path.Combine(directory, "enabled_plugins"), "[].\n");
 
-        var start = new ProcessStartInfo(ServerExecutable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
+        var start = new ProcessStartInfo(ServerExecutable) { WorkingDirectory = directory };
         var env = start.Environment;
         env["HOME"] = directory;
         env["RABBITMQ_NODENAME"] = nodeName;
@@ -72,12 +66,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
         env["RABBITMQ_PID_FILE"] = Path.Combine(directory, "rabbitmq.pid");
 
         var output = new OutputTail();
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => output.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = ChildProcesses.StartCapturing(start, output);
 
         var node = new RabbitMqNode(process, directory, output, port, nodeName);
         try

@@ -10,12 +10,13 @@ namespace Pipeline.Testing;
 public sealed class ServiceProcess : IAsyncDisposable
 {
     readonly Process _process;
-    readonly OutputTail _output = new(400);
+    readonly OutputTail _output;
 
-    ServiceProcess(string project, Process process, Uri address)
+    ServiceProcess(string project, Process process, OutputTail output, Uri address)
     {
         Project = project;
         _process = process;
+        _output = output;
         Address = address;
     }
 
@@ -36,13 +37,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var address = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
-        var start = new ProcessStartInfo("dotnet", [assembly])
-        {
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet", [assembly]) { WorkingDirectory = Path.GetDirectoryName(assembly)! };
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
@@ -51,13 +46,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = new Process { StartInfo = start };
-        var service = new ServiceProcess(project, process, address);
-        process.OutputDataReceived += (_, e) => service._output.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => service._output.Add(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var output = new OutputTail(400);
+        var service = new ServiceProcess(project, ChildProcesses.StartCapturing(start, output), output, address);
 
         try
         {
