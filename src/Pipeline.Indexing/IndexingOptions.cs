@@ -27,5 +27,23 @@ public sealed class IndexingOptions
     [Range(0, 65_535)]
     public int PrefetchCount { get; set; }
 
+    /// <summary>Most messages in one store write (one commit) when the group-commit writer combines queued batches.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxMessagesPerWrite { get; set; } = 20_000;
+
+    /// <summary>Retries of a batch while the store is failing; the default rides out hours of outage.</summary>
+    [Range(0, 1_000_000)]
+    public int StoreRetryLimit { get; set; } = 1_000;
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan StoreRetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan StoreRetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Queue that receives <see cref="Contracts.IndexingRejected"/> for messages the store refused.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DeadLetterQueue { get; set; } = "indexing-dead-letter";
+
     public int EffectivePrefetchCount => PrefetchCount > 0 ? PrefetchCount : 2 * BatchMessageLimit * BatchConcurrencyLimit;
 }

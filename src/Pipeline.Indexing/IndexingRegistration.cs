@@ -1,5 +1,7 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Indexing.Consumers;
+using Pipeline.Indexing.Writing;
 using Pipeline.Messaging;
 using Pipeline.SearchStore;
 
@@ -11,6 +13,7 @@ public static class IndexingRegistration
     {
         AddIndexingOptions(builder.Services);
         builder.AddArticleIndex();
+        AddIndexWriter(builder.Services);
         builder.AddPipelineMessaging(AddIndexingConsumers);
         return builder;
     }
@@ -20,7 +23,17 @@ public static class IndexingRegistration
         services.AddOptions<IndexingOptions>()
             .BindConfiguration(IndexingOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => o.StoreRetryMinInterval <= o.StoreRetryMaxInterval, "Indexing:StoreRetryMinInterval must not exceed Indexing:StoreRetryMaxInterval.")
             .ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>The group-commit writer the batch consumers share.</summary>
+    public static IServiceCollection AddIndexWriter(IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IndexWriteCoalescer>();
+        services.AddHostedService(sp => sp.GetRequiredService<IndexWriteCoalescer>());
         return services;
     }
 

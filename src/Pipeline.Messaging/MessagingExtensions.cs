@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Pipeline.Messaging;
 
@@ -46,7 +45,6 @@ public static class MessagingExtensions
             configureConsumers?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {
-                var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
                 cfg.Host(brokerUri, h =>
                 {
                     var (user, password) = Credentials(brokerUri);
@@ -55,22 +53,29 @@ public static class MessagingExtensions
                     h.PublisherConfirmation = true;
                     h.ConnectionName(connectionName);
                 });
-                cfg.ConfigurePipelineRetries(options);
                 cfg.ConfigureEndpoints(context);
             });
         });
         return builder;
     }
 
-    /// <summary>Retry policy shared by all receive endpoints (also applied by tests that build their own bus).</summary>
-    public static void ConfigurePipelineRetries(this IBusFactoryConfigurator cfg, MessagingOptions options)
+    /// <summary>
+    /// The standard retry policy of a consumer: exponential in-process retries, then (where the broker supports it)
+    /// delayed redeliveries, then the endpoint's _error queue. Retries are set per consumer, not per bus, so that a
+    /// consumer with different needs (the indexer's batches) is not retried twice by nested policies.
+    /// </summary>
+    public static void UsePipelineRetry<TConsumer>(
+        this IReceiveEndpointConfigurator endpoint,
+        IConsumerConfigurator<TConsumer> consumer,
+        MessagingOptions options)
+        where TConsumer : class
     {
         if (options.DelayedRedelivery)
         {
-            cfg.UseDelayedRedelivery(r => r.Intervals(options.RedeliveryIntervals));
+            endpoint.UseDelayedRedelivery(r => r.Intervals(options.RedeliveryIntervals));
         }
 
-        cfg.UseMessageRetry(r => r.Exponential(
+        consumer.UseMessageRetry(r => r.Exponential(
             options.RetryLimit,
             options.RetryMinInterval,
             options.RetryMaxInterval,

@@ -5,7 +5,9 @@ public interface IArticleIndex
 {
     /// <summary>
     /// Merges the messages (<see cref="Contracts.ArticleIngested"/> and <see cref="Contracts.ArticleEnriched"/>) into
-    /// their articles' documents, one write per article, and returns once the writes are durable.
+    /// their articles' documents, one write per article, and returns once the writes are durable. A document the
+    /// store refuses does not fail the call: its messages come back as rejections. Only a failure of the store
+    /// itself (disk, connection) throws, and then nothing of the call may be taken as written.
     /// </summary>
-    Task WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken);
+    Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken);
 }

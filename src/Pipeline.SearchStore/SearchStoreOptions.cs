@@ -14,4 +14,16 @@ public sealed class SearchStoreOptions
     /// <summary>IndexWriter RAM buffer before it flushes a segment.</summary>
     [Range(1, 4096)]
     public double RamBufferMb { get; set; } = 64;
+
+    /// <summary>TieredMergePolicy: segments allowed per tier before a merge; higher means fewer merges, more segments to search.</summary>
+    [Range(2, 100)]
+    public double SegmentsPerTier { get; set; } = 10;
+
+    /// <summary>TieredMergePolicy: segments merged at once.</summary>
+    [Range(2, 100)]
+    public int MaxMergeAtOnce { get; set; } = 10;
+
+    /// <summary>TieredMergePolicy: largest segment a normal merge produces.</summary>
+    [Range(1, 1_000_000)]
+    public double MaxMergedSegmentMb { get; set; } = 5 * 1024;
 }

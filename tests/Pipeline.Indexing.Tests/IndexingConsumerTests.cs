@@ -15,16 +15,90 @@ public sealed class IndexingConsumerTests : IDisposable
 
     readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("pipeline-index-");
 
-    IHost BuildHost()
+    IHost BuildHost(Func<IArticleIndex, IArticleIndex>? decorate = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
         builder.Configuration["Indexing:BatchTimeLimit"] = "00:00:00.050";
+        builder.Configuration["Indexing:StoreRetryMinInterval"] = "00:00:00.020";
         IndexingRegistration.AddIndexingOptions(builder.Services);
         builder.AddArticleIndex();
+        if (decorate is not null)
+        {
+            builder.Services.AddSingleton(sp => decorate(sp.GetRequiredService<Pipeline.SearchStore.Lucene.LuceneArticleIndex>()));
+        }
+
         builder.AddArticleSearch();
+        IndexingRegistration.AddIndexWriter(builder.Services);
         builder.Services.AddMassTransitTestHarness(IndexingRegistration.AddIndexingConsumers);
         return builder.Build();
+    }
+
+    static async Task<ArticleDocument?> WaitForAsync(IHost host, string articleId, int enrichers)
+    {
+        var search = host.Services.GetRequiredService<IArticleSearch>();
+        ArticleDocument? document = null;
+        for (var attempt = 0; attempt < 200 && document?.CurrentEnrichers.Count() != enrichers; attempt++)
+        {
+            await Task.Delay(50, Cancel);
+            document = await search.GetAsync(articleId, Cancel);
+        }
+
+        return document;
+    }
+
+    [Fact]
+    public async Task Refused_document_goes_to_the_dead_letter_queue_with_the_reason_and_the_rest_of_the_batch_is_indexed()
+    {
+        using var host = BuildHost();
+        await host.StartAsync(Cancel);
+        var harness = host.Services.GetTestHarness();
+        var good = Messages.Article("good");
+        var bad = Messages.Article("bad");
+        var malformed = Pipeline.Contracts.EnrichmentPayloads.Create("claims", "1", bad, new { claims = "not a list" }, Messages.T0);
+
+        await harness.Bus.PublishBatch([good, bad], Cancel);
+        await harness.Bus.PublishBatch([Messages.Claims(good), malformed], Cancel);
+
+        Assert.True(await harness.Sent.Any<Pipeline.Contracts.IndexingRejected>(Cancel));
+        var rejected = harness.Sent.Select<Pipeline.Contracts.IndexingRejected>(Cancel).First().Context;
+        Assert.EndsWith("indexing-dead-letter", rejected.DestinationAddress!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal("bad", rejected.Message.ArticleId);
+        Assert.Contains("'claims' payload", rejected.Message.Reason, StringComparison.Ordinal);
+        Assert.Equal("bad", rejected.Message.OriginalMessage.GetProperty("articleId").GetString());
+        Assert.Equal(["claims"], (await WaitForAsync(host, "good", 1))!.CurrentEnrichers);
+        Assert.False(await harness.Published.Any<Fault>(Cancel));
+        await host.StopAsync(Cancel);
+    }
+
+    [Fact]
+    public async Task Store_outage_makes_the_batch_retry_until_the_store_is_back_and_nothing_is_lost()
+    {
+        var flaky = (FlakyIndex?)null;
+        using var host = BuildHost(inner => flaky = new FlakyIndex(inner, failures: 3));
+        await host.StartAsync(Cancel);
+        var harness = host.Services.GetTestHarness();
+        var article = Messages.Article();
+
+        await harness.Bus.Publish(article, Cancel);
+
+        Assert.NotNull(await WaitForAsync(host, article.ArticleId, 0));
+        Assert.Equal(4, flaky!.Calls);
+        Assert.False(await harness.Published.Any<Fault>(Cancel));
+        await host.StopAsync(Cancel);
+    }
+
+    /// <summary>A store that fails its first writes as a disk or a cluster would, then recovers.</summary>
+    sealed class FlakyIndex(IArticleIndex inner, int failures) : IArticleIndex
+    {
+        int _calls;
+
+        public int Calls => _calls;
+
+        public Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) <= failures
+                ? throw new IOException("The store is down.")
+                : inner.WriteAsync(messages, cancellationToken);
     }
 
     [Fact]
@@ -39,14 +113,7 @@ public sealed class IndexingConsumerTests : IDisposable
         await harness.Bus.Publish(article, Cancel);
         await harness.Bus.Publish(Messages.Claims(article), Cancel);
 
-        Assert.True(await harness.Consumed.Any<Pipeline.Contracts.ArticleEnriched>(Cancel));
-        var search = host.Services.GetRequiredService<IArticleSearch>();
-        ArticleDocument? document = null;
-        for (var attempt = 0; attempt < 100 && document?.CurrentEnrichers.Count() != 2; attempt++)
-        {
-            await Task.Delay(50, Cancel);
-            document = await search.GetAsync(article.ArticleId, Cancel);
-        }
+        var document = await WaitForAsync(host, article.ArticleId, 2);
 
         Assert.NotNull(document);
         Assert.Equal(["claims", "entities"], document.CurrentEnrichers);

@@ -93,6 +93,25 @@ public sealed class LuceneStoreTests : IDisposable
         Assert.Equal(["claims"], (await search.GetAsync("a", Cancel))!.CurrentEnrichers);
     }
 
+    [Fact]
+    public async Task Refused_documents_come_back_as_rejections_and_the_rest_of_the_write_is_committed()
+    {
+        var good = Messages.Article("good");
+        var bad = Messages.Article("bad");
+        var huge = Messages.Article("huge") with { Source = new string('x', 40_000) };
+        var malformed = Pipeline.Contracts.EnrichmentPayloads.Create("entities", "1", bad, new { entityIds = 42 }, Messages.T0);
+        using var index = new LuceneArticleIndex(Options);
+        using var search = new LuceneArticleSearch(Options);
+
+        var rejections = await index.WriteAsync([good, bad, malformed, huge], Cancel);
+
+        Assert.Equal(["bad", "bad", "huge"], rejections.Select(r => r.ArticleId).Order());
+        Assert.Contains(rejections, r => r.Reason.Contains("'entities' payload", StringComparison.Ordinal));
+        Assert.Contains(rejections, r => r.Reason.Contains("'source'", StringComparison.Ordinal));
+        Assert.NotNull(await search.GetAsync("good", Cancel));
+        Assert.Null(await search.GetAsync("bad", Cancel));
+    }
+
     [Theory]
     [InlineData("title:(unclosed")]
     [InlineData("\"unterminated phrase")]

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.SearchStore;
+using Pipeline.Indexing.Writing;
 
 namespace Pipeline.Indexing.Consumers;
 
-public sealed class ArticleEnrichedBatchConsumer(IArticleIndex index) : IndexBatchConsumer<ArticleEnriched>(index);
+public sealed class ArticleEnrichedBatchConsumer(IndexWriteCoalescer writer, IOptions<IndexingOptions> options, TimeProvider clock)
+    : IndexBatchConsumer<ArticleEnriched>(writer, options, clock);

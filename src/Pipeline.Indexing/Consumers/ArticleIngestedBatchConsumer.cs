@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.SearchStore;
+using Pipeline.Indexing.Writing;
 
 namespace Pipeline.Indexing.Consumers;
 
-public sealed class ArticleIngestedBatchConsumer(IArticleIndex index) : IndexBatchConsumer<ArticleIngested>(index);
+public sealed class ArticleIngestedBatchConsumer(IndexWriteCoalescer writer, IOptions<IndexingOptions> options, TimeProvider clock)
+    : IndexBatchConsumer<ArticleIngested>(writer, options, clock);

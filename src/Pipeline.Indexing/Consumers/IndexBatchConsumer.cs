@@ -1,29 +1,49 @@
-using System.Diagnostics;
+using System.Text.Json;
 using MassTransit;
-using Pipeline.SearchStore;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+using Pipeline.Indexing.Writing;
 
 namespace Pipeline.Indexing.Consumers;
 
 /// <summary>
-/// Writes a batch of one message type to the store in one durable write. MassTransit acknowledges the batch's
-/// messages only when this returns, i.e. after the commit; a throw leaves them all to be retried.
+/// Hands a batch of one message type to the group-commit writer. MassTransit acknowledges the batch's messages only
+/// when this returns, i.e. after the commit; a store failure throws and the whole batch is retried. Messages whose
+/// documents the store refused go to the dead-letter queue with the reason, and the batch still succeeds.
 /// </summary>
-public abstract class IndexBatchConsumer<TMessage>(IArticleIndex index) : IConsumer<Batch<TMessage>>
+public abstract class IndexBatchConsumer<TMessage>(IndexWriteCoalescer writer, IOptions<IndexingOptions> options, TimeProvider clock)
+    : IConsumer<Batch<TMessage>>
     where TMessage : class
 {
     public async Task Consume(ConsumeContext<Batch<TMessage>> context)
     {
-        using var activity = IndexingTelemetry.Source.StartActivity($"index {typeof(TMessage).Name} batch");
-        activity?.SetTag("batch.size", context.Message.Length);
-
-        var started = Stopwatch.GetTimestamp();
         var messages = new object[context.Message.Length];
         for (var i = 0; i < messages.Length; i++)
         {
             messages[i] = context.Message[i].Message;
         }
 
-        await index.WriteAsync(messages, context.CancellationToken);
-        IndexingTelemetry.RecordBatch(typeof(TMessage).Name, messages.Length, Stopwatch.GetElapsedTime(started));
+        IndexingTelemetry.RecordBatch(typeof(TMessage).Name, messages.Length);
+        var rejections = await writer.WriteAsync(messages, context.CancellationToken);
+        if (rejections.Count == 0)
+        {
+            return;
+        }
+
+        var deadLetters = await context.GetSendEndpoint(new Uri($"queue:{options.Value.DeadLetterQueue}"));
+        foreach (var rejection in rejections)
+        {
+            await deadLetters.Send(
+                new IndexingRejected
+                {
+                    ArticleId = rejection.ArticleId,
+                    MessageType = rejection.Message.GetType().Name,
+                    Reason = rejection.Reason,
+                    OriginalMessage = JsonSerializer.SerializeToElement(rejection.Message, rejection.Message.GetType(), EnrichmentPayloads.SerializerOptions),
+                    RejectedAt = clock.GetUtcNow(),
+                },
+                context.CancellationToken);
+            IndexingTelemetry.RecordDeadLettered(rejection.Message.GetType().Name);
+        }
     }
 }

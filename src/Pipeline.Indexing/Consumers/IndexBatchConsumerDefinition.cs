@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Indexing.Consumers;
 
-/// <summary>Both batch consumers share the <c>indexing</c> queue; batch limits and prefetch come from <see cref="IndexingOptions"/>.</summary>
+/// <summary>Both batch consumers share the <c>indexing</c> queue; batch limits, prefetch and the store-outage retry come from <see cref="IndexingOptions"/>.</summary>
 public sealed class IndexBatchConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
 {
@@ -28,5 +28,13 @@ public sealed class IndexBatchConsumerDefinition<TConsumer> : ConsumerDefinition
             .SetMessageLimit(_options.BatchMessageLimit)
             .SetTimeLimit(_options.BatchTimeLimit)
             .SetConcurrencyLimit(_options.BatchConcurrencyLimit));
+
+        // A store outage: the whole batch is retried with jittered exponential back-off while its messages stay
+        // unacknowledged in RabbitMQ. Refused documents never get here (they are dead-lettered, see the consumer).
+        consumerConfigurator.UseMessageRetry(r => r.Exponential(
+            _options.StoreRetryLimit,
+            _options.StoreRetryMinInterval,
+            _options.StoreRetryMaxInterval,
+            _options.StoreRetryMinInterval));
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 
 namespace Pipeline.Messaging.Enrichment;
@@ -26,8 +27,17 @@ public sealed class EnrichmentConsumerDefinition<TEnricher, TPayload> : Consumer
     where TEnricher : class, IArticleEnricher<TPayload>
     where TPayload : class
 {
-    public EnrichmentConsumerDefinition()
+    readonly MessagingOptions _options;
+
+    public EnrichmentConsumerDefinition(IOptions<MessagingOptions> options)
     {
+        _options = options.Value;
         EndpointName = TEnricher.Name + "-enricher";
     }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<EnrichmentConsumer<TEnricher, TPayload>> consumerConfigurator,
+        IRegistrationContext context) =>
+        endpointConfigurator.UsePipelineRetry(consumerConfigurator, _options);
 }

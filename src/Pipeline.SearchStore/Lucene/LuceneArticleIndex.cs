@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Store;
@@ -34,6 +36,12 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
             RAMBufferSizeMB = _settings.RamBufferMb,
+            MergePolicy = new TieredMergePolicy
+            {
+                SegmentsPerTier = _settings.SegmentsPerTier,
+                MaxMergeAtOnce = _settings.MaxMergeAtOnce,
+                MaxMergedSegmentMB = _settings.MaxMergedSegmentMb,
+            },
         };
         var writer = new IndexWriter(_directory, config);
 
@@ -42,12 +50,14 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
         return (writer, new SearcherManager(writer, applyAllDeletes: true, searcherFactory: null));
     }
 
-    public async Task WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
         {
-            return;
+            return [];
         }
+
+        var rejections = new List<IndexRejection>();
 
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -58,9 +68,23 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
             {
                 foreach (var group in messages.GroupBy(ArticleIdOf, StringComparer.Ordinal))
                 {
-                    var current = Find(searcher, group.Key);
-                    var merged = DocumentMerge.Apply(current, group.Key, group);
-                    _writer.UpdateDocument(new Term(LuceneFields.Id, group.Key), LuceneFields.ToLucene(merged));
+                    try
+                    {
+                        if (string.IsNullOrWhiteSpace(group.Key))
+                        {
+                            throw new InvalidDataException("The article id is empty.");
+                        }
+
+                        var merged = DocumentMerge.Apply(Find(searcher, group.Key), group.Key, group);
+
+                        // A document Lucene refuses (an immense term, say) leaves the writer usable and the previous
+                        // version of the document in place; only its own messages are rejected.
+                        _writer.UpdateDocument(new Term(LuceneFields.Id, group.Key), LuceneFields.ToLucene(merged));
+                    }
+                    catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException)
+                    {
+                        rejections.AddRange(group.Select(m => new IndexRejection(m, group.Key, e.Message)));
+                    }
                 }
             }
             finally
@@ -68,7 +92,10 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
                 _searchers.Release(searcher);
             }
 
+            var commitStarted = Stopwatch.GetTimestamp();
             _writer.Commit();
+            StoreTelemetry.RecordCommit(Stopwatch.GetElapsedTime(commitStarted));
+            return rejections;
         }
         catch
         {
@@ -93,9 +120,9 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
 
     static string ArticleIdOf(object message) => message switch
     {
-        ArticleIngested a => a.ArticleId,
-        ArticleEnriched e => e.ArticleId,
-        _ => throw new ArgumentException($"Cannot index a {message.GetType().Name}.", nameof(message)),
+        ArticleIngested a => a.ArticleId ?? "",
+        ArticleEnriched e => e.ArticleId ?? "",
+        _ => throw new InvalidOperationException($"Cannot index a {message.GetType().Name}."),
     };
 
     public void Dispose()

@@ -21,6 +21,14 @@ static class LuceneFields
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Lucene refuses terms over 32,766 UTF-8 bytes; keyword values are checked first, to name the field.</summary>
+    const int MaxKeywordBytes = 32_766;
+
+    static StringField Keyword(string name, string value) =>
+        System.Text.Encoding.UTF8.GetByteCount(value) <= MaxKeywordBytes
+            ? new StringField(name, value, Field.Store.NO)
+            : throw new InvalidDataException($"The value of keyword field '{name}' is longer than {MaxKeywordBytes} bytes.");
+
     public static Document ToLucene(ArticleDocument document)
     {
         var doc = new Document
@@ -32,7 +40,7 @@ static class LuceneFields
 
         foreach (var enricher in document.Enrichments.Keys)
         {
-            doc.Add(new StringField(Enricher, enricher, Field.Store.NO));
+            doc.Add(Keyword(Enricher, enricher));
         }
 
         if (document.Article is { } article)
@@ -41,12 +49,12 @@ static class LuceneFields
             doc.Add(new TextField(Text, article.Text, Field.Store.NO));
             if (!string.IsNullOrEmpty(article.Source))
             {
-                doc.Add(new StringField(Source, article.Source, Field.Store.NO));
+                doc.Add(Keyword(Source, article.Source));
             }
 
             if (!string.IsNullOrEmpty(article.Language))
             {
-                doc.Add(new StringField(Language, article.Language, Field.Store.NO));
+                doc.Add(Keyword(Language, article.Language));
             }
 
             if (article.PublishedAt is { } published)
@@ -57,12 +65,12 @@ static class LuceneFields
 
         foreach (var qid in EntityIds(document))
         {
-            doc.Add(new StringField(Entity, qid, Field.Store.NO));
+            doc.Add(Keyword(Entity, qid));
         }
 
         foreach (var claimType in Claims(document).Select(c => c.Type).Distinct(StringComparer.Ordinal))
         {
-            doc.Add(new StringField(ClaimType, claimType, Field.Store.NO));
+            doc.Add(Keyword(ClaimType, claimType));
         }
 
         return doc;
@@ -72,13 +80,28 @@ static class LuceneFields
         JsonSerializer.Deserialize<ArticleDocument>(doc.Get(StoredSource), Json)
         ?? throw new InvalidDataException($"Document {doc.Get(Id)} has an empty source.");
 
+    /// <summary>A payload of a known enricher that does not have its contract's shape is refused, naming the enricher.</summary>
+    static T? Payload<T>(ArticleDocument document, string enricher)
+        where T : class
+    {
+        if (!document.Enrichments.TryGetValue(enricher, out var enrichment))
+        {
+            return null;
+        }
+
+        try
+        {
+            return enrichment.Payload.Deserialize<T>(EnrichmentPayloads.SerializerOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The '{enricher}' payload is not a valid {typeof(T).Name}: {e.Message}", e);
+        }
+    }
+
     public static IReadOnlyList<TaggedClaim> Claims(ArticleDocument document) =>
-        document.Enrichments.TryGetValue(ClaimsPayload.EnricherName, out var e)
-            ? e.Payload.Deserialize<ClaimsPayload>(EnrichmentPayloads.SerializerOptions)?.Claims ?? []
-            : [];
+        Payload<ClaimsPayload>(document, ClaimsPayload.EnricherName)?.Claims ?? [];
 
     public static IReadOnlyList<string> EntityIds(ArticleDocument document) =>
-        document.Enrichments.TryGetValue(EntitiesPayload.EnricherName, out var e)
-            ? e.Payload.Deserialize<EntitiesPayload>(EnrichmentPayloads.SerializerOptions)?.EntityIds ?? []
-            : [];
+        Payload<EntitiesPayload>(document, EntitiesPayload.EnricherName)?.EntityIds ?? [];
 }

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Pipeline.SearchStore;
+
+namespace Pipeline.Indexing.Writing;
+
+/// <summary>
+/// Group commit. Batch consumers hand their messages here and wait; a single loop takes everything that has queued
+/// up (from every consumer, both message types) and makes it one store write and one commit. So an article and its
+/// enrichments that arrive together become one document write, the number of commits stays low under load, and
+/// the store sees one writer. A consumer's wait ends when its messages are durable, and only then does it
+/// acknowledge them.
+/// </summary>
+public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOptions> options, ILogger<IndexWriteCoalescer> logger) : BackgroundService
+{
+    readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Writes the messages durably (together with whatever else is queued) and returns the refused ones.</summary>
+    public Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+    {
+        var pending = new PendingWrite(messages);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The index writer is stopping.");
+        }
+
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var group = new List<PendingWrite>();
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                group.Clear();
+                var count = 0;
+                while (count < options.Value.MaxMessagesPerWrite && _queue.Reader.TryRead(out var pending))
+                {
+                    group.Add(pending);
+                    count += pending.Messages.Count;
+                }
+
+                await WriteGroupAsync(group, count, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: whatever is still queued was not written and will be redelivered by the broker.
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var pending))
+            {
+                pending.Completion.TrySetCanceled(CancellationToken.None);
+            }
+        }
+    }
+
+    async Task WriteGroupAsync(List<PendingWrite> group, int count, CancellationToken stoppingToken)
+    {
+        using var activity = IndexingTelemetry.Source.StartActivity("index write");
+        activity?.SetTag("messages", count);
+        activity?.SetTag("consumer.batches", group.Count);
+        var started = Stopwatch.GetTimestamp();
+        var messages = new List<object>(count);
+        foreach (var pending in group)
+        {
+            messages.AddRange(pending.Messages);
+        }
+
+        try
+        {
+            var rejections = await index.WriteAsync(messages, stoppingToken);
+            IndexingTelemetry.RecordWrite(count, rejections.Count, Stopwatch.GetElapsedTime(started));
+            var byMessage = rejections.ToLookup(r => r.Message, ReferenceEqualityComparer.Instance);
+            foreach (var pending in group)
+            {
+                pending.Completion.TrySetResult([.. pending.Messages.SelectMany(m => byMessage[m])]);
+            }
+        }
+        catch (Exception e)
+        {
+            // The store itself failed: nothing of this group is durable, so every consumer retries its batch.
+            logger.LogWarning(e, "Writing {Count} messages to the store failed; their batches will be retried", count);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            foreach (var pending in group)
+            {
+                pending.Completion.TrySetException(e);
+            }
+        }
+    }
+
+    sealed record PendingWrite(IReadOnlyList<object> Messages)
+    {
+        public TaskCompletionSource<IReadOnlyList<IndexRejection>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

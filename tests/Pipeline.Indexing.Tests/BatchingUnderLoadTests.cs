@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Testing;
+
+namespace Pipeline.Indexing.Tests;
+
+/// <summary>The indexing service's real registration against a real RabbitMQ node with a backlog waiting.</summary>
+public sealed class BatchingUnderLoadTests : IDisposable
+{
+    static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("pipeline-index-");
+
+    IHost BuildIndexer(RabbitMqNode broker, int batchLimit)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration["ConnectionStrings:rabbitmq"] = broker.ConnectionString;
+        builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
+        builder.Configuration["Indexing:BatchMessageLimit"] = batchLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration["Indexing:BatchTimeLimit"] = "00:00:01";
+        builder.AddIndexing();
+
+        // Start returns once the receive endpoint consumes, so that a quick stop really stops it.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task Batches_reach_the_configured_size_when_a_backlog_is_waiting()
+    {
+        const int batchLimit = 200;
+        const int articles = 2_000;
+        await using var broker = await RabbitMqNode.StartAsync(Cancel);
+
+        // A first start declares the indexing queue and its bindings; the backlog is published while it is down.
+        using (var indexer = BuildIndexer(broker, batchLimit))
+        {
+            await indexer.StartAsync(Cancel);
+            await indexer.StopAsync(Cancel);
+        }
+
+        var publisher = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(broker.ConnectionString)));
+        await publisher.StartAsync(Cancel);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, articles).Chunk(100).Select(chunk =>
+                publisher.PublishBatch(chunk.Select(i => Messages.Article($"a{i}")), Cancel)));
+        }
+        finally
+        {
+            await publisher.StopAsync(Cancel);
+        }
+
+        var sizes = new ConcurrentBag<int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument is { Meter.Name: IndexingTelemetry.Name, Name: "pipeline.indexing.batch.size" })
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, _, _) => sizes.Add(size));
+        listener.Start();
+
+        using (var indexer = BuildIndexer(broker, batchLimit))
+        {
+            await indexer.StartAsync(Cancel);
+            for (var waited = 0; sizes.Sum() < articles && waited < 600; waited++)
+            {
+                await Task.Delay(100, Cancel);
+            }
+
+            await indexer.StopAsync(Cancel);
+        }
+
+        Assert.True(articles == sizes.Sum(), $"Consumed {sizes.Sum()} in batches of {string.Join(", ", sizes)}");
+        Assert.Equal(batchLimit, sizes.Max());
+        Assert.True(sizes.Count(s => s == batchLimit) >= articles / batchLimit - 1, $"Batch sizes: {string.Join(", ", sizes)}");
+    }
+
+    public void Dispose() => _directory.Delete(recursive: true);
+}
