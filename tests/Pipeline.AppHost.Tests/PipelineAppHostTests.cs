@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Pipeline.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.AppHost.Tests;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
 using Pipeline.Contracts;
+using Pipeline.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.EndToEnd.Tests;
@@ -33,8 +34,8 @@ public sealed class IndexerCrashTests : IAsyncLifetime
     [Fact]
     public async Task Every_article_is_in_the_index_exactly_once_with_both_enrichments_after_the_indexer_is_killed_mid_stream()
     {
-        var indexer = await ServiceProcess.StartAsync("Pipeline.Indexing", _settings, Cancel);
-        await using var search = await ServiceProcess.StartAsync("Pipeline.Search", _settings, Cancel);
+        var indexer = await ServiceProcess.StartAsync(RepositoryPaths.ServiceAssembly("Pipeline.Indexing"), _settings, Cancel);
+        await using var search = await ServiceProcess.StartAsync(RepositoryPaths.ServiceAssembly("Pipeline.Search"), _settings, Cancel);
         using var http = new HttpClient { BaseAddress = search.Address };
 
         var publisher = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(_broker.ConnectionString)));
@@ -52,7 +53,7 @@ public sealed class IndexerCrashTests : IAsyncLifetime
         await publishing;
         await publisher.StopAsync(Cancel);
 
-        await using var restarted = await ServiceProcess.StartAsync("Pipeline.Indexing", _settings, Cancel);
+        await using var restarted = await ServiceProcess.StartAsync(RepositoryPaths.ServiceAssembly("Pipeline.Indexing"), _settings, Cancel);
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (await TotalAsync(http) < Articles && DateTime.UtcNow < deadline)
         {

@@ -1,3 +1,4 @@
+using Pipeline.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.EndToEnd.Tests;
@@ -33,7 +34,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         // Indexing first: its queue must exist before anything is published to it.
         foreach (var service in Services.Reverse())
         {
-            _services.Add(await ServiceProcess.StartAsync(service, settings, CancellationToken.None));
+            _services.Add(await ServiceProcess.StartAsync(RepositoryPaths.ServiceAssembly(service), settings, CancellationToken.None));
         }
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Pipeline.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.Indexing.Tests;

@@ -33,6 +33,19 @@ public sealed class LuceneStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Keyword_fields_are_matched_exactly_in_queries()
+    {
+        var article = Messages.Article();
+        using var index = new LuceneArticleIndex(Options);
+        await index.WriteAsync([article, Messages.Claims(article), Messages.Entities(article), Messages.Article("other")], Cancel);
+        using var search = new LuceneArticleSearch(Options);
+
+        Assert.Equal(1, (await search.SearchAsync(new SearchRequest("enricher:claims AND enricher:entities"), Cancel)).Total);
+        Assert.Equal(1, (await search.SearchAsync(new SearchRequest("entity:Q15031"), Cancel)).Total);
+        Assert.Equal(2, (await search.SearchAsync(new SearchRequest("source:example.com"), Cancel)).Total);
+    }
+
+    [Fact]
     public async Task Reader_sees_each_new_commit_without_reopening()
     {
         using var index = new LuceneArticleIndex(Options);

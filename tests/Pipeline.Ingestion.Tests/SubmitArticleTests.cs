@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Pipeline.Contracts;
+using Pipeline.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.Ingestion.Tests;

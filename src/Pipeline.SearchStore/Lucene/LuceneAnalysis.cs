@@ -1,11 +1,25 @@
 using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Util;
 
 namespace Pipeline.SearchStore.Lucene;
 
-/// <summary>The one analyzer for indexing and querying: English with stemming, so "interfere" finds "interference".</summary>
+/// <summary>
+/// The analyzers: English with stemming for the text fields, so "interfere" finds "interference"; keyword fields
+/// (ids, outlets, entity QIDs, claim types, enricher names) are matched exactly in queries, as they were indexed.
+/// </summary>
 static class LuceneAnalysis
 {
+    static readonly string[] KeywordFields =
+    [
+        LuceneFields.Id, LuceneFields.HasArticle, LuceneFields.Source, LuceneFields.Language,
+        LuceneFields.Entity, LuceneFields.ClaimType, LuceneFields.Enricher,
+    ];
+
     public static Analyzer CreateAnalyzer() => new EnglishAnalyzer(LuceneVersion.LUCENE_48);
+
+    public static Analyzer CreateQueryAnalyzer() =>
+        new PerFieldAnalyzerWrapper(CreateAnalyzer(), KeywordFields.ToDictionary(f => f, Analyzer (_) => new KeywordAnalyzer()));
 }

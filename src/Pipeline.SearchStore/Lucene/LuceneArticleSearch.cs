@@ -79,7 +79,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             return new MatchAllDocsQuery();
         }
 
-        var parser = new MultiFieldQueryParser(LuceneVersion.LUCENE_48, [LuceneFields.Title, LuceneFields.Text], LuceneAnalysis.CreateAnalyzer(), Boosts)
+        var parser = new MultiFieldQueryParser(LuceneVersion.LUCENE_48, [LuceneFields.Title, LuceneFields.Text], LuceneAnalysis.CreateQueryAnalyzer(), Boosts)
         {
             DefaultOperator = Operator.AND,
         };

@@ -5,7 +5,7 @@ using Pipeline.Contracts;
 namespace Pipeline.SearchStore.Lucene;
 
 /// <summary>How an <see cref="ArticleDocument"/> maps onto Lucene fields, and back through the stored source.</summary>
-static class LuceneFields
+public static class LuceneFields
 {
     public const string Id = "id";
     public const string HasArticle = "has_article";

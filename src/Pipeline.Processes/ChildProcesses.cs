@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Pipeline.Testing;
+namespace Pipeline.Processes;
 
 public static class ChildProcesses
 {

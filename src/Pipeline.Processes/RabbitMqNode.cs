@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Pipeline.Testing;
+namespace Pipeline.Processes;
 
 /// <summary>
 /// A private, throwaway RabbitMQ node: its own temp directory, free ports and node name, run from the
@@ -38,7 +38,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
         if (!IsInstalled)
         {
             throw new InvalidOperationException(
-                $"{ServerExecutable} is missing: install it with `apt-get install rabbitmq-server` (the ./test script does).");
+                $"{ServerExecutable} is missing: install it with `apt-get install rabbitmq-server` (the ./test script does, and so does ./run).");
         }
 
         var port = FreePorts.Next();

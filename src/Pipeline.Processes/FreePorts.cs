@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Pipeline.Testing;
+namespace Pipeline.Processes;
 
 public static class FreePorts
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Pipeline.Testing;
+namespace Pipeline.Processes;
 
 /// <summary>Graceful and hard stops of child processes.</summary>
 public static partial class Signals

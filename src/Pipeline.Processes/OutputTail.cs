@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Pipeline.Testing;
+namespace Pipeline.Processes;
 
 /// <summary>Keeps the last lines a child process printed, to explain a failure.</summary>
 public sealed class OutputTail(int capacity = 200)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Pipeline.Testing;
+namespace Pipeline.Processes;
 
 /// <summary>
 /// One of the product's services run as its own process from its build output (dotnet Service.dll), on a free
@@ -28,13 +28,31 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    public int ProcessId => _process.Id;
+
+    /// <summary>Peak resident memory so far (VmHWM from /proc), in bytes; 0 where /proc is not available.</summary>
+    public long PeakResidentBytes()
     {
-        var assembly = RepositoryPaths.ServiceAssembly(project);
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Runs <paramref name="assembly"/> (a service's built entry .dll) and waits until its /health answers 200.</summary>
+    public static async Task<ServiceProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
         if (!File.Exists(assembly))
         {
-            throw new FileNotFoundException($"{assembly} is not built; the test project's references should have built it.", assembly);
+            throw new FileNotFoundException($"{assembly} is not built.", assembly);
         }
+
+        var project = Path.GetFileNameWithoutExtension(assembly);
 
         var address = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
         var start = new ProcessStartInfo("dotnet", [assembly]) { WorkingDirectory = Path.GetDirectoryName(assembly)! };
