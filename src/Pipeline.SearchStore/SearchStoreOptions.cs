@@ -15,6 +15,10 @@ public sealed class SearchStoreOptions
     [Range(1, 4096)]
     public double RamBufferMb { get; set; } = 64;
 
+    /// <summary>Threads that build and write documents in one store write; 0 means one per core.</summary>
+    [Range(0, 64)]
+    public int WriteThreads { get; set; }
+
     /// <summary>TieredMergePolicy: segments allowed per tier before a merge; higher means fewer merges, more segments to search.</summary>
     [Range(2, 100)]
     public double SegmentsPerTier { get; set; } = 10;

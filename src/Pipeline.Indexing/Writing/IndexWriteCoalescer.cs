@@ -75,6 +75,7 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
         try
         {
             var rejections = await index.WriteAsync(messages, stoppingToken);
+            logger.LogDebug("Wrote {Count} messages from {Batches} batches in {Ms} ms", count, group.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             IndexingTelemetry.RecordWrite(count, rejections.Count, Stopwatch.GetElapsedTime(started));
             var byMessage = rejections.ToLookup(r => r.Message, ReferenceEqualityComparer.Instance);
             foreach (var pending in group)

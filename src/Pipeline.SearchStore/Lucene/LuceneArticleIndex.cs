@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Lucene.Net.Index;
@@ -17,6 +18,7 @@ namespace Pipeline.SearchStore.Lucene;
 public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
 {
     readonly SearchStoreOptions _settings;
+    readonly int _writeThreads;
     readonly FSDirectory _directory;
     readonly SemaphoreSlim _writeLock = new(1, 1);
     IndexWriter _writer;
@@ -25,6 +27,7 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
     public LuceneArticleIndex(IOptions<SearchStoreOptions> options)
     {
         _settings = options.Value;
+        _writeThreads = _settings.WriteThreads > 0 ? _settings.WriteThreads : Environment.ProcessorCount;
         System.IO.Directory.CreateDirectory(_settings.LucenePath);
         _directory = FSDirectory.Open(_settings.LucenePath);
         (_writer, _searchers) = Open();
@@ -66,7 +69,11 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
             var searcher = _searchers.Acquire();
             try
             {
-                foreach (var group in messages.GroupBy(ArticleIdOf, StringComparer.Ordinal))
+                // Merging, JSON and text analysis are CPU work per document: spread over the cores. IndexWriter takes
+                // concurrent updates (one in-memory segment per thread) and IndexSearcher concurrent reads.
+                var groups = messages.GroupBy(ArticleIdOf, StringComparer.Ordinal).ToList();
+                var refused = new ConcurrentBag<IndexRejection>();
+                Parallel.ForEach(groups, new ParallelOptions { MaxDegreeOfParallelism = _writeThreads, CancellationToken = cancellationToken }, group =>
                 {
                     try
                     {
@@ -83,9 +90,13 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
                     }
                     catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException)
                     {
-                        rejections.AddRange(group.Select(m => new IndexRejection(m, group.Key, e.Message)));
+                        foreach (var message in group)
+                        {
+                            refused.Add(new IndexRejection(message, group.Key, e.Message));
+                        }
                     }
-                }
+                });
+                rejections.AddRange(refused);
             }
             finally
             {

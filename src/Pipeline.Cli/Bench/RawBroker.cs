@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Pipeline.Cli.Bench;
+
+/// <summary>Plain RabbitMQ.Client: the ceiling of the broker on this machine, and the publisher of every backlog.</summary>
+public static class RawBroker
+{
+    public const string EnvelopeContentType = "application/vnd.masstransit+json";
+
+    const int ConfirmWindow = 1_000;
+
+    public static Task<IConnection> ConnectAsync(string connectionString) =>
+        new ConnectionFactory { Uri = new Uri(connectionString), ConsumerDispatchConcurrency = 1 }.CreateConnectionAsync();
+
+    public static async Task DeclareQueueAsync(IConnection connection, string queue, bool purge)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        if (purge)
+        {
+            await channel.QueuePurgeAsync(queue);
+        }
+    }
+
+    public static async Task DeleteQueueAsync(IConnection connection, string queue)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeleteAsync(queue);
+    }
+
+    /// <summary>
+    /// Publishes persistent messages to a queue with publisher confirms, keeping up to a window of confirms
+    /// outstanding (never one at a time); returns the elapsed time.
+    /// </summary>
+    public static async Task<TimeSpan> PublishAsync(IConnection connection, string queue, IEnumerable<byte[]> bodies, Action<int>? progress = null)
+    {
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new BasicProperties { Persistent = true, ContentType = EnvelopeContentType };
+        var pending = new List<Task>(ConfirmWindow);
+        var clock = Stopwatch.StartNew();
+        foreach (var body in bodies)
+        {
+            pending.Add(channel.BasicPublishAsync("", queue, mandatory: false, properties, body).AsTask());
+            if (pending.Count == ConfirmWindow)
+            {
+                await Task.WhenAll(pending);
+                progress?.Invoke(pending.Count);
+                pending.Clear();
+            }
+        }
+
+        await Task.WhenAll(pending);
+        progress?.Invoke(pending.Count);
+        return clock.Elapsed;
+    }
+
+    /// <summary>Consumes <paramref name="count"/> messages with the given prefetch, acknowledging in groups; returns the elapsed time.</summary>
+    public static async Task<TimeSpan> ConsumeAsync(IConnection connection, string queue, int count, ushort prefetch)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.BasicQosAsync(0, prefetch, false);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = 0;
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            received++;
+            if (received % (prefetch / 2) == 0 || received == count)
+            {
+                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: true);
+            }
+
+            if (received == count)
+            {
+                done.TrySetResult();
+            }
+        };
+        var clock = Stopwatch.StartNew();
+        var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        await done.Task;
+        var elapsed = clock.Elapsed;
+        await channel.BasicCancelAsync(tag);
+        return elapsed;
+    }
+}
