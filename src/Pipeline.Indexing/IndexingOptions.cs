@@ -34,6 +34,13 @@ public sealed class IndexingOptions
     [Range(1, 1_000_000)]
     public int MaxMessagesPerWrite { get; set; } = 20_000;
 
+    /// <summary>
+    /// Least time between two commits. 0 commits as soon as the previous commit is done (group commit alone decides
+    /// the write size); more makes fewer, larger commits at the cost of that much extra latency.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.Zero;
+
     /// <summary>Retries of a batch while the store is failing; the default rides out hours of outage.</summary>
     [Range(0, 1_000_000)]
     public int StoreRetryLimit { get; set; } = 1_000;

@@ -57,6 +57,26 @@ public sealed class IndexWriteCoalescerTests
     }
 
     [Fact]
+    public async Task Commit_interval_spaces_writes_so_that_more_batches_gather_into_one()
+    {
+        var index = new GatedIndex();
+        index.FirstWriteRelease.SetResult();
+        var options = new IndexingOptions { CommitInterval = TimeSpan.FromMilliseconds(300) };
+        using var writer = new IndexWriteCoalescer(index, Options.Create(options), NullLogger<IndexWriteCoalescer>.Instance);
+        await writer.StartAsync(Cancel);
+        await writer.WriteAsync(["a"], Cancel);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var second = writer.WriteAsync(["b"], Cancel);
+        var third = writer.WriteAsync(["c"], Cancel);
+        await Task.WhenAll(second, third);
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"The next write came after {clock.Elapsed.TotalMilliseconds} ms.");
+        Assert.Equal([1, 2], index.WriteSizes);
+        await writer.StopAsync(Cancel);
+    }
+
+    [Fact]
     public async Task A_store_failure_fails_every_batch_of_that_write_so_each_is_retried()
     {
         var index = new ThrowingIndex();

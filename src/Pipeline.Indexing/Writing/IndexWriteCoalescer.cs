@@ -31,10 +31,18 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var group = new List<PendingWrite>();
+        var lastWrite = Stopwatch.GetTimestamp();
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                // A commit interval trades latency for fewer, larger commits: more batches gather meanwhile.
+                var wait = options.Value.CommitInterval - Stopwatch.GetElapsedTime(lastWrite);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, stoppingToken);
+                }
+
                 group.Clear();
                 var count = 0;
                 while (count < options.Value.MaxMessagesPerWrite && _queue.Reader.TryRead(out var pending))
@@ -44,6 +52,7 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
                 }
 
                 await WriteGroupAsync(group, count, stoppingToken);
+                lastWrite = Stopwatch.GetTimestamp();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
