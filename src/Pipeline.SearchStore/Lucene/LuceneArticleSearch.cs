@@ -13,7 +13,6 @@ namespace Pipeline.SearchStore.Lucene;
 /// </summary>
 public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
 {
-    const int SnippetLength = 240;
     static readonly Dictionary<string, float> Boosts = new() { [LuceneFields.Title] = 3f, [LuceneFields.Text] = 1f };
 
     readonly FSDirectory _directory;
@@ -41,7 +40,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             var filter = new QueryWrapperFilter(new TermQuery(new Term(LuceneFields.HasArticle, "true")));
             var top = searcher.Search(query, filter, request.From + request.Size);
             var hits = top.ScoreDocs.Skip(request.From)
-                .Select(scoreDoc => ToHit(LuceneFields.FromLucene(searcher.Doc(scoreDoc.Doc)), scoreDoc.Score))
+                .Select(scoreDoc => SearchHits.From(LuceneFields.FromLucene(searcher.Doc(scoreDoc.Doc)), scoreDoc.Score))
                 .ToList();
             return Task.FromResult(new SearchResults(top.TotalHits, hits));
         }
@@ -110,24 +109,6 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
 
         _searchers?.MaybeRefresh();
         return _searchers;
-    }
-
-    static SearchHit ToHit(ArticleDocument document, float score)
-    {
-        var article = document.Article!;
-        return new SearchHit
-        {
-            ArticleId = document.ArticleId,
-            Score = score,
-            Title = article.Title,
-            Url = article.CanonicalUrl,
-            Source = article.Source,
-            PublishedAt = article.PublishedAt,
-            Snippet = article.Text.Length <= SnippetLength ? article.Text : article.Text[..SnippetLength] + "…",
-            Enrichers = [.. document.CurrentEnrichers],
-            ClaimCount = LuceneFields.Claims(document).Count,
-            EntityIds = LuceneFields.EntityIds(document),
-        };
     }
 
     public void Dispose()

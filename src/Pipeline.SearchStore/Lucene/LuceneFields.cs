@@ -63,12 +63,12 @@ public static class LuceneFields
             }
         }
 
-        foreach (var qid in EntityIds(document))
+        foreach (var qid in document.EntityIds())
         {
             doc.Add(Keyword(Entity, qid));
         }
 
-        foreach (var claimType in Claims(document).Select(c => c.Type).Distinct(StringComparer.Ordinal))
+        foreach (var claimType in document.Claims().Select(c => c.Type).Distinct(StringComparer.Ordinal))
         {
             doc.Add(Keyword(ClaimType, claimType));
         }
@@ -80,28 +80,4 @@ public static class LuceneFields
         JsonSerializer.Deserialize<ArticleDocument>(doc.Get(StoredSource), Json)
         ?? throw new InvalidDataException($"Document {doc.Get(Id)} has an empty source.");
 
-    /// <summary>A payload of a known enricher that does not have its contract's shape is refused, naming the enricher.</summary>
-    static T? Payload<T>(ArticleDocument document, string enricher)
-        where T : class
-    {
-        if (!document.Enrichments.TryGetValue(enricher, out var enrichment))
-        {
-            return null;
-        }
-
-        try
-        {
-            return enrichment.Payload.Deserialize<T>(EnrichmentPayloads.SerializerOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"The '{enricher}' payload is not a valid {typeof(T).Name}: {e.Message}", e);
-        }
-    }
-
-    public static IReadOnlyList<TaggedClaim> Claims(ArticleDocument document) =>
-        Payload<ClaimsPayload>(document, ClaimsPayload.EnricherName)?.Claims ?? [];
-
-    public static IReadOnlyList<string> EntityIds(ArticleDocument document) =>
-        Payload<EntitiesPayload>(document, EntitiesPayload.EnricherName)?.EntityIds ?? [];
 }

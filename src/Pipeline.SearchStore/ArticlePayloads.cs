@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Pipeline.Contracts;
+
+namespace Pipeline.SearchStore;
+
+/// <summary>Reads the built-in enrichers' payloads out of a document, for the fields every store indexes.</summary>
+public static class ArticlePayloads
+{
+    public static IReadOnlyList<TaggedClaim> Claims(this ArticleDocument document) =>
+        Payload<ClaimsPayload>(document, ClaimsPayload.EnricherName)?.Claims ?? [];
+
+    public static IReadOnlyList<string> EntityIds(this ArticleDocument document) =>
+        Payload<EntitiesPayload>(document, EntitiesPayload.EnricherName)?.EntityIds ?? [];
+
+    /// <summary>A payload of a known enricher that does not have its contract's shape is refused, naming the enricher.</summary>
+    static T? Payload<T>(ArticleDocument document, string enricher)
+        where T : class
+    {
+        if (!document.Enrichments.TryGetValue(enricher, out var enrichment))
+        {
+            return null;
+        }
+
+        try
+        {
+            return enrichment.Payload.Deserialize<T>(EnrichmentPayloads.SerializerOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The '{enricher}' payload is not a valid {typeof(T).Name}: {e.Message}", e);
+        }
+    }
+}
