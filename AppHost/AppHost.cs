@@ -4,6 +4,7 @@ using Pipeline.AppHost.Broker;
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = PipelineSettings.From(builder);
 var broker = builder.AddBroker(settings);
+var store = builder.AddSearchStore(settings, broker);
 
 builder.AddProject<Projects.Pipeline_Ingestion>("ingestion")
     .WithBroker(broker)
@@ -19,12 +20,12 @@ builder.AddProject<Projects.Pipeline_EntityLinking>("entity-linking")
 
 builder.AddProject<Projects.Pipeline_Indexing>("indexing")
     .WithBroker(broker)
-    .WithSearchStore(settings.IndexPath)
+    .WithSearchStore(store, settings.IndexPath)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Pipeline_Search>("search")
     .WithBroker(broker)
-    .WithSearchStore(settings.IndexPath)
+    .WithSearchStore(store, settings.IndexPath)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

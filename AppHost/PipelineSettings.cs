@@ -18,6 +18,9 @@ sealed class PipelineSettings
 
     public RabbitMqPorts RabbitMQ { get; set; } = new();
 
+    /// <summary>Whether the container mode also runs an Elasticsearch container (the services then use it instead of Lucene).</summary>
+    public bool Elasticsearch { get; set; } = true;
+
     /// <summary>The absolute data directory: <see cref="DataDirectory"/> resolved against the repository root.</summary>
     public string DataPath { get; private set; } = "";
 
