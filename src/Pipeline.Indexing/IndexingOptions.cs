@@ -20,7 +20,7 @@ public sealed class IndexingOptions
     /// group-commit writer makes fewer, larger commits.
     /// </summary>
     [Range(1, 64)]
-    public int BatchConcurrencyLimit { get; set; } = 4;
+    public int BatchConcurrencyLimit { get; set; } = 2;
 
     /// <summary>
     /// Unacknowledged messages the broker hands the indexer. It must cover every batch that may be open at once,
