@@ -12,5 +12,6 @@ public static class PipelineCommand
             AnalyzeCommand.Create(output, errors),
             ImportCommand.Create(output, errors),
             TrainCommand.Create(output, errors),
+            EvalCommand.Create(output, errors),
         };
 }

@@ -48,9 +48,18 @@ public sealed class OfflineClaimTagger(ISentenceEmbedder embedder, CheckWorthine
             return [];
         }
 
-        var features = SentenceFeatures.Build(sentences, embedder.Embed(sentences), model.UsesContext, previous, next);
+        return Score(sentences, embedder.Embed(sentences), previous, next);
+    }
+
+    /// <summary>As above, for sentences already embedded with this tagger's embedder.</summary>
+    public double[] Score(IReadOnlyList<string> sentences, float[][] embeddings, IReadOnlyList<int> previous, IReadOnlyList<int> next)
+    {
+        var features = SentenceFeatures.Build(sentences, embeddings, model.UsesContext, previous, next);
         return [.. features.Select(f => model.Probability(f))];
     }
+
+    /// <summary>The embedder, for callers that embed in chunks (progress reporting) before scoring.</summary>
+    public ISentenceEmbedder Embedder => embedder;
 
     /// <summary>A claim for a check-worthy sentence, with the rules' type, attribution and evidence level.</summary>
     public static TaggedClaim Describe(string sentence, int start, double checkWorthiness, ClaimProvenance provenance)

@@ -34,7 +34,7 @@ public static partial class ClaimRules
             var source = speech.Groups["source"].Value.Trim();
             if (source.Length > 0 && !Pronoun().IsMatch(source))
             {
-                var told = speech.Groups["told"].Success ? " " + speech.Groups["told"].Value.Trim() : "";
+                var told = speech.Groups["told"].Success ? " told " + speech.Groups["told"].Value.Trim() : "";
                 return new(source + told, KindOf(source));
             }
         }
@@ -74,7 +74,8 @@ public static partial class ClaimRules
     [GeneratedRegex(@"\d|%|\b(percent|million|billion|trillion|thousands?|hundreds?|dozens?|half|double|twice|triple)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Quantity();
 
-    [GeneratedRegex(@"\baccording to (?<source>[^,.;:!?“”""]+)", RegexOptions.IgnoreCase)]
+    // Abbreviation dots ("U.S.", "Jan.") stay in the source; any other dot closes it.
+    [GeneratedRegex(@"\baccording to (?<source>(?:[^,.;:!?“”""]|\.(?=\S)|(?<=\b(?-i:\p{Lu})|\b(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec|Mr|Ms|Mrs|Dr|St))\.(?!\s*$))+)", RegexOptions.IgnoreCase)]
     private static partial Regex AccordingTo();
 
     // "..., two people with direct knowledge of the matter told CNN." / "CNN reported on Tuesday." / "the report states"
@@ -84,7 +85,7 @@ public static partial class ClaimRules
     [GeneratedRegex(@"^(he|she|it|they|we|i|you|this|that)$", RegexOptions.IgnoreCase)]
     private static partial Regex Pronoun();
 
-    [GeneratedRegex(@"\b(people|person|sources?|officials?|insiders?|aides?|diplomats?|experts?|analysts?|someone|spokes(man|woman|person))\b(?!.*\b\p{Lu}\w+\s+\p{Lu}\w+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(people|person|sources?|officials?|insiders?|aides?|diplomats?|experts?|analysts?|someone|spokes(man|woman|person))\b(?-i:(?!.*\b\p{Lu}\w+\s+\p{Lu}\w+))", RegexOptions.IgnoreCase)]
     private static partial Regex AnonymousSource();
 
     [GeneratedRegex(@"\b(report|intelligence|study|survey|document|memo|data|statement|filing|analysis|assessment|records?|letter|poll|paper|census|indictment|complaint)\b", RegexOptions.IgnoreCase)]
