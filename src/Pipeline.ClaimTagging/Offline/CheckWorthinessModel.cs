@@ -10,6 +10,9 @@ public sealed class NetworkWeights
 {
     public required int Hidden { get; init; }
 
+    /// <summary>How many of the leading features this member reads (the dense ones, or all with the n-grams; 0: all).</summary>
+    public int Inputs { get; init; }
+
     /// <summary>Hidden × input weights, row by row (empty for logistic regression).</summary>
     public required float[] Layer1 { get; init; }
 
@@ -20,8 +23,9 @@ public sealed class NetworkWeights
 
     public required float OutputBias { get; init; }
 
-    public double Probability(ReadOnlySpan<float> x)
+    public double Probability(ReadOnlySpan<float> features)
     {
+        var x = Inputs > 0 ? features[..Inputs] : features;
         if (Hidden == 0)
         {
             return Sigmoid(Dot(Output, x) + OutputBias);
@@ -79,6 +83,9 @@ public sealed class CheckWorthinessModel
     public required string EmbeddingModel { get; init; }
 
     public required bool UsesContext { get; init; }
+
+    /// <summary>Hashed word n-gram buckets after the dense features (0: none).</summary>
+    public int NGramBuckets { get; init; }
 
     public required int Inputs { get; init; }
 

@@ -3,7 +3,8 @@ namespace Pipeline.ClaimTagging.Offline;
 /// <summary>How one ensemble member is trained.</summary>
 /// <param name="Hidden">0 = logistic regression, else the width of one hidden ReLU layer.</param>
 /// <param name="WeightDecay">Decoupled L2 weight decay per step (AdamW).</param>
-public sealed record MemberSpec(int Hidden, double WeightDecay, int Epochs, double LearningRate, int Seed);
+/// <param name="DenseOnly">Read only the dense features, not the hashed n-grams (keeps a hidden layer small and fast).</param>
+public sealed record MemberSpec(int Hidden, double WeightDecay, int Epochs, double LearningRate, int Seed, bool DenseOnly = false);
 
 /// <summary>Precision, recall and F1 of the positive (check-worthy) class.</summary>
 public sealed record BinaryScores(int TruePositives, int FalsePositives, int FalseNegatives)
@@ -36,8 +37,13 @@ public static class CheckWorthinessTrainer
 {
     const int BatchSize = 32;
 
-    public static NetworkWeights Train(float[][] x, bool[] y, MemberSpec spec)
+    public static NetworkWeights Train(float[][] x, bool[] y, MemberSpec spec, int denseInputs)
     {
+        if (spec.DenseOnly && denseInputs < x[0].Length)
+        {
+            x = [.. x.Select(row => row[..denseInputs])];
+        }
+
         var inputs = x[0].Length;
         var random = new Random(spec.Seed);
         var hidden = spec.Hidden;
@@ -143,11 +149,11 @@ public static class CheckWorthinessTrainer
             }
         }
 
-        return new NetworkWeights { Hidden = hidden, Layer1 = Round(layer1), Bias1 = Round(bias1), Output = Round(output), OutputBias = outputBias };
+        return new NetworkWeights { Hidden = hidden, Inputs = inputs, Layer1 = Round(layer1), Bias1 = Round(bias1), Output = Round(output), OutputBias = outputBias };
     }
 
     /// <summary>Out-of-fold ensemble probabilities: each sentence scored by members trained without its fold.</summary>
-    public static double[] OutOfFold(float[][] x, bool[] y, IReadOnlyList<MemberSpec> members, int folds, int seed, Action? foldDone = null)
+    public static double[] OutOfFold(float[][] x, bool[] y, IReadOnlyList<MemberSpec> members, int denseInputs, int folds, int seed, Action? foldDone = null)
     {
         var fold = new int[x.Length];
         var shuffled = Enumerable.Range(0, x.Length).ToArray();
@@ -161,7 +167,7 @@ public static class CheckWorthinessTrainer
         Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, f =>
         {
             var trainIndex = Enumerable.Range(0, x.Length).Where(i => fold[i] != f).ToArray();
-            var trained = members.Select(spec => Train([.. trainIndex.Select(i => x[i])], [.. trainIndex.Select(i => y[i])], spec)).ToList();
+            var trained = members.Select(spec => Train([.. trainIndex.Select(i => x[i])], [.. trainIndex.Select(i => y[i])], spec, denseInputs)).ToList();
             for (var i = 0; i < x.Length; i++)
             {
                 if (fold[i] == f)

@@ -54,7 +54,7 @@ public sealed class OfflineClaimTagger(ISentenceEmbedder embedder, CheckWorthine
     /// <summary>As above, for sentences already embedded with this tagger's embedder.</summary>
     public double[] Score(IReadOnlyList<string> sentences, float[][] embeddings, IReadOnlyList<int> previous, IReadOnlyList<int> next)
     {
-        var features = SentenceFeatures.Build(sentences, embeddings, model.UsesContext, previous, next);
+        var features = SentenceFeatures.Build(sentences, embeddings, model.UsesContext, previous, next, model.NGramBuckets);
         return [.. features.Select(f => model.Probability(f))];
     }
 

@@ -9,19 +9,23 @@ namespace Pipeline.ClaimTagging.Offline;
 /// </summary>
 public static class SentenceFeatures
 {
-    public static int Dimensions(int embedding, bool context) => embedding * (context ? 2 : 1) + LexicalFeatures.Count;
+    /// <summary>Dense features first (embedding, context, lexical); then the hashed word n-grams, if any.</summary>
+    public static int Dimensions(int embedding, bool context, int ngramBuckets = 0) => DenseDimensions(embedding, context) + ngramBuckets;
+
+    public static int DenseDimensions(int embedding, bool context) => embedding * (context ? 2 : 1) + LexicalFeatures.Count;
 
     /// <param name="sentences">The sentences in document order.</param>
     /// <param name="embeddings">Their embeddings, in the same order.</param>
     /// <param name="previous">Index of each sentence's predecessor in the document, or -1.</param>
     /// <param name="next">Index of each sentence's successor, or -1.</param>
-    public static float[][] Build(IReadOnlyList<string> sentences, float[][] embeddings, bool context, IReadOnlyList<int> previous, IReadOnlyList<int> next)
+    /// <param name="ngramBuckets">Hashed word unigrams and bigrams appended after the dense features (0: none).</param>
+    public static float[][] Build(IReadOnlyList<string> sentences, float[][] embeddings, bool context, IReadOnlyList<int> previous, IReadOnlyList<int> next, int ngramBuckets = 0)
     {
         var size = embeddings.Length == 0 ? 0 : embeddings[0].Length;
         var rows = new float[sentences.Count][];
         for (var i = 0; i < rows.Length; i++)
         {
-            var row = new float[Dimensions(size, context)];
+            var row = new float[Dimensions(size, context, ngramBuckets)];
             embeddings[i].CopyTo(row, 0);
             var offset = size;
             if (context)
@@ -40,7 +44,12 @@ public static class SentenceFeatures
                 offset += size;
             }
 
-            LexicalFeatures.Write(sentences[i], row.AsSpan(offset));
+            LexicalFeatures.Write(sentences[i], row.AsSpan(offset, LexicalFeatures.Count));
+            if (ngramBuckets > 0)
+            {
+                WordNGrams.Write(sentences[i], row.AsSpan(offset + LexicalFeatures.Count, ngramBuckets));
+            }
+
             rows[i] = row;
         }
 

@@ -13,13 +13,17 @@ public static class TrainCommand
     /// The candidates compared by 5-fold cross-validation on the train file; the best out-of-fold F1 wins. The dev
     /// file plays no part in the choice (it is much easier than train, so choices tuned on it are optimistic).
     /// </summary>
-    static readonly (string Name, bool Context, MemberSpec[] Members)[] Candidates =
+    static readonly (string Name, bool Context, int NGrams, MemberSpec[] Members)[] Candidates =
     [
-        ("logreg", false, [new MemberSpec(0, 1e-4, 30, 3e-3, 1)]),
-        ("logreg+context", true, [new MemberSpec(0, 1e-4, 30, 3e-3, 1)]),
-        ("mlp32+context", true, [new MemberSpec(32, 1e-3, 20, 1e-3, 1)]),
-        ("ensemble(logreg, 2 x mlp32)+context", true, [new MemberSpec(0, 1e-4, 30, 3e-3, 1), new MemberSpec(32, 1e-3, 20, 1e-3, 2), new MemberSpec(32, 1e-3, 20, 1e-3, 3)]),
+        ("logreg", false, 0, [new MemberSpec(0, 1e-4, 30, 3e-3, 1)]),
+        ("logreg+context", true, 0, [new MemberSpec(0, 1e-4, 30, 3e-3, 1)]),
+        ("mlp32+context", true, 0, [new MemberSpec(32, 1e-3, 20, 1e-3, 1)]),
+        ("ensemble(logreg, 2 x mlp32)+context", true, 0, [new MemberSpec(0, 1e-4, 30, 3e-3, 1), new MemberSpec(32, 1e-3, 20, 1e-3, 2), new MemberSpec(32, 1e-3, 20, 1e-3, 3)]),
+        ("logreg+context+ngrams", true, NGramBuckets, [new MemberSpec(0, 1e-4, 30, 3e-3, 1)]),
+        ("ensemble(logreg+ngrams, 2 x mlp32)+context", true, NGramBuckets, [new MemberSpec(0, 1e-4, 30, 3e-3, 1), new MemberSpec(32, 1e-3, 20, 1e-3, 2, DenseOnly: true), new MemberSpec(32, 1e-3, 20, 1e-3, 3, DenseOnly: true)]),
     ];
+
+    const int NGramBuckets = 4096;
 
     public static Command Create(TextWriter output, TextWriter errors)
     {
@@ -63,28 +67,31 @@ public static class TrainCommand
             using var embedder = new MiniLmEmbedder();
             var embeddings = ClaimsDataEmbedding.Embed(embedder, [.. sentences.Select(s => s.Text)], Path.GetFileName(trainFile), errors);
 
-            var best = (Name: "", Context: false, Members: Array.Empty<MemberSpec>(), Threshold: 0.5, Scores: new BinaryScores(0, 0, 0));
+            var best = (Name: "", Context: false, NGrams: 0, Members: Array.Empty<MemberSpec>(), Threshold: 0.5, Scores: new BinaryScores(0, 0, 0));
             await output.WriteLineAsync($"| candidate | out-of-fold P | R | F1 | threshold |");
             await output.WriteLineAsync($"|---|---|---|---|---|");
             foreach (var candidate in candidates)
             {
-                var features = ClaimsDataEmbedding.Features(sentences, embeddings, candidate.Context);
-                var oof = CheckWorthinessTrainer.OutOfFold(features, labels, candidate.Members, k, seed: 42);
+                var features = ClaimsDataEmbedding.Features(sentences, embeddings, candidate.Context, candidate.NGrams);
+                var dense = SentenceFeatures.DenseDimensions(embedder.Dimensions, candidate.Context);
+                var oof = CheckWorthinessTrainer.OutOfFold(features, labels, candidate.Members, dense, k, seed: 42);
                 var (threshold, scores) = CheckWorthinessTrainer.BestThreshold(oof, labels);
                 await output.WriteLineAsync(FormattableString.Invariant($"| {candidate.Name} | {scores.Precision:F3} | {scores.Recall:F3} | {scores.F1:F3} | {threshold:F2} |"));
                 if (scores.F1 > best.Scores.F1)
                 {
-                    best = (candidate.Name, candidate.Context, candidate.Members, threshold, scores);
+                    best = (candidate.Name, candidate.Context, candidate.NGrams, candidate.Members, threshold, scores);
                 }
             }
 
-            var allFeatures = ClaimsDataEmbedding.Features(sentences, embeddings, best.Context);
-            var members = best.Members.AsParallel().AsOrdered().Select(spec => CheckWorthinessTrainer.Train(allFeatures, labels, spec)).ToList();
+            var allFeatures = ClaimsDataEmbedding.Features(sentences, embeddings, best.Context, best.NGrams);
+            var denseInputs = SentenceFeatures.DenseDimensions(embedder.Dimensions, best.Context);
+            var members = best.Members.AsParallel().AsOrdered().Select(spec => CheckWorthinessTrainer.Train(allFeatures, labels, spec, denseInputs)).ToList();
             var model = new CheckWorthinessModel
             {
                 Version = $"cw-{best.Name.Replace(' ', '-')}-{DateTime.UtcNow:yyyyMMdd}",
                 EmbeddingModel = embedder.ModelId,
                 UsesContext = best.Context,
+                NGramBuckets = best.NGrams,
                 Inputs = allFeatures[0].Length,
                 Threshold = best.Threshold,
                 Members = members,
