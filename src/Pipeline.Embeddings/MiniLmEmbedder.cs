@@ -48,6 +48,9 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
+        // No busy-waiting between operators: on a small machine shared with other services, spinning ORT threads
+        // burn the time slices the other work (and the next batch) needs.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         session = new InferenceSession(model, options);
     }
 
@@ -87,12 +90,14 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
         var ids = new DenseTensor<long>([rows, width]);
         var mask = new DenseTensor<long>([rows, width]);
         var types = new DenseTensor<long>([rows, width]);
+        var idSpan = ids.Buffer.Span;
+        var maskSpan = mask.Buffer.Span;
         for (var r = 0; r < rows; r++)
         {
             for (var c = 0; c < batch[r].Length; c++)
             {
-                ids[r, c] = batch[r][c];
-                mask[r, c] = 1;
+                idSpan[r * width + c] = batch[r][c];
+                maskSpan[r * width + c] = 1;
             }
         }
 
@@ -107,8 +112,10 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
         }
 
         using var results = session.Run(inputs);
-        var hidden = results[0].AsTensor<float>();
-        var dimensions = hidden.Dimensions[2];
+        // Read the output through its flat buffer: the multi-index indexer allocates on every call.
+        var output = results[0].AsTensor<float>().ToDenseTensor();
+        var dimensions = output.Dimensions[2];
+        var hidden = output.Buffer.Span;
         var vectors = new float[rows][];
         for (var r = 0; r < rows; r++)
         {
@@ -116,9 +123,10 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder, IDisposable
             var count = batch[r].Length;
             for (var c = 0; c < count; c++)
             {
+                var token = hidden.Slice((r * width + c) * dimensions, dimensions);
                 for (var d = 0; d < dimensions; d++)
                 {
-                    vector[d] += hidden[r, c, d];
+                    vector[d] += token[d];
                 }
             }
 
