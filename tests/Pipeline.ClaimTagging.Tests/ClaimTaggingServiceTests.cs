@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
 using Pipeline.ClaimTagging.Llm;
 using Pipeline.ClaimTagging.Offline;
 using Pipeline.ClaimTagging.Tagging;
@@ -86,5 +87,20 @@ public sealed class ClaimTaggingServiceTests
         Assert.True(payload.IsFallback);
         Assert.StartsWith("offline:", payload.Tagger, StringComparison.Ordinal);
         Assert.NotEmpty(payload.Claims);
+    }
+}
+
+public sealed class ClaimTaggingPluginTests(OfflineTaggerFixture fixture) : IClassFixture<OfflineTaggerFixture>
+{
+    [Fact]
+    public async Task Kernel_function_returns_the_claims_payload_as_json()
+    {
+        var kernel = new Kernel();
+        kernel.Plugins.AddFromObject(new ClaimTaggingPlugin(fixture.Owned.Tagger), "claims");
+
+        var result = await kernel.InvokeAsync("claims", "tag_claims", new() { ["text"] = "Unemployment fell to 3.5 percent last year, the lowest rate in fifty years." }, TestContext.Current.CancellationToken);
+
+        var payload = System.Text.Json.JsonSerializer.Deserialize<ClaimsPayload>(result.GetValue<string>()!, EnrichmentPayloads.SerializerOptions)!;
+        Assert.Single(payload.Claims);
     }
 }
