@@ -12,6 +12,7 @@ builder.AddProject<Projects.Pipeline_Ingestion>("ingestion")
 
 builder.AddProject<Projects.Pipeline_ClaimTagging>("claim-tagging")
     .WithBroker(broker)
+    .WithOptionalLlm(builder)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Pipeline_EntityLinking>("entity-linking")

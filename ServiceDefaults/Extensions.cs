@@ -51,10 +51,12 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("MassTransit")
+                .AddMeter("Microsoft.SemanticKernel*")
                 .AddMeter(TelemetryPrefix + "*"))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("MassTransit")
+                .AddSource("Microsoft.SemanticKernel*")
                 .AddSource(TelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation(aspnet =>
                     aspnet.Filter = context =>

@@ -1,6 +1,10 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
+using Pipeline.ClaimTagging.Llm;
+using Pipeline.ClaimTagging.Offline;
 using Pipeline.ClaimTagging.Tagging;
 using Pipeline.Contracts;
+using Pipeline.Embeddings;
 using Pipeline.Messaging;
 using Pipeline.Messaging.Enrichment;
 
@@ -10,11 +14,65 @@ public static class ClaimTaggingRegistration
 {
     public static IHostApplicationBuilder AddClaimTagging(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<PlaceholderClaimTagger>();
+        builder.Services.AddClaimTaggers();
         builder.AddPipelineMessaging(AddClaimTaggingConsumers);
         return builder;
     }
 
+    /// <summary>
+    /// The offline tagger always (it is the fallback), and the LLM tagger in front of it when
+    /// <c>ConnectionStrings:llm</c> is set and <c>ClaimTagging:Tagger</c> is auto or llm.
+    /// </summary>
+    public static IServiceCollection AddClaimTaggers(this IServiceCollection services)
+    {
+        services.AddOptions<ClaimTaggingOptions>().BindConfiguration(ClaimTaggingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClaimTaggingOptions>, LlmConnectionValidation>();
+        services.AddSingleton<ISentenceEmbedder>(_ => new MiniLmEmbedder());
+        services.AddSingleton(_ => CheckWorthinessModel.LoadEmbedded());
+        services.AddSingleton<OfflineClaimTagger>();
+        services.AddSingleton<IClaimTagger>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ClaimTaggingOptions>>().Value;
+            var offline = sp.GetRequiredService<OfflineClaimTagger>();
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(LlmConnection.ConnectionStringName);
+            if (options.Tagger == "offline" || string.IsNullOrWhiteSpace(connectionString))
+            {
+                return offline;
+            }
+
+            var connection = LlmConnection.Parse(connectionString);
+            return new LlmClaimTagger(connection.CreateChatService(options.LlmTimeout), connection.Model, offline, options,
+                logger: sp.GetRequiredService<ILogger<LlmClaimTagger>>(), time: sp.GetService<TimeProvider>());
+        });
+        services.AddSingleton<ClaimTaggingEnricher>();
+        return services;
+    }
+
     public static void AddClaimTaggingConsumers(IBusRegistrationConfigurator bus) =>
-        bus.AddEnricher<PlaceholderClaimTagger, ClaimsPayload>();
+        bus.AddEnricher<ClaimTaggingEnricher, ClaimsPayload>();
+
+    /// <summary>Fails the start when the LLM is required but not configured, or its connection string is malformed.</summary>
+    sealed class LlmConnectionValidation(IConfiguration configuration) : IValidateOptions<ClaimTaggingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ClaimTaggingOptions options)
+        {
+            var connectionString = configuration.GetConnectionString(LlmConnection.ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                return options.Tagger == "llm"
+                    ? ValidateOptionsResult.Fail("ClaimTagging:Tagger is llm but ConnectionStrings:llm is not set.")
+                    : ValidateOptionsResult.Success;
+            }
+
+            try
+            {
+                LlmConnection.Parse(connectionString);
+                return ValidateOptionsResult.Success;
+            }
+            catch (FormatException exception)
+            {
+                return ValidateOptionsResult.Fail(exception.Message);
+            }
+        }
+    }
 }

@@ -12,5 +12,7 @@ public static class PipelineCommand
             AnalyzeCommand.Create(output, errors),
             ImportCommand.Create(output, errors),
             BenchCommand.Create(output, errors),
+            TrainCommand.Create(output, errors),
+            EvalCommand.Create(output, errors),
         };
 }

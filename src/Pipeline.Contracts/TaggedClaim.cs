@@ -20,5 +20,9 @@ public sealed record TaggedClaim
     /// <summary>asserted, reported, alleged or hedged.</summary>
     public required string EvidenceLevel { get; init; }
 
+    /// <summary>0..1: how sure the tagger is of this claim as a whole (span, type and attribution).</summary>
     public required double Confidence { get; init; }
+
+    /// <summary>Which tagger, model and prompt produced the claim; null in payloads from older taggers.</summary>
+    public ClaimProvenance? Provenance { get; init; }
 }

@@ -49,7 +49,7 @@ public static class AnalyzeCommand
                 return 1;
             }
 
-            var claimTagger = new PlaceholderClaimTagger();
+            using var claimTagger = ClaimTaggers.CreateOffline();
             var entityLinker = new PlaceholderEntityLinker();
             var analysis = new
             {
@@ -64,7 +64,7 @@ public static class AnalyzeCommand
                 },
                 enrichments = new Dictionary<string, object>
                 {
-                    [PlaceholderClaimTagger.Name] = new { version = claimTagger.Version, payload = await claimTagger.EnrichAsync(article, cancellationToken) },
+                    [ClaimTaggingEnricher.Name] = new { version = claimTagger.Tagger.Version, payload = await claimTagger.Tagger.TagAsync(article.Text, cancellationToken) },
                     [PlaceholderEntityLinker.Name] = new { version = entityLinker.Version, payload = await entityLinker.EnrichAsync(article, cancellationToken) },
                 },
             };

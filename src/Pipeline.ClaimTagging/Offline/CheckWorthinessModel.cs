@@ -1,0 +1,131 @@
+using System.Numerics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Pipeline.ClaimTagging.Offline;
+
+/// <summary>One member of the ensemble: logistic regression (Hidden = 0) or one hidden ReLU layer.</summary>
+public sealed class NetworkWeights
+{
+    public required int Hidden { get; init; }
+
+    /// <summary>How many of the leading features this member reads (the dense ones, or all with the n-grams; 0: all).</summary>
+    public int Inputs { get; init; }
+
+    /// <summary>Hidden × input weights, row by row (empty for logistic regression).</summary>
+    public required float[] Layer1 { get; init; }
+
+    public required float[] Bias1 { get; init; }
+
+    /// <summary>Output weights: one per hidden unit, or one per input for logistic regression.</summary>
+    public required float[] Output { get; init; }
+
+    public required float OutputBias { get; init; }
+
+    public double Probability(ReadOnlySpan<float> features)
+    {
+        var x = Inputs > 0 ? features[..Inputs] : features;
+        if (Hidden == 0)
+        {
+            return Sigmoid(Dot(Output, x) + OutputBias);
+        }
+
+        var z = OutputBias;
+        var inputs = x.Length;
+        for (var j = 0; j < Hidden; j++)
+        {
+            var a = Dot(Layer1.AsSpan(j * inputs, inputs), x) + Bias1[j];
+            if (a > 0)
+            {
+                z += a * Output[j];
+            }
+        }
+
+        return Sigmoid(z);
+    }
+
+    internal static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
+
+    internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var sum = Vector<float>.Zero;
+        var i = 0;
+        for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            sum += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
+        }
+
+        var total = Vector.Sum(sum);
+        for (; i < a.Length; i++)
+        {
+            total += a[i] * b[i];
+        }
+
+        return total;
+    }
+}
+
+/// <summary>
+/// The trained check-worthiness classifier of the offline tagger, as written by <c>pipeline train claims</c>
+/// (Offline/checkworthiness-model.json, embedded): an averaged ensemble over <see cref="SentenceFeatures"/>, with the
+/// decision threshold chosen by cross-validation on the training file.
+/// </summary>
+public sealed class CheckWorthinessModel
+{
+    public const string ResourceName = "Pipeline.ClaimTagging.Offline.checkworthiness-model.json";
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = false, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>Changes with every retraining that may change scores; part of the tagger's version.</summary>
+    public required string Version { get; init; }
+
+    public required string EmbeddingModel { get; init; }
+
+    public required bool UsesContext { get; init; }
+
+    /// <summary>Hashed word n-gram buckets after the dense features (0: none).</summary>
+    public int NGramBuckets { get; init; }
+
+    public required int Inputs { get; init; }
+
+    /// <summary>Probability at or above which a sentence counts as check-worthy.</summary>
+    public required double Threshold { get; init; }
+
+    public required IReadOnlyList<NetworkWeights> Members { get; init; }
+
+    /// <summary>How the model was trained and how it scored, for the record (data file, folds, F1).</summary>
+    public Dictionary<string, string> Training { get; init; } = [];
+
+    public double Probability(ReadOnlySpan<float> features)
+    {
+        if (features.Length != Inputs)
+        {
+            throw new ArgumentException($"Expected {Inputs} features, got {features.Length}.", nameof(features));
+        }
+
+        var sum = 0.0;
+        foreach (var member in Members)
+        {
+            sum += member.Probability(features);
+        }
+
+        return sum / Members.Count;
+    }
+
+    public static CheckWorthinessModel LoadEmbedded()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The trained model {ResourceName} is not embedded; run `pipeline train claims`.");
+        return Load(stream);
+    }
+
+    public static CheckWorthinessModel Load(Stream stream) =>
+        JsonSerializer.Deserialize<CheckWorthinessModel>(stream, Json) ?? throw new InvalidDataException("The check-worthiness model file is empty.");
+
+    public void Save(string path)
+    {
+        using var stream = File.Create(path);
+        JsonSerializer.Serialize(stream, this, Json);
+    }
+}

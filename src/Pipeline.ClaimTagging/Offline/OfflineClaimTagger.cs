@@ -1,0 +1,83 @@
+using Pipeline.ClaimTagging.Tagging;
+using Pipeline.Contracts;
+using Pipeline.Embeddings;
+
+namespace Pipeline.ClaimTagging.Offline;
+
+/// <summary>
+/// The tagger that needs no service: sentences, a check-worthiness classifier over MiniLM embeddings with neighbour
+/// context and lexical cues (<see cref="CheckWorthinessModel"/>), and <see cref="ClaimRules"/> for type,
+/// attribution and evidence level. Thread-safe.
+/// </summary>
+public sealed class OfflineClaimTagger(ISentenceEmbedder embedder, CheckWorthinessModel model) : IClaimTagger
+{
+    public const string TaggerName = "offline";
+
+    public string Version => $"{TaggerName}-{model.Version}";
+
+    public string ModelId => $"{embedder.ModelId}+{model.Version}";
+
+    public double Threshold => model.Threshold;
+
+    public Task<ClaimsPayload> TagAsync(string text, CancellationToken cancellationToken) => Task.FromResult(Tag(text));
+
+    public ClaimsPayload Tag(string text)
+    {
+        var spans = Sentences.Split(text).ToList();
+        var sentences = spans.Select(s => text[s.Start..s.End]).ToList();
+        var (previous, next) = SentenceFeatures.Consecutive(sentences.Count);
+        var probabilities = Score(sentences, previous, next);
+        var provenance = new ClaimProvenance(TaggerName, ModelId);
+        var claims = new List<TaggedClaim>();
+        for (var i = 0; i < spans.Count; i++)
+        {
+            if (probabilities[i] >= model.Threshold)
+            {
+                claims.Add(Describe(sentences[i], spans[i].Start, probabilities[i], provenance));
+            }
+        }
+
+        return new ClaimsPayload { Claims = claims, Tagger = $"{TaggerName}:{ModelId}" };
+    }
+
+    /// <summary>Check-worthiness probabilities of sentences, given each one's neighbours (index or -1).</summary>
+    public double[] Score(IReadOnlyList<string> sentences, IReadOnlyList<int> previous, IReadOnlyList<int> next)
+    {
+        if (sentences.Count == 0)
+        {
+            return [];
+        }
+
+        return Score(sentences, embedder.Embed(sentences), previous, next);
+    }
+
+    /// <summary>As above, for sentences already embedded with this tagger's embedder.</summary>
+    public double[] Score(IReadOnlyList<string> sentences, float[][] embeddings, IReadOnlyList<int> previous, IReadOnlyList<int> next)
+    {
+        var features = SentenceFeatures.Build(sentences, embeddings, model.UsesContext, previous, next, model.NGramBuckets);
+        return [.. features.Select(f => model.Probability(f))];
+    }
+
+    /// <summary>The embedder, for callers that embed in chunks (progress reporting) before scoring.</summary>
+    public ISentenceEmbedder Embedder => embedder;
+
+    /// <summary>A claim for a check-worthy sentence, with the rules' type, attribution and evidence level.</summary>
+    public static TaggedClaim Describe(string sentence, int start, double checkWorthiness, ClaimProvenance provenance)
+    {
+        var (type, cued) = ClaimRules.TypeOf(sentence);
+        var attribution = ClaimRules.AttributionOf(sentence);
+        return new TaggedClaim
+        {
+            Text = sentence,
+            Start = start,
+            End = start + sentence.Length,
+            Type = type,
+            CheckWorthiness = Math.Round(checkWorthiness, 3),
+            Attribution = attribution,
+            EvidenceLevel = ClaimRules.EvidenceLevelOf(sentence, attribution),
+            // The classifier's certainty, lowered when no rule recognised the type (the "event" default).
+            Confidence = Math.Round(Math.Max(checkWorthiness, 1 - checkWorthiness) * (cued ? 0.9 : 0.7), 3),
+            Provenance = provenance,
+        };
+    }
+}

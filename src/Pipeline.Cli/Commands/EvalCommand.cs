@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Pipeline.ClaimTagging.Offline;
+using Pipeline.ClaimTagging.Tagging;
+using Pipeline.Embeddings;
+using Spectre.Console;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary><c>pipeline eval claims --input FILE.tsv</c>: precision, recall and F1 of the check-worthy class.</summary>
+public static class EvalCommand
+{
+    public static Command Create(TextWriter output, TextWriter errors)
+    {
+        var input = new Option<FileInfo>("--input") { Description = "A TSV with Sentence_id, Text and class_label (Yes/No).", Required = true };
+        var tagger = new Option<string>("--tagger") { Description = "offline or llm (the llm needs --llm or ConnectionStrings__llm).", DefaultValueFactory = _ => "offline" };
+        tagger.AcceptOnlyFromAmong("offline", "llm");
+        var llm = new Option<string?>("--llm") { Description = "LLM connection string, e.g. \"Endpoint=http://localhost:11434/v1;Model=llama3.1\" (default: $ConnectionStrings__llm)." };
+        var concurrency = new Option<int>("--concurrency") { Description = "LLM requests in flight at once.", DefaultValueFactory = _ => 4 };
+        var claims = new Command("claims", "Score a tagger on labelled check-worthiness sentences; the last line is `claims-f1: 0.xxx`.") { input, tagger, llm, concurrency };
+        claims.SetAction(async (parse, cancellationToken) =>
+        {
+            var file = parse.GetRequiredValue(input);
+            if (!file.Exists)
+            {
+                await errors.WriteLineAsync($"error: {file.FullName} does not exist.");
+                return 2;
+            }
+
+            var data = CheckWorthyDataset.Read(file.FullName);
+            var gold = data.Select(d => d.IsCheckWorthy).ToArray();
+            var texts = data.Select(d => d.Text).ToArray();
+            var started = Stopwatch.StartNew();
+            var cpuAtStart = Environment.CpuUsage.TotalTime;
+            bool[] predicted;
+            string description;
+            if (parse.GetValue(tagger) == "llm")
+            {
+                var connection = parse.GetValue(llm) ?? Environment.GetEnvironmentVariable("ConnectionStrings__llm");
+                if (string.IsNullOrWhiteSpace(connection))
+                {
+                    await errors.WriteLineAsync("error: --tagger llm needs --llm or ConnectionStrings__llm (e.g. \"Endpoint=http://localhost:11434/v1;Model=llama3.1\").");
+                    return 2;
+                }
+
+                using var offline = ClaimTaggers.CreateOffline();
+                using var llmTagger = ClaimTaggers.CreateLlm(connection, offline.Tagger);
+                description = llmTagger.Version;
+                predicted = await TagEachAsync(llmTagger, texts, Math.Max(1, parse.GetValue(concurrency)), errors, cancellationToken);
+            }
+            else
+            {
+                using var offline = ClaimTaggers.CreateOffline();
+                description = offline.Tagger.Version;
+                started.Restart();
+                cpuAtStart = Environment.CpuUsage.TotalTime;
+                var embeddings = EmbedWithProgress(offline.Tagger.Embedder, texts, file.Name, errors);
+                var (previous, next) = SentenceFeatures.ById([.. data.Select(d => d.Id)]);
+                predicted = [.. offline.Tagger.Score(texts, embeddings, previous, next).Select(p => p >= offline.Tagger.Threshold)];
+            }
+
+            var elapsed = started.Elapsed;
+            var cpu = Environment.CpuUsage.TotalTime - cpuAtStart;
+            var scores = BinaryScores.Of(gold, predicted);
+            await output.WriteLineAsync($"{file.Name}: {data.Count} sentences, {gold.Count(g => g)} check-worthy; tagger {description}");
+            await output.WriteLineAsync(FormattableString.Invariant($"precision: {scores.Precision:F3}  recall: {scores.Recall:F3}  f1: {scores.F1:F3}  (tp {scores.TruePositives}, fp {scores.FalsePositives}, fn {scores.FalseNegatives})"));
+            await output.WriteLineAsync(FormattableString.Invariant($"sentences/s: {data.Count / elapsed.TotalSeconds:F0} ({elapsed.TotalSeconds:F1} s on {Environment.ProcessorCount} cores shared with other work; {data.Count / Math.Max(cpu.TotalSeconds, 1e-3):F0} per CPU-second)"));
+            await output.WriteLineAsync(FormattableString.Invariant($"claims-f1: {scores.F1:F3}"));
+            return 0;
+        });
+        return new Command("eval", "Measure the analysers on labelled data.") { claims };
+    }
+
+    static float[][] EmbedWithProgress(ISentenceEmbedder embedder, string[] texts, string label, TextWriter progressOutput)
+    {
+        var vectors = new float[texts.Length][];
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(progressOutput) });
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask($"Tagging {label}", maxValue: texts.Length);
+                for (var first = 0; first < texts.Length; first += 256)
+                {
+                    var count = Math.Min(256, texts.Length - first);
+                    embedder.Embed(texts[first..(first + count)]).CopyTo(vectors, first);
+                    task.Increment(count);
+                }
+            });
+        return vectors;
+    }
+
+    /// <summary>Each sentence as its own text: check-worthy when the tagger returns a claim for it.</summary>
+    static async Task<bool[]> TagEachAsync(IClaimTagger tagger, string[] texts, int parallelism, TextWriter progressOutput, CancellationToken cancellationToken)
+    {
+        var predicted = new bool[texts.Length];
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(progressOutput) });
+        await console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("Tagging with the LLM", maxValue: texts.Length);
+                await Parallel.ForEachAsync(Enumerable.Range(0, texts.Length), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+                {
+                    var payload = await tagger.TagAsync(texts[i], ct);
+                    predicted[i] = payload.Claims.Count > 0;
+                    task.Increment(1);
+                });
+            });
+        return predicted;
+    }
+}

@@ -1,0 +1,88 @@
+using Pipeline.Contracts;
+
+namespace Pipeline.ClaimTagging.Tests;
+
+public sealed class OfflineClaimTaggerTests(OfflineTaggerFixture fixture) : IClassFixture<OfflineTaggerFixture>
+{
+    ClaimsPayload TagSample() => fixture.Owned.Tagger.Tag(OfflineTaggerFixture.SampleText());
+
+    TaggedClaim Claim(string start) =>
+        Assert.Single(TagSample().Claims, c => c.Text.StartsWith(start, StringComparison.Ordinal));
+
+    [Fact]
+    public void Every_claim_span_points_at_its_text_and_uses_the_documented_vocabularies()
+    {
+        var text = OfflineTaggerFixture.SampleText();
+        var payload = fixture.Owned.Tagger.Tag(text);
+
+        Assert.NotEmpty(payload.Claims);
+        Assert.False(payload.IsFallback);
+        Assert.StartsWith("offline:", payload.Tagger, StringComparison.Ordinal);
+        Assert.All(payload.Claims, c =>
+        {
+            Assert.Equal(c.Text, text[c.Start..c.End]);
+            Assert.Contains(c.Type, ClaimTypes.All);
+            Assert.Contains(c.EvidenceLevel, EvidenceLevels.All);
+            Assert.Contains(c.Attribution!.Kind, ClaimAttribution.Kinds);
+            Assert.InRange(c.CheckWorthiness, 0, 1);
+            Assert.InRange(c.Confidence, 0, 1);
+            Assert.Equal("offline", c.Provenance?.Tagger);
+        });
+    }
+
+    [Fact]
+    public void Xi_promise_to_Biden_is_a_promise_attributed_to_the_anonymous_sources_who_told_CNN()
+    {
+        var claim = Claim("Chinese President Xi Jinping assured President Joe Biden");
+
+        Assert.Equal(ClaimTypes.PromiseOrPolicy, claim.Type);
+        Assert.Equal(ClaimAttribution.Anonymous, claim.Attribution?.Kind);
+        Assert.Equal("two people with direct knowledge of the matter told CNN", claim.Attribution?.Source);
+        Assert.Equal(EvidenceLevels.Reported, claim.EvidenceLevel);
+    }
+
+    [Fact]
+    public void Intelligence_report_claim_about_the_2022_midterms_is_attributed_to_the_report()
+    {
+        var claim = Claim("The CCP attempted to interfere in the 2022 midterm elections");
+
+        Assert.Equal("the intelligence report", claim.Attribution?.Source);
+        Assert.Equal(ClaimAttribution.Document, claim.Attribution?.Kind);
+        Assert.Equal(EvidenceLevels.Hedged, claim.EvidenceLevel);
+    }
+
+    [Fact]
+    public void Meta_takedown_of_Chinese_bot_accounts_is_attributed_to_the_company()
+    {
+        var claim = Claim("Facebook parent company Meta shut down thousands of Chinese bot accounts");
+
+        Assert.Equal("the company", claim.Attribution?.Source);
+        Assert.Equal(ClaimAttribution.Organisation, claim.Attribution?.Kind);
+        Assert.Equal(EvidenceLevels.Reported, claim.EvidenceLevel);
+    }
+
+    [Fact]
+    public void Courtesies_and_questions_are_not_check_worthy()
+    {
+        var payload = fixture.Owned.Tagger.Tag("Thank you very much. What do you think about that? Good evening, everyone.");
+
+        Assert.Empty(payload.Claims);
+    }
+
+    [Fact]
+    public void Numbers_about_public_policy_are_check_worthy()
+    {
+        var payload = fixture.Owned.Tagger.Tag("Unemployment fell to 3.5 percent last year, the lowest rate in fifty years.");
+
+        var claim = Assert.Single(payload.Claims);
+        Assert.Equal(ClaimTypes.Quantitative, claim.Type);
+        Assert.Equal(ClaimAttribution.Author, claim.Attribution?.Kind);
+        Assert.Equal(EvidenceLevels.Asserted, claim.EvidenceLevel);
+    }
+
+    [Fact]
+    public void An_empty_text_has_no_claims()
+    {
+        Assert.Empty(fixture.Owned.Tagger.Tag("   ").Claims);
+    }
+}
