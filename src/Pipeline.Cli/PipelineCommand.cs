@@ -11,5 +11,6 @@ public static class PipelineCommand
         {
             AnalyzeCommand.Create(output, errors),
             ImportCommand.Create(output, errors),
+            EvalEntitiesCommand.Create(output, errors),
         };
 }

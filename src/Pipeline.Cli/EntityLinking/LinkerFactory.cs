@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Pipeline.EntityLinking.KnowledgeBase;
+using Pipeline.EntityLinking.Linking;
+
+namespace Pipeline.Cli.EntityLinking;
+
+/// <summary>The --kb and --kb-cache options the entity-linking verbs share, and the linker they build.</summary>
+public static class LinkerFactory
+{
+    public static Option<string> KnowledgeBaseOption() => new("--kb")
+    {
+        Description = "Knowledge base directory or TSV file (default: ../shared/data/kb next to the repository).",
+        DefaultValueFactory = _ => EntityLinkingOptions.DefaultKnowledgeBasePath(),
+    };
+
+    public static Option<string> CacheOption() => new("--kb-cache")
+    {
+        Description = "Directory of the binary KB index cache (default: the service's, under local application data; 'none' disables it).",
+        DefaultValueFactory = _ => new EntityLinkingOptions().ResolvedCacheDirectory,
+    };
+
+    public static KnowledgeBaseLoad Load(string path, string cache) =>
+        KnowledgeBaseLoader.Load(path, cache == "none" ? null : cache);
+}
