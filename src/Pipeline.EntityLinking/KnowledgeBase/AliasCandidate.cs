@@ -13,4 +13,7 @@ public enum AliasFlags : byte
 
     /// <summary>Every spelling of the form in the KB is upper case (an acronym such as NSA): it must be upper case in the text too.</summary>
     UpperCase = 2,
+
+    /// <summary>The form is only the family name of a person ("Hollande"): weak evidence on its own.</summary>
+    FamilyName = 4,
 }

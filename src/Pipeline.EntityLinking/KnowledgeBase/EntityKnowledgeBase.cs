@@ -89,6 +89,7 @@ public sealed class EntityKnowledgeBase
         var types = new EntityType[count];
         var popularity = new float[count];
         var forms = new Dictionary<string, List<(int Entity, bool Label, bool Upper)>>(count * 3, StringComparer.Ordinal);
+        var familyNames = new List<(string Key, int Entity)>();
         foreach (var entity in merged.Values)
         {
             var i = entity.Index;
@@ -102,10 +103,23 @@ public sealed class EntityKnowledgeBase
                 continue; // kept for lookups by QID, but never a candidate of a name in the text
             }
 
+            if (types[i] == EntityType.Per && FamilyNameKey(entity.Label) is { } familyName)
+            {
+                familyNames.Add((familyName, i));
+            }
+
+            var initials = Initials(entity);
             foreach (var (surface, isLabel) in entity.SurfaceForms())
             {
                 var key = SurfaceForms.Key(surface);
                 if (key is null || key.Length < 2 || key.Count(c => c == ' ') >= MaxTokensPerAlias)
+                {
+                    continue;
+                }
+
+                // Two-letter codes (GM for Gambia, IN for India) are mostly ISO codes that collide with acronyms in
+                // text; keep only those that abbreviate a name of the entity (US, UK, EU).
+                if (key.Length == 2 && !isLabel && !initials.Contains(key))
                 {
                     continue;
                 }
@@ -136,7 +150,47 @@ public sealed class EntityKnowledgeBase
             aliases[key] = Priors(list, popularity);
         }
 
+        // Family names ("Hollande", "Churkin") only where no entity has the form as its own name or alias: a
+        // news text names a person by surname after the first mention, but "Washington" is still the city.
+        foreach (var group in familyNames.GroupBy(f => f.Key))
+        {
+            if (aliases.ContainsKey(group.Key))
+            {
+                continue;
+            }
+
+            var list = group.Select(f => (f.Entity, false, false)).Distinct().ToList();
+            aliases[group.Key] = Priors(list, popularity).Select(c => c with { Flags = c.Flags | AliasFlags.FamilyName }).ToArray();
+        }
+
         return new EntityKnowledgeBase(qids, labels, descriptions, types, popularity, aliases);
+    }
+
+    static HashSet<string> Initials(MergedEntity entity)
+    {
+        var initials = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (surface, _) in entity.SurfaceForms())
+        {
+            var words = surface.Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries).Where(w => char.IsUpper(w[0])).ToList();
+            if (words.Count >= 2)
+            {
+                initials.Add(string.Concat(words.Select(w => char.ToLowerInvariant(w[0]))));
+            }
+        }
+
+        return initials;
+    }
+
+    static string? FamilyNameKey(string label)
+    {
+        var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length < 2 || label.Contains(',', StringComparison.Ordinal) || label.Contains('(', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var last = words[^1];
+        return last.Length >= 3 && char.IsUpper(last[0]) && last.All(char.IsLetter) ? SurfaceForms.Key(last) : null;
     }
 
     /// <summary>

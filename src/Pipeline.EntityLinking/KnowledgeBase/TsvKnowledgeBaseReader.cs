@@ -28,6 +28,7 @@ public static class TsvKnowledgeBaseReader
 
         var rows = new List<(string[] Fields, double Popularity)>();
         var max = 0.0;
+        var min = double.MaxValue;
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
@@ -44,10 +45,12 @@ public static class TsvKnowledgeBaseReader
 
             var p = popularity >= 0 && popularity < fields.Length && double.TryParse(fields[popularity], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? Math.Max(value, 0) : 0;
             max = Math.Max(max, p);
+            min = Math.Min(min, p);
             rows.Add((fields, p));
         }
 
-        var scale = max > 0 ? 1 / Math.Log(1 + max) : 0;
+        var floor = rows.Count == 0 ? 0 : Math.Log(1 + min);
+        var scale = max > min ? 1 / (Math.Log(1 + max) - floor) : 0;
         var records = new List<EntityRecord>(rows.Count);
         foreach (var (fields, p) in rows)
         {
@@ -58,7 +61,7 @@ public static class TsvKnowledgeBaseReader
                 Field(fields, description),
                 Field(fields, enwiki) is { Length: > 0 } title ? title : null,
                 EntityTypes.Parse(Field(fields, type)),
-                max > 0 ? (float)(Math.Log(1 + p) * scale) : 0.5f));
+                scale > 0 ? (float)((Math.Log(1 + p) - floor) * scale) : 0.5f));
         }
 
         return records;

@@ -32,10 +32,11 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         "his", "her", "their", "our", "its", "as", "for", "if", "when", "while", "after", "before", "so", "yet", "there", "here", "what",
         "who", "why", "how", "where", "which", "some", "many", "most", "all", "no", "not", "one", "two", "three", "with", "from", "by",
         "to", "of", "is", "was", "are", "were", "has", "had", "have", "will", "would", "can", "could", "should", "may", "might", "also",
-        "however", "meanwhile", "still", "even", "then", "now", "today", "yesterday", "tomorrow", "last", "next", "new", "first", "more",
+        "however", "meanwhile", "still", "even", "then", "now", "today", "yesterday", "tomorrow", "last", "next", "more",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june",
-        "july", "august", "september", "october", "november", "december", "mr", "mrs", "ms", "dr", "president", "minister", "senator",
-        "sen", "rep", "gov", "governor", "secretary", "chairman", "prime", "chief", "officials", "official", "state", "federal", "since",
+        "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+        "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "mr", "mrs", "ms", "dr", "president", "minister", "senator",
+        "sen", "rep", "gov", "governor", "secretary", "chairman", "prime", "chief", "officials", "official", "since",
         "under", "about", "against", "according", "during", "despite", "although", "because", "said", "says", "do", "does", "did", "my",
         "your", "both", "each", "such", "other", "another", "any", "every", "only", "just", "than", "well", "though", "thus", "once",
         "ago", "yes", "oh", "okay", "ok", "please", "thank", "thanks", "let", "like", "unlike", "via", "per", "into", "over", "up", "out",
@@ -227,10 +228,11 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             var nameBefore = before >= first && pieces[before - first] == Piece.Name;
             var end = mLast;
             var kept = candidates;
-            if (suffixAt >= 0 && !nameBefore && Enumerable.Range(after, suffixAt - after).All(t => pieces[t - first] == Piece.Name))
+            if (suffixAt >= 0 && !nameBefore && Enumerable.Range(after, suffixAt - after).All(t => pieces[t - first] != Piece.Matched))
             {
-                // "Paxar Corp", "Huntsman Chemical Corp": a known company name, its line of business and its suffix.
-                kept = candidates.Where(c => kb.Types[c.Entity] == EntityType.Org).ToArray();
+                // "Paxar Corp", "Huntsman Chemical Corp", "Morgan Stanley and Co Inc": a known company name, its line
+                // of business and its legal form.
+                kept = candidates.Where(c => kb.Types[c.Entity] is not (EntityType.Per or EntityType.Loc)).ToArray();
                 end = suffixAt;
                 nameAfter = false;
             }
@@ -282,7 +284,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
     static bool IsNeutral(Document doc, int t)
     {
         var word = doc.Normalized(t);
-        return !doc.IsWord(t) || Connectors.Contains(word) || PersonCues.Contains(word) || TitleWords.Contains(word) ||
+        return !doc.IsWord(t) || char.IsDigit(doc.Text[doc.Tokens[t].Start]) || Connectors.Contains(word) || PersonCues.Contains(word) || TitleWords.Contains(word) ||
             CompanySuffixes.Contains(doc.TokenText(t)) || (NotNames.Contains(word) && !doc.IsUpper(t));
     }
 
@@ -464,10 +466,24 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
 
         var winner = span.Candidates[best].Entity;
         var confidence = 1 / total;
-        confidence *= 0.55 + (0.45 * Math.Min(1.0, kb.Popularity[winner] * 1.6));
+        var single = span.FirstToken == span.LastToken;
+        confidence *= single
+            ? 0.4 + (0.6 * Math.Min(1.0, kb.Popularity[winner] * 2))
+            : 0.55 + (0.45 * Math.Min(1.0, kb.Popularity[winner] * 1.6));
+
+        // A capitalised word the same text also uses in lower case ("Court", "State", "Fall") is a common word.
+        if (single && !doc.IsUpper(span.FirstToken) && doc.HasLowerCaseUse(span.FirstToken))
+        {
+            confidence *= 0.5;
+        }
         if (kb.Types[winner] == EntityType.Unknown)
         {
             confidence *= 0.6;
+        }
+
+        if ((span.Candidates[best].Flags & AliasFlags.FamilyName) != 0)
+        {
+            confidence *= 0.85;
         }
 
 
@@ -654,6 +670,25 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             var builder = new StringBuilder(Tokens[t].End - Tokens[t].Start);
             SurfaceForms.AppendToken(builder, TokenSpan(t));
             return _normalized[t] = builder.ToString();
+        }
+
+        HashSet<string>? _lowerCaseWords;
+
+        public bool HasLowerCaseUse(int t)
+        {
+            if (_lowerCaseWords is null)
+            {
+                _lowerCaseWords = new HashSet<string>(StringComparer.Ordinal);
+                for (var i = 0; i < Tokens.Count; i++)
+                {
+                    if (char.IsLower(Text[Tokens[i].Start]))
+                    {
+                        _lowerCaseWords.Add(TokenText(i));
+                    }
+                }
+            }
+
+            return _lowerCaseWords.Contains(Normalized(t));
         }
 
         public bool IsWord(int t) => SurfaceForms.IsWordChar(Text[Tokens[t].Start]);
