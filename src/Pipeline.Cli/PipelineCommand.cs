@@ -12,5 +12,6 @@ public static class PipelineCommand
             AnalyzeCommand.Create(output, errors),
             ImportCommand.Create(output, errors),
             EvalEntitiesCommand.Create(output, errors),
+            KnowledgeBaseCommand.Create(output, errors),
         };
 }

@@ -32,7 +32,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         "his", "her", "their", "our", "its", "as", "for", "if", "when", "while", "after", "before", "so", "yet", "there", "here", "what",
         "who", "why", "how", "where", "which", "some", "many", "most", "all", "no", "not", "one", "two", "three", "with", "from", "by",
         "to", "of", "is", "was", "are", "were", "has", "had", "have", "will", "would", "can", "could", "should", "may", "might", "also",
-        "however", "meanwhile", "still", "even", "then", "now", "today", "yesterday", "tomorrow", "last", "next", "more",
+        "however", "meanwhile", "later", "earlier", "again", "instead", "indeed", "still", "even", "then", "now", "today", "yesterday", "tomorrow", "last", "next", "more",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june",
         "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
         "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "mr", "mrs", "ms", "dr", "president", "minister", "senator",
@@ -228,7 +228,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             var nameBefore = before >= first && pieces[before - first] == Piece.Name;
             var end = mLast;
             var kept = candidates;
-            if (suffixAt >= 0 && !nameBefore && Enumerable.Range(after, suffixAt - after).All(t => pieces[t - first] != Piece.Matched))
+            if (suffixAt > mLast && !nameBefore && Enumerable.Range(after, suffixAt - after).All(t => pieces[t - first] != Piece.Matched))
             {
                 // "Paxar Corp", "Huntsman Chemical Corp", "Morgan Stanley and Co Inc": a known company name, its line
                 // of business and its legal form.
@@ -708,8 +708,16 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             (IsCapitalisedWord(t) || (char.IsDigit(Text[Tokens[t].Start]) && Tokens[t].End - Tokens[t].Start > 1 && ContainsLetter(t))) &&
             !(SentenceStart(t) && NotNames.Contains(Normalized(t)) && !IsUpper(t));
 
-        public bool CanContinueName(int t) =>
-            IsCapitalisedWord(t) || char.IsDigit(Text[Tokens[t].Start]) || Connectors.Contains(Normalized(t));
+        public bool CanContinueName(int t)
+        {
+            if (TokenText(t) == ".")
+            {
+                // "U.S. Patent Office" goes on; "CNN. Later" is a new sentence.
+                return t > 0 && IsCapitalisedWord(t - 1) && Tokens[t - 1].End - Tokens[t - 1].Start == 1;
+            }
+
+            return IsCapitalisedWord(t) || char.IsDigit(Text[Tokens[t].Start]) || Connectors.Contains(Normalized(t));
+        }
 
         public bool CanEndName(int t)
         {
