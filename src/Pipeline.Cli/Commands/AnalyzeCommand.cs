@@ -26,9 +26,10 @@ public static class AnalyzeCommand
         var url = new Option<string?>("--url") { Description = "The article URL (decides the article id)." };
         var kb = LinkerFactory.KnowledgeBaseOption();
         var kbCache = LinkerFactory.CacheOption();
+        var contextSimilarity = LinkerFactory.ContextOption();
         var command = new Command("analyze", "Analyse one article locally (no broker needed) and print claims and entities as JSON.")
         {
-            file, title, url, kb, kbCache,
+            file, title, url, kb, kbCache, contextSimilarity,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,7 +55,7 @@ public static class AnalyzeCommand
 
             var claimTagger = new PlaceholderClaimTagger();
             var knowledgeBase = LinkerFactory.Load(parse.GetRequiredValue(kb), parse.GetRequiredValue(kbCache)).KnowledgeBase;
-            var entityLinker = new KnowledgeBaseEntityLinker(KnowledgeBaseEntityLinker.Create(knowledgeBase));
+            var entityLinker = new KnowledgeBaseEntityLinker(KnowledgeBaseEntityLinker.Create(knowledgeBase, contextSimilarity: parse.GetRequiredValue(contextSimilarity)));
             var analysis = new
             {
                 article = new

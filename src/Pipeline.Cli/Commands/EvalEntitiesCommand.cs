@@ -30,10 +30,11 @@ public static class EvalEntitiesCommand
             Description = "Links below this confidence count as NIL.",
             DefaultValueFactory = _ => LinkerSettings.DefaultMinConfidence,
         };
+        var contextSimilarity = LinkerFactory.ContextOption();
         var showErrors = new Option<bool>("--errors") { Description = "Print every wrong, missed and spurious link." };
         var entities = new Command("entities", "Score the entity linker on benchmark files (micro P/R/F1 of span + QID).")
         {
-            input, kb, cache, minConfidence, showErrors,
+            input, kb, cache, minConfidence, contextSimilarity, showErrors,
         };
         entities.SetAction((parse, cancellationToken) =>
         {
@@ -46,7 +47,8 @@ public static class EvalEntitiesCommand
 
             var load = LinkerFactory.Load(parse.GetRequiredValue(kb), parse.GetRequiredValue(cache));
             output.WriteLine($"knowledge base: {load.KnowledgeBase.Count:N0} entities, {load.KnowledgeBase.AliasCount:N0} surface forms, loaded in {load.Elapsed.TotalSeconds:F2} s ({(load.FromCache ? "binary cache" : "built from TSV")})");
-            var linker = new EntityLinker(load.KnowledgeBase, new LinkerSettings { MinConfidence = parse.GetValue(minConfidence) }, new LexicalContextSimilarity());
+            var linker = KnowledgeBaseEntityLinker.Create(load.KnowledgeBase, parse.GetValue(minConfidence), parse.GetRequiredValue(contextSimilarity));
+            output.WriteLine($"linker: {linker.Name}, min confidence {parse.GetValue(minConfidence)}");
             var documents = files.Select(f => (File: f, Documents: BenchmarkDocument.Read(f.FullName).ToList())).ToList();
 
             var overall = new LinkingScore();

@@ -19,6 +19,12 @@ public static class LinkerFactory
         DefaultValueFactory = _ => new EntityLinkingOptions().ResolvedCacheDirectory,
     };
 
+    public static Option<string> ContextOption() => new("--context")
+    {
+        Description = "Context similarity: 'minilm' (sentence embeddings, all-MiniLM-L6-v2, plus lexical) or 'lexical'.",
+        DefaultValueFactory = _ => EntityLinkingOptions.DefaultContextSimilarity,
+    };
+
     public static KnowledgeBaseLoad Load(string path, string cache) =>
         KnowledgeBaseLoader.Load(path, cache == "none" ? null : cache);
 }

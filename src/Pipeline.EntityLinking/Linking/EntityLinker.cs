@@ -444,7 +444,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 typeFit *= 0.4;
             }
 
-            var contextFit = context.Similarity(span.Start, span.End, kb.Labels[entity], kb.Descriptions[entity]);
+            // With one candidate the context cannot change the choice; skip the (possibly costly) similarity.
+            var contextFit = span.Candidates.Length == 1 ? 0 : context.Similarity(span.Start, span.End, kb.Labels[entity], kb.Descriptions[entity]);
             var coherence = anchors is null ? 0 : Coherence(entity, anchors);
             scores[c] = settings.PriorWeight * Math.Log(Math.Max(candidate.Prior, 1e-4))
                 + settings.TypeWeight * Math.Log(typeFit)

@@ -17,7 +17,7 @@ public sealed class KnowledgeBaseEntityLinker : IArticleEnricher<EntitiesPayload
         logger.LogInformation(
             "Knowledge base loaded: {Entities} entities, {Aliases} surface forms from {Sources} in {Seconds:F2} s ({Origin})",
             load.KnowledgeBase.Count, load.KnowledgeBase.AliasCount, string.Join(", ", load.Sources), load.Elapsed.TotalSeconds, load.FromCache ? "cache " + load.CachePath : "built");
-        _linker = Create(load.KnowledgeBase, settings.MinConfidence);
+        _linker = new EntityLinker(load.KnowledgeBase, new LinkerSettings { MinConfidence = settings.MinConfidence }, CreateSimilarity(settings.ContextSimilarity));
     }
 
     public KnowledgeBaseEntityLinker(EntityLinker linker) => _linker = linker;
@@ -29,8 +29,18 @@ public sealed class KnowledgeBaseEntityLinker : IArticleEnricher<EntitiesPayload
 
     public EntityLinker Linker => _linker;
 
-    public static EntityLinker Create(EntityKnowledgeBase kb, double minConfidence = LinkerSettings.DefaultMinConfidence) =>
-        new(kb, new LinkerSettings { MinConfidence = minConfidence }, new LexicalContextSimilarity());
+    public static EntityLinker Create(EntityKnowledgeBase kb, double minConfidence = LinkerSettings.DefaultMinConfidence, string contextSimilarity = "lexical") =>
+        new(kb, new LinkerSettings { MinConfidence = minConfidence }, CreateSimilarity(contextSimilarity));
+
+    /// <summary>The context similarity by its option name; one embedder per process (the model is loaded once).</summary>
+    public static IContextSimilarity CreateSimilarity(string name) => name switch
+    {
+        "minilm" => SharedEmbedding.Value,
+        "lexical" => new LexicalContextSimilarity(),
+        _ => throw new ArgumentException($"Unknown context similarity '{name}': use 'minilm' or 'lexical'.", nameof(name)),
+    };
+
+    static readonly Lazy<EmbeddingContextSimilarity> SharedEmbedding = new(() => new EmbeddingContextSimilarity(new Pipeline.Embeddings.MiniLmEmbedder()));
 
     public Task<EntitiesPayload> EnrichAsync(ArticleIngested article, CancellationToken cancellationToken) =>
         Task.FromResult(_linker.Link(article.Text));
