@@ -1,5 +1,5 @@
-using Pipeline.EntityLinking.Linking;
 using Pipeline.Embeddings;
+using Pipeline.EntityLinking.Linking;
 
 namespace Pipeline.EntityLinking.Tests;
 
