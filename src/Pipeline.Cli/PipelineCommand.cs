@@ -13,5 +13,6 @@ public static class PipelineCommand
             ImportCommand.Create(output, errors),
             EvalEntitiesCommand.Create(output, errors),
             KnowledgeBaseCommand.Create(output, errors),
+            BenchEntitiesCommand.Create(output, errors),
         };
 }
