@@ -184,7 +184,8 @@ public sealed class EntityKnowledgeBase
     static string? FamilyNameKey(string label)
     {
         var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length < 2 || label.Contains(',', StringComparison.Ordinal) || label.Contains('(', StringComparison.Ordinal))
+        // Only labels shaped like a personal name: "George III of Great Britain" is not "Britain".
+        if (words.Length is < 2 or > 4 || words.Any(w => !char.IsUpper(w[0])) || label.Contains(',', StringComparison.Ordinal) || label.Contains('(', StringComparison.Ordinal))
         {
             return null;
         }
