@@ -54,7 +54,12 @@ public static class AnalyzeCommand
             }
 
             var claimTagger = new PlaceholderClaimTagger();
-            var knowledgeBase = LinkerFactory.Load(parse.GetRequiredValue(kb), parse.GetRequiredValue(kbCache)).KnowledgeBase;
+            if (LinkerFactory.TryLoad(parse.GetRequiredValue(kb), parse.GetRequiredValue(kbCache), errors) is not { } load)
+            {
+                return 2;
+            }
+
+            var knowledgeBase = load.KnowledgeBase;
             var entityLinker = new KnowledgeBaseEntityLinker(KnowledgeBaseEntityLinker.Create(knowledgeBase, contextSimilarity: parse.GetRequiredValue(contextSimilarity)));
             var analysis = new
             {

@@ -32,7 +32,10 @@ public static class BenchEntitiesCommand
                 .Select(l => JsonDocument.Parse(l).RootElement.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "")
                 .Where(t => t.Length > 0)
                 .ToList();
-            var load = LinkerFactory.Load(parse.GetRequiredValue(kb), parse.GetRequiredValue(cache));
+            if (LinkerFactory.TryLoad(parse.GetRequiredValue(kb), parse.GetRequiredValue(cache), errors) is not { } load)
+            {
+                return Task.FromResult(2);
+            }
             var linker = KnowledgeBaseEntityLinker.Create(load.KnowledgeBase, contextSimilarity: parse.GetRequiredValue(contextSimilarity));
             linker.Link(texts[0]); // warm-up: JIT and first-use caches
             var parallelism = Math.Max(1, parse.GetValue(threads));

@@ -45,7 +45,10 @@ public static class EvalEntitiesCommand
                 return Task.FromResult(2);
             }
 
-            var load = LinkerFactory.Load(parse.GetRequiredValue(kb), parse.GetRequiredValue(cache));
+            if (LinkerFactory.TryLoad(parse.GetRequiredValue(kb), parse.GetRequiredValue(cache), errors) is not { } load)
+            {
+                return Task.FromResult(2);
+            }
             output.WriteLine($"knowledge base: {load.KnowledgeBase.Count:N0} entities, {load.KnowledgeBase.AliasCount:N0} surface forms, loaded in {load.Elapsed.TotalSeconds:F2} s ({(load.FromCache ? "binary cache" : "built from TSV")})");
             var linker = KnowledgeBaseEntityLinker.Create(load.KnowledgeBase, parse.GetValue(minConfidence), parse.GetRequiredValue(contextSimilarity));
             output.WriteLine($"linker: {linker.Name}, min confidence {parse.GetValue(minConfidence)}");

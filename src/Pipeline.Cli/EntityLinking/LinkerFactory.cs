@@ -27,4 +27,18 @@ public static class LinkerFactory
 
     public static KnowledgeBaseLoad Load(string path, string cache) =>
         KnowledgeBaseLoader.Load(path, cache == "none" ? null : cache);
+
+    /// <summary>Loads the KB, or writes why it cannot (a missing ../shared/data, say) and returns null.</summary>
+    public static KnowledgeBaseLoad? TryLoad(string path, string cache, TextWriter errors)
+    {
+        try
+        {
+            return Load(path, cache);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException)
+        {
+            errors.WriteLine($"error: cannot load the knowledge base: {e.Message} Pass --kb DIR (a KB directory or TSV file).");
+            return null;
+        }
+    }
 }
