@@ -51,10 +51,26 @@ public sealed class LexicalContextSimilarity : IContextSimilarity
         return words;
     }
 
-    sealed class Document(string text) : IDocumentContext
+    sealed class Document : IDocumentContext
     {
-        readonly List<(string Word, int Start)> _words = Words(text);
+        readonly string _text;
+        readonly Dictionary<string, List<int>> _positions = new(StringComparer.Ordinal);
         readonly Dictionary<string, HashSet<string>> _entityWords = new(StringComparer.Ordinal);
+        readonly Dictionary<(int, int), HashSet<string>> _mentionWords = [];
+
+        public Document(string text)
+        {
+            _text = text;
+            foreach (var (word, start) in Words(text))
+            {
+                if (!_positions.TryGetValue(word, out var list))
+                {
+                    _positions[word] = list = [];
+                }
+
+                list.Add(start);
+            }
+        }
 
         public double Similarity(int start, int end, string label, string description)
         {
@@ -65,23 +81,29 @@ public sealed class LexicalContextSimilarity : IContextSimilarity
                 _entityWords[key] = entityWords;
             }
 
-            if (entityWords.Count == 0)
+            if (!_mentionWords.TryGetValue((start, end), out var mentionWords))
             {
-                return 0;
+                mentionWords = Words(_text[start..end]).Select(w => w.Word).ToHashSet(StringComparer.Ordinal);
+                _mentionWords[(start, end)] = mentionWords;
             }
 
-            var mentionWords = Words(text[start..end]).Select(w => w.Word).ToHashSet(StringComparer.Ordinal);
-            var found = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (word, at) in _words)
+            var usable = 0;
+            var found = 0;
+            foreach (var word in entityWords)
             {
-                if ((at < start || at >= end) && entityWords.Contains(word) && !mentionWords.Contains(word))
+                if (mentionWords.Contains(word))
                 {
-                    found.Add(word);
+                    continue;
+                }
+
+                usable++;
+                if (_positions.TryGetValue(word, out var at) && at.Exists(p => p < start || p >= end))
+                {
+                    found++;
                 }
             }
 
-            var usable = entityWords.Count(w => !mentionWords.Contains(w));
-            return usable == 0 ? 0 : Math.Min(1.0, found.Count / Math.Sqrt(usable));
+            return usable == 0 ? 0 : Math.Min(1.0, found / Math.Sqrt(usable));
         }
     }
 }
