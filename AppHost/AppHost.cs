@@ -17,6 +17,7 @@ builder.AddProject<Projects.Pipeline_ClaimTagging>("claim-tagging")
 
 builder.AddProject<Projects.Pipeline_EntityLinking>("entity-linking")
     .WithBroker(broker)
+    .WithKnowledgeBase(settings)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Pipeline_Indexing>("indexing")

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.EntityLinking.Linking;
 using Pipeline.Messaging;
@@ -10,11 +11,37 @@ public static class EntityLinkingRegistration
 {
     public static IHostApplicationBuilder AddEntityLinking(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<PlaceholderEntityLinker>();
+        builder.Services.AddEntityLinker();
         builder.AddPipelineMessaging(AddEntityLinkingConsumers);
         return builder;
     }
 
+    /// <summary>The linker and its validated options; the knowledge base is loaded at start, not on the first article.</summary>
+    public static IServiceCollection AddEntityLinker(this IServiceCollection services)
+    {
+        services.AddOptions<EntityLinkingOptions>()
+            .BindConfiguration(EntityLinkingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(
+                o => File.Exists(o.ResolvedKnowledgeBasePath) || Directory.Exists(o.ResolvedKnowledgeBasePath),
+                $"{EntityLinkingOptions.SectionName}:KnowledgeBasePath does not name an existing KB file or directory (empty means ../shared/data/kb next to the repository).")
+            .ValidateOnStart();
+        services.AddSingleton<KnowledgeBaseEntityLinker>();
+        services.AddHostedService<KnowledgeBaseWarmUp>();
+        return services;
+    }
+
     public static void AddEntityLinkingConsumers(IBusRegistrationConfigurator bus) =>
-        bus.AddEnricher<PlaceholderEntityLinker, EntitiesPayload>();
+        bus.AddEnricher<KnowledgeBaseEntityLinker, EntitiesPayload>();
+
+    sealed class KnowledgeBaseWarmUp(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = services.GetRequiredService<KnowledgeBaseEntityLinker>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

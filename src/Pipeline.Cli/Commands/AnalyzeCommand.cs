@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.ClaimTagging.Tagging;
+using Pipeline.Cli.EntityLinking;
 using Pipeline.Contracts;
 using Pipeline.EntityLinking.Linking;
 using Pipeline.Ingestion;
@@ -23,9 +24,12 @@ public static class AnalyzeCommand
         var file = new Argument<FileInfo>("file") { Description = "A UTF-8 text file with the article text." };
         var title = new Option<string?>("--title") { Description = "The article title (default: the first line)." };
         var url = new Option<string?>("--url") { Description = "The article URL (decides the article id)." };
+        var kb = LinkerFactory.KnowledgeBaseOption();
+        var kbCache = LinkerFactory.CacheOption();
+        var contextSimilarity = LinkerFactory.ContextOption();
         var command = new Command("analyze", "Analyse one article locally (no broker needed) and print claims and entities as JSON.")
         {
-            file, title, url,
+            file, title, url, kb, kbCache, contextSimilarity,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,7 +54,13 @@ public static class AnalyzeCommand
             }
 
             using var claimTagger = ClaimTaggers.CreateOffline();
-            var entityLinker = new PlaceholderEntityLinker();
+            if (LinkerFactory.TryLoad(parse.GetRequiredValue(kb), parse.GetRequiredValue(kbCache), errors) is not { } load)
+            {
+                return 2;
+            }
+
+            var knowledgeBase = load.KnowledgeBase;
+            var entityLinker = new KnowledgeBaseEntityLinker(KnowledgeBaseEntityLinker.Create(knowledgeBase, contextSimilarity: parse.GetRequiredValue(contextSimilarity)));
             var analysis = new
             {
                 article = new
@@ -65,7 +75,7 @@ public static class AnalyzeCommand
                 enrichments = new Dictionary<string, object>
                 {
                     [ClaimTaggingEnricher.Name] = new { version = claimTagger.Tagger.Version, payload = await claimTagger.Tagger.TagAsync(article.Text, cancellationToken) },
-                    [PlaceholderEntityLinker.Name] = new { version = entityLinker.Version, payload = await entityLinker.EnrichAsync(article, cancellationToken) },
+                    [KnowledgeBaseEntityLinker.Name] = new { version = entityLinker.Version, payload = await entityLinker.EnrichAsync(article, cancellationToken) },
                 },
             };
             await output.WriteLineAsync(JsonSerializer.Serialize(analysis, Json));

@@ -48,6 +48,6 @@ public static class BenchCommand
             await output.WriteLineAsync(string.Create(i, $"peak-rss-mb: {report.PeakRssMb:F0}"));
             return 0;
         });
-        return new Command("bench", "Benchmarks (build with -c Release).") { indexing };
+        return indexing;
     }
 }

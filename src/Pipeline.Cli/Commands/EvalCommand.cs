@@ -68,7 +68,7 @@ public static class EvalCommand
             await output.WriteLineAsync(FormattableString.Invariant($"claims-f1: {scores.F1:F3}"));
             return 0;
         });
-        return new Command("eval", "Measure the analysers on labelled data.") { claims };
+        return claims;
     }
 
     static float[][] EmbedWithProgress(ISentenceEmbedder embedder, string[] texts, string label, TextWriter progressOutput)

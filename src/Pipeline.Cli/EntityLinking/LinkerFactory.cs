@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Pipeline.EntityLinking.KnowledgeBase;
+using Pipeline.EntityLinking.Linking;
+
+namespace Pipeline.Cli.EntityLinking;
+
+/// <summary>The --kb and --kb-cache options the entity-linking verbs share, and the linker they build.</summary>
+public static class LinkerFactory
+{
+    public static Option<string> KnowledgeBaseOption() => new("--kb")
+    {
+        Description = "Knowledge base directory or TSV file (default: ../shared/data/kb next to the repository).",
+        DefaultValueFactory = _ => EntityLinkingOptions.DefaultKnowledgeBasePath(),
+    };
+
+    public static Option<string> CacheOption() => new("--kb-cache")
+    {
+        Description = "Directory of the binary KB index cache (default: the service's, under local application data; 'none' disables it).",
+        DefaultValueFactory = _ => new EntityLinkingOptions().ResolvedCacheDirectory,
+    };
+
+    public static Option<string> ContextOption() => new("--context")
+    {
+        Description = "Context similarity: 'minilm' (sentence embeddings, all-MiniLM-L6-v2, plus lexical) or 'lexical'.",
+        DefaultValueFactory = _ => EntityLinkingOptions.DefaultContextSimilarity,
+    };
+
+    public static KnowledgeBaseLoad Load(string path, string cache) =>
+        KnowledgeBaseLoader.Load(path, cache == "none" ? null : cache);
+
+    /// <summary>Loads the KB, or writes why it cannot (a missing ../shared/data, say) and returns null.</summary>
+    public static KnowledgeBaseLoad? TryLoad(string path, string cache, TextWriter errors)
+    {
+        try
+        {
+            return Load(path, cache);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException)
+        {
+            errors.WriteLine($"error: cannot load the knowledge base: {e.Message} Pass --kb DIR (a KB directory or TSV file).");
+            return null;
+        }
+    }
+}

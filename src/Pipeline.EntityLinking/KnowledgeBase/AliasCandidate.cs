@@ -1,0 +1,19 @@
+namespace Pipeline.EntityLinking.KnowledgeBase;
+
+/// <summary>One entity a normalised surface form may refer to, with the prior P(entity | surface form).</summary>
+public readonly record struct AliasCandidate(int Entity, float Prior, AliasFlags Flags);
+
+[Flags]
+public enum AliasFlags : byte
+{
+    None = 0,
+
+    /// <summary>The surface form is the entity's label (not only an alias).</summary>
+    Label = 1,
+
+    /// <summary>Every spelling of the form in the KB is upper case (an acronym such as NSA): it must be upper case in the text too.</summary>
+    UpperCase = 2,
+
+    /// <summary>The form is only the family name of a person ("Hollande"): weak evidence on its own.</summary>
+    FamilyName = 4,
+}

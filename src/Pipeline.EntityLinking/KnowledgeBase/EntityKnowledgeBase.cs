@@ -1,0 +1,274 @@
+using System.Runtime.InteropServices;
+
+namespace Pipeline.EntityLinking.KnowledgeBase;
+
+/// <summary>
+/// The in-memory knowledge base: entities in parallel arrays, and the alias index from a normalised surface form
+/// (<see cref="SurfaceForms.Key"/>) to its candidates with priors, most likely first.
+/// </summary>
+public sealed class EntityKnowledgeBase
+{
+    readonly Dictionary<string, AliasCandidate[]> _aliases;
+    readonly Dictionary<string, int> _byQid;
+
+    internal EntityKnowledgeBase(string[] qids, string[] labels, string[] descriptions, EntityType[] types, float[] popularity, Dictionary<string, AliasCandidate[]> aliases)
+    {
+        Qids = qids;
+        Labels = labels;
+        Descriptions = descriptions;
+        Types = types;
+        Popularity = popularity;
+        _aliases = aliases;
+        _byQid = new Dictionary<string, int>(qids.Length, StringComparer.Ordinal);
+        for (var i = 0; i < qids.Length; i++)
+        {
+            _byQid[qids[i]] = i;
+        }
+
+        MaxAliasTokens = 1;
+        foreach (var key in aliases.Keys)
+        {
+            MaxAliasTokens = Math.Max(MaxAliasTokens, key.Count(c => c == ' ') + 1);
+        }
+
+        MaxAliasTokens = Math.Min(MaxAliasTokens, MaxTokensPerAlias);
+    }
+
+    /// <summary>Longer aliases are not indexed: names of more tokens are rare and would only slow the scan.</summary>
+    public const int MaxTokensPerAlias = 10;
+
+    public string[] Qids { get; }
+
+    public string[] Labels { get; }
+
+    public string[] Descriptions { get; }
+
+    public EntityType[] Types { get; }
+
+    public float[] Popularity { get; }
+
+    public int Count => Qids.Length;
+
+    public int AliasCount => _aliases.Count;
+
+    public int MaxAliasTokens { get; }
+
+    internal IReadOnlyDictionary<string, AliasCandidate[]> Aliases => _aliases;
+
+    public bool Contains(string qid) => _byQid.ContainsKey(qid);
+
+    public int IndexOf(string qid) => _byQid.TryGetValue(qid, out var index) ? index : -1;
+
+    public ReadOnlySpan<AliasCandidate> Candidates(string key) =>
+        _aliases.TryGetValue(key, out var candidates) ? candidates : [];
+
+    public ReadOnlySpan<AliasCandidate> Candidates(ReadOnlySpan<char> key) =>
+        _aliases.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var candidates) ? candidates : [];
+
+    /// <summary>Builds the index from entity records; records with the same QID are merged (union of aliases, the larger popularity).</summary>
+    public static EntityKnowledgeBase Build(IEnumerable<EntityRecord> records, IReadOnlyDictionary<string, EntityType>? typeFixes = null)
+    {
+        var merged = new Dictionary<string, MergedEntity>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(merged, record.Qid, out var exists);
+            if (!exists)
+            {
+                slot = new MergedEntity(merged.Count - 1, record); // the new key is already counted
+            }
+            else
+            {
+                slot!.Merge(record);
+            }
+        }
+
+        var count = merged.Count;
+        var qids = new string[count];
+        var labels = new string[count];
+        var descriptions = new string[count];
+        var types = new EntityType[count];
+        var popularity = new float[count];
+        var forms = new Dictionary<string, List<(int Entity, bool Label, bool Upper)>>(count * 3, StringComparer.Ordinal);
+        var familyNames = new List<(string Key, int Entity)>();
+        foreach (var entity in merged.Values)
+        {
+            var i = entity.Index;
+            qids[i] = entity.Qid;
+            labels[i] = entity.Label;
+            descriptions[i] = entity.Description;
+            types[i] = typeFixes is not null && typeFixes.TryGetValue(entity.Qid, out var fixedType) ? fixedType : entity.Type;
+            popularity[i] = entity.Popularity;
+            if (!IsNamedEntity(entity.Label, entity.Description))
+            {
+                continue; // kept for lookups by QID, but never a candidate of a name in the text
+            }
+
+            if (types[i] == EntityType.Per && FamilyNameKey(entity.Label) is { } familyName)
+            {
+                familyNames.Add((familyName, i));
+            }
+
+            var initials = Initials(entity);
+            foreach (var (surface, isLabel) in entity.SurfaceForms())
+            {
+                var key = SurfaceForms.Key(surface);
+                if (key is null || key.Length < 2 || key.Count(c => c == ' ') >= MaxTokensPerAlias)
+                {
+                    continue;
+                }
+
+                // Two-letter codes (GM for Gambia, IN for India) are mostly ISO codes that collide with acronyms in
+                // text; keep only those that abbreviate a name of the entity (US, UK, EU).
+                if (key.Length == 2 && !isLabel && !initials.Contains(key))
+                {
+                    continue;
+                }
+
+                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(forms, key, out var known);
+                if (!known)
+                {
+                    list = [];
+                }
+
+                var upper = SurfaceForms.IsUpperCase(surface);
+                var at = list!.FindIndex(c => c.Entity == i);
+                if (at < 0)
+                {
+                    list.Add((i, isLabel, upper));
+                }
+                else
+                {
+                    var previous = list[at];
+                    list[at] = (i, previous.Label || isLabel, previous.Upper && upper);
+                }
+            }
+        }
+
+        var aliases = new Dictionary<string, AliasCandidate[]>(forms.Count, StringComparer.Ordinal);
+        foreach (var (key, list) in forms)
+        {
+            aliases[key] = Priors(list, popularity);
+        }
+
+        // Family names ("Hollande", "Churkin") only where no entity has the form as its own name or alias: a
+        // news text names a person by surname after the first mention, but "Washington" is still the city.
+        foreach (var group in familyNames.GroupBy(f => f.Key))
+        {
+            if (aliases.ContainsKey(group.Key))
+            {
+                continue;
+            }
+
+            var list = group.Select(f => (f.Entity, false, false)).Distinct().ToList();
+            aliases[group.Key] = Priors(list, popularity).Select(c => c with { Flags = c.Flags | AliasFlags.FamilyName }).ToArray();
+        }
+
+        return new EntityKnowledgeBase(qids, labels, descriptions, types, popularity, aliases);
+    }
+
+    static HashSet<string> Initials(MergedEntity entity)
+    {
+        var initials = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (surface, _) in entity.SurfaceForms())
+        {
+            var words = surface.Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries).Where(w => char.IsUpper(w[0])).ToList();
+            if (words.Count >= 2)
+            {
+                initials.Add(string.Concat(words.Select(w => char.ToLowerInvariant(w[0]))));
+            }
+        }
+
+        return initials;
+    }
+
+    static string? FamilyNameKey(string label)
+    {
+        var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // Only labels shaped like a personal name: "George III of Great Britain" is not "Britain".
+        if (words.Length is < 2 or > 4 || words.Any(w => !char.IsUpper(w[0])) || label.Contains(',', StringComparison.Ordinal) || label.Contains('(', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var last = words[^1];
+        return last.Length >= 3 && char.IsUpper(last[0]) && last.All(char.IsLetter) ? SurfaceForms.Key(last) : null;
+    }
+
+    /// <summary>
+    /// Wikidata labels of concepts are lower case ("president", "marriage"), and name and disambiguation items are
+    /// not things a news text refers to: none of them should ever be linked to a capitalised word.
+    /// </summary>
+    public static bool IsNamedEntity(string label, string description) =>
+        label.Length > 0 && !char.IsLower(label[0]) &&
+        !description.Contains("family name", StringComparison.OrdinalIgnoreCase) &&
+        !description.Contains("surname", StringComparison.OrdinalIgnoreCase) &&
+        !description.Contains("given name", StringComparison.OrdinalIgnoreCase) &&
+        !description.StartsWith("Wikimedia ", StringComparison.Ordinal);
+
+    /// <summary>
+    /// P(entity | form) from popularity, with a form that is the entity's label weighing more than an alias:
+    /// "Paris" is far more often the capital than one of the towns that has it as an alias.
+    /// </summary>
+    static AliasCandidate[] Priors(List<(int Entity, bool Label, bool Upper)> list, float[] popularity)
+    {
+        var weights = new double[list.Count];
+        var total = 0.0;
+        for (var c = 0; c < list.Count; c++)
+        {
+            var p = Math.Max(popularity[list[c].Entity], 0.01);
+            weights[c] = p * p * p * p * (list[c].Label ? 1.5 : 1.0);
+            total += weights[c];
+        }
+
+        var result = new AliasCandidate[list.Count];
+        for (var c = 0; c < list.Count; c++)
+        {
+            var flags = (list[c].Label ? AliasFlags.Label : AliasFlags.None) | (list[c].Upper ? AliasFlags.UpperCase : AliasFlags.None);
+            result[c] = new AliasCandidate(list[c].Entity, (float)(weights[c] / total), flags);
+        }
+
+        Array.Sort(result, (a, b) => b.Prior.CompareTo(a.Prior));
+        return result;
+    }
+
+    sealed class MergedEntity(int index, EntityRecord first)
+    {
+        readonly List<EntityRecord> _more = [];
+
+        public int Index { get; } = index;
+
+        public string Qid => first.Qid;
+
+        public string Label => first.Label.Length > 0 ? first.Label : _more.Select(r => r.Label).FirstOrDefault(l => l.Length > 0) ?? first.Qid;
+
+        public string Description => first.Description.Length > 0 ? first.Description : _more.Select(r => r.Description).FirstOrDefault(d => d.Length > 0) ?? "";
+
+        public EntityType Type => first.Type != EntityType.Unknown ? first.Type : _more.Select(r => r.Type).FirstOrDefault(t => t != EntityType.Unknown);
+
+        public float Popularity => _more.Count == 0 ? first.Popularity : Math.Max(first.Popularity, _more.Max(r => r.Popularity));
+
+        public void Merge(EntityRecord record) => _more.Add(record);
+
+        public IEnumerable<(string Surface, bool IsLabel)> SurfaceForms()
+        {
+            foreach (var record in _more.Prepend(first))
+            {
+                if (record.Label.Length > 0)
+                {
+                    yield return (record.Label, true);
+                }
+
+                foreach (var alias in record.Aliases)
+                {
+                    yield return (alias, false);
+                }
+
+                // A Wikipedia title without a disambiguating parenthesis is how the entity is usually named.
+                if (record.EnwikiTitle is { Length: > 0 } title && !title.Contains('(', StringComparison.Ordinal))
+                {
+                    yield return (title, false);
+                }
+            }
+        }
+    }
+}

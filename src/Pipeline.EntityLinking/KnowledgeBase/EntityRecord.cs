@@ -1,0 +1,12 @@
+namespace Pipeline.EntityLinking.KnowledgeBase;
+
+/// <summary>One entity as read from a KB source (a TSV row or a Wikidata dump line), before indexing.</summary>
+/// <param name="Popularity">Salience in [0, 1], comparable across sources (each source scales its own measure).</param>
+public sealed record EntityRecord(
+    string Qid,
+    string Label,
+    IReadOnlyList<string> Aliases,
+    string Description,
+    string? EnwikiTitle,
+    EntityType Type,
+    float Popularity);
