@@ -1,5 +1,4 @@
 using MassTransit;
-using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.EntityLinking.Linking;
 using Pipeline.Messaging;

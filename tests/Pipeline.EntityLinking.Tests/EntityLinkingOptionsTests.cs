@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.EntityLinking.Tests;
+
+public sealed class EntityLinkingOptionsTests
+{
+    static IHost Build(params (string Key, string Value)[] settings)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
+        builder.Services.AddEntityLinker();
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task A_knowledge_base_path_that_does_not_exist_stops_the_start_naming_the_key()
+    {
+        using var host = Build(("EntityLinking:KnowledgeBasePath", "/nonexistent/kb"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("EntityLinking:KnowledgeBasePath", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_context_similarity_stops_the_start_naming_the_key()
+    {
+        var kb = Directory.CreateTempSubdirectory("el-options-");
+        try
+        {
+            File.WriteAllText(Path.Combine(kb.FullName, "kb.tsv"), "qid\tlabel\nQ1\tUniverse\n");
+            using var host = Build(("EntityLinking:KnowledgeBasePath", kb.FullName), ("EntityLinking:ContextSimilarity", "bert"));
+
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+            Assert.Contains("EntityLinking:ContextSimilarity", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            kb.Delete(recursive: true);
+        }
+    }
+}
