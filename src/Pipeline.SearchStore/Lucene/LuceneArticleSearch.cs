@@ -100,14 +100,30 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
         {
             lock (_openLock)
             {
-                if (_searchers is null && DirectoryReader.IndexExists(_directory))
+                try
                 {
-                    _searchers = new SearcherManager(_directory, searcherFactory: null);
+                    if (_searchers is null && DirectoryReader.IndexExists(_directory))
+                    {
+                        _searchers = new SearcherManager(_directory, searcherFactory: null);
+                    }
+                }
+                catch (IOException)
+                {
+                    // The first commit was being replaced while we opened it; the next query tries again.
                 }
             }
         }
 
-        _searchers?.MaybeRefresh();
+        try
+        {
+            _searchers?.MaybeRefresh();
+        }
+        catch (IOException)
+        {
+            // The indexer (another process) deleted the files of a commit while this reader was opening it. The
+            // previous searcher is still valid and consistent; the next query opens the newer commit.
+        }
+
         return _searchers;
     }
 
