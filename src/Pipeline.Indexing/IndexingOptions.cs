@@ -9,7 +9,7 @@ public sealed class IndexingOptions
 
     /// <summary>Most messages in one batch (one store write, one commit).</summary>
     [Range(1, 10_000)]
-    public int BatchMessageLimit { get; set; } = 1_000;
+    public int BatchMessageLimit { get; set; } = 500;
 
     /// <summary>How long a batch waits to fill before it is written anyway.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
@@ -25,10 +25,17 @@ public sealed class IndexingOptions
     /// <summary>
     /// Unacknowledged messages the broker hands the indexer. It must cover every batch that may be open at once,
     /// or batches silently stay small (MassTransit's default prefetch on 2 cores is 4); 0 computes it as
-    /// 2 message types x BatchMessageLimit x BatchConcurrencyLimit.
+    /// (1 + EnrichersPerArticle) x BatchMessageLimit x BatchConcurrencyLimit.
     /// </summary>
     [Range(0, 65_535)]
     public int PrefetchCount { get; set; }
+
+    /// <summary>
+    /// Enrichments expected per article (the claims and entities enrichers: 2). Enrichment batches are this many
+    /// times BatchMessageLimit, so that article and enrichment batches cover the same articles.
+    /// </summary>
+    [Range(1, 64)]
+    public int EnrichersPerArticle { get; set; } = 2;
 
     /// <summary>Most messages in one store write (one commit) when the group-commit writer combines queued batches.</summary>
     [Range(1, 1_000_000)]
@@ -55,5 +62,5 @@ public sealed class IndexingOptions
     [Required(AllowEmptyStrings = false)]
     public string DeadLetterQueue { get; set; } = "indexing-dead-letter";
 
-    public int EffectivePrefetchCount => PrefetchCount > 0 ? PrefetchCount : 2 * BatchMessageLimit * BatchConcurrencyLimit;
+    public int EffectivePrefetchCount => PrefetchCount > 0 ? PrefetchCount : (1 + EnrichersPerArticle) * BatchMessageLimit * BatchConcurrencyLimit;
 }

@@ -128,7 +128,7 @@ public sealed class IndexingConsumerTests : IDisposable
         var definition = new IndexBatchConsumerDefinition<ArticleIngestedBatchConsumer>(Microsoft.Extensions.Options.Options.Create(options));
 
         Assert.Equal("indexing", ((IConsumerDefinition)definition).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
-        Assert.Equal(1200, options.EffectivePrefetchCount);
+        Assert.Equal(1800, options.EffectivePrefetchCount);
     }
 
     public void Dispose() => _directory.Delete(recursive: true);

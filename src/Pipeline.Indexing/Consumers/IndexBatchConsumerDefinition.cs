@@ -24,8 +24,14 @@ public sealed class IndexBatchConsumerDefinition<TConsumer> : ConsumerDefinition
     {
         endpointConfigurator.PrefetchCount = _options.EffectivePrefetchCount;
         endpointConfigurator.ConcurrentMessageLimit = _options.EffectivePrefetchCount;
+        // Every article comes with one message per enricher, so enrichment batches are that many times larger:
+        // then the articles and the enrichments in flight cover the same articles, and most documents are
+        // written once with all their parts instead of once per part.
+        var limit = typeof(TConsumer) == typeof(ArticleEnrichedBatchConsumer)
+            ? _options.BatchMessageLimit * _options.EnrichersPerArticle
+            : _options.BatchMessageLimit;
         consumerConfigurator.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(_options.BatchMessageLimit)
+            .SetMessageLimit(limit)
             .SetTimeLimit(_options.BatchTimeLimit)
             .SetConcurrencyLimit(_options.BatchConcurrencyLimit));
 
