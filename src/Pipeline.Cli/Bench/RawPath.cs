@@ -71,7 +71,7 @@ public sealed class RawPath : IAsyncDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            foreach (var group in _buffer.GroupBy(b => b.Message is ArticleIngested a ? a.ArticleId : ((ArticleEnriched)b.Message).ArticleId))
+            foreach (var group in _buffer.GroupBy(b => IndexMessages.ArticleIdOf(b.Message)))
             {
                 var top = searcher.Search(new TermQuery(new Term(LuceneFields.Id, group.Key)), 1);
                 var current = top.TotalHits == 0 ? null : LuceneFields.FromLucene(searcher.Doc(top.ScoreDocs[0].Doc));

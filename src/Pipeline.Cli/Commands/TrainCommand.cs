@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Pipeline.ClaimTagging.Offline;
 using Pipeline.Embeddings;
+using Pipeline.Processes;
 
 namespace Pipeline.Cli.Commands;
 
@@ -38,7 +39,7 @@ public static class TrainCommand
         claims.Options.Add(only);
         claims.SetAction(async (parse, cancellationToken) =>
         {
-            var trainFile = parse.GetValue(data)?.FullName ?? Path.Combine(RepositoryLocation.SharedData, "claims", "CT24_checkworthy_english_train.tsv");
+            var trainFile = parse.GetValue(data)?.FullName ?? Path.Combine(RepositoryLayout.SharedData, "claims", "CT24_checkworthy_english_train.tsv");
             if (!File.Exists(trainFile))
             {
                 await errors.WriteLineAsync($"error: {trainFile} does not exist (the shared data folder is expected next to the checkout).");
@@ -59,7 +60,7 @@ public static class TrainCommand
                 return 2;
             }
 
-            var target = parse.GetValue(outputPath)?.FullName ?? Path.Combine(RepositoryLocation.Root(), "src", "Pipeline.ClaimTagging", "Offline", "checkworthiness-model.json");
+            var target = parse.GetValue(outputPath)?.FullName ?? Path.Combine(RepositoryLayout.RepositoryRoot, "src", "Pipeline.ClaimTagging", "Offline", "checkworthiness-model.json");
             var started = Stopwatch.StartNew();
             var sentences = CheckWorthyDataset.Read(trainFile);
             var labels = sentences.Select(s => s.IsCheckWorthy).ToArray();

@@ -34,7 +34,7 @@ public sealed class ElasticsearchArticleIndex(ElasticsearchConnection connection
         await connection.EnsureIndexAsync(cancellationToken);
         var rejections = new List<IndexRejection>();
         var pending = new List<Pending>();
-        foreach (var group in messages.GroupBy(ArticleIdOf, StringComparer.Ordinal))
+        foreach (var group in messages.GroupBy(IndexMessages.ArticleIdOf, StringComparer.Ordinal))
         {
             if (string.IsNullOrWhiteSpace(group.Key))
             {
@@ -239,10 +239,4 @@ public sealed class ElasticsearchArticleIndex(ElasticsearchConnection connection
         return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
     }
 
-    static string ArticleIdOf(object message) => message switch
-    {
-        ArticleIngested a => a.ArticleId ?? "",
-        ArticleEnriched e => e.ArticleId ?? "",
-        _ => throw new InvalidOperationException($"Cannot index a {message.GetType().Name}."),
-    };
 }

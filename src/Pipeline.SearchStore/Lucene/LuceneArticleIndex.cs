@@ -71,7 +71,7 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
             {
                 // Merging, JSON and text analysis are CPU work per document: spread over the cores. IndexWriter takes
                 // concurrent updates (one in-memory segment per thread) and IndexSearcher concurrent reads.
-                var groups = messages.GroupBy(ArticleIdOf, StringComparer.Ordinal).ToList();
+                var groups = messages.GroupBy(IndexMessages.ArticleIdOf, StringComparer.Ordinal).ToList();
                 var refused = new ConcurrentBag<IndexRejection>();
                 Parallel.ForEach(groups, new ParallelOptions { MaxDegreeOfParallelism = _writeThreads, CancellationToken = cancellationToken }, group =>
                 {
@@ -129,12 +129,6 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
         return top.TotalHits == 0 ? null : LuceneFields.FromLucene(searcher.Doc(top.ScoreDocs[0].Doc));
     }
 
-    static string ArticleIdOf(object message) => message switch
-    {
-        ArticleIngested a => a.ArticleId ?? "",
-        ArticleEnriched e => e.ArticleId ?? "",
-        _ => throw new InvalidOperationException($"Cannot index a {message.GetType().Name}."),
-    };
 
     public void Dispose()
     {
