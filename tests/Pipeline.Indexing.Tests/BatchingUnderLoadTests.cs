@@ -8,7 +8,11 @@ using Pipeline.Testing;
 
 namespace Pipeline.Indexing.Tests;
 
-/// <summary>The indexing service's real registration against a real RabbitMQ node with a backlog waiting.</summary>
+/// <summary>
+/// The indexing service's real registration against a real RabbitMQ node with a backlog waiting. It reads the
+/// process-wide batch-size metric, so it runs alone: other tests' batches would be counted too.
+/// </summary>
+[Collection(nameof(BatchingUnderLoadTests))]
 public sealed class BatchingUnderLoadTests : IDisposable
 {
     static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -85,3 +89,6 @@ public sealed class BatchingUnderLoadTests : IDisposable
 
     public void Dispose() => _directory.Delete(recursive: true);
 }
+
+[CollectionDefinition(nameof(BatchingUnderLoadTests), DisableParallelization = true)]
+public sealed class BatchingUnderLoadCollection;
