@@ -7,7 +7,7 @@ namespace Pipeline.Contracts;
 /// analysed an <see cref="ArticleIngested"/>. The indexer stores <see cref="Payload"/> under the enricher's
 /// own name without knowing its type, so adding an enricher needs no change anywhere else.
 /// </summary>
-public sealed record ArticleEnriched
+public sealed record ArticleEnriched : IArticleMessage
 {
     public const int CurrentSchemaVersion = 1;
 

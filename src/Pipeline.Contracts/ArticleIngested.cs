@@ -4,7 +4,7 @@ namespace Pipeline.Contracts;
 /// An article was accepted by ingestion and is ready to be analysed and indexed.
 /// Published once per accepted article; consumers must tolerate redelivery.
 /// </summary>
-public sealed record ArticleIngested
+public sealed record ArticleIngested : IArticleMessage
 {
     public const int CurrentSchemaVersion = 1;
 

@@ -7,7 +7,10 @@ public sealed class IndexingOptions
 {
     public const string SectionName = "Indexing";
 
-    /// <summary>Most messages in one batch (one store write, one commit).</summary>
+    /// <summary>
+    /// Most messages in one batch, articles and enrichments together (an article with two enrichments is three
+    /// messages).
+    /// </summary>
     [Range(1, 10_000)]
     public int BatchMessageLimit { get; set; } = 500;
 
@@ -16,26 +19,20 @@ public sealed class IndexingOptions
     public TimeSpan BatchTimeLimit { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Batches of one message type in flight at once. More than one lets batches queue up while a commit runs, so the
-    /// group-commit writer makes fewer, larger commits.
+    /// Batches in flight at once. Batches keep filling while a write runs and queue up for the group-commit writer,
+    /// which takes them all into its next write: so the write size grows with the write time and the commits stay
+    /// few under load. With only one or two in flight, a write can hold no more than what arrived in one time limit.
     /// </summary>
     [Range(1, 64)]
-    public int BatchConcurrencyLimit { get; set; } = 2;
+    public int BatchConcurrencyLimit { get; set; } = 8;
 
     /// <summary>
     /// Unacknowledged messages the broker hands the indexer. It must cover every batch that may be open at once,
     /// or batches silently stay small (MassTransit's default prefetch on 2 cores is 4); 0 computes it as
-    /// (1 + EnrichersPerArticle) x BatchMessageLimit x BatchConcurrencyLimit.
+    /// BatchMessageLimit x BatchConcurrencyLimit.
     /// </summary>
     [Range(0, 65_535)]
     public int PrefetchCount { get; set; }
-
-    /// <summary>
-    /// Enrichments expected per article (the claims and entities enrichers: 2). Enrichment batches are this many
-    /// times BatchMessageLimit, so that article and enrichment batches cover the same articles.
-    /// </summary>
-    [Range(1, 64)]
-    public int EnrichersPerArticle { get; set; } = 2;
 
     /// <summary>Most messages in one store write (one commit) when the group-commit writer combines queued batches.</summary>
     [Range(1, 1_000_000)]
@@ -62,5 +59,5 @@ public sealed class IndexingOptions
     [Required(AllowEmptyStrings = false)]
     public string DeadLetterQueue { get; set; } = "indexing-dead-letter";
 
-    public int EffectivePrefetchCount => PrefetchCount > 0 ? PrefetchCount : (1 + EnrichersPerArticle) * BatchMessageLimit * BatchConcurrencyLimit;
+    public int EffectivePrefetchCount => PrefetchCount > 0 ? PrefetchCount : BatchMessageLimit * BatchConcurrencyLimit;
 }

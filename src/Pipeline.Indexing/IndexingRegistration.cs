@@ -28,7 +28,7 @@ public static class IndexingRegistration
         return services;
     }
 
-    /// <summary>The group-commit writer the batch consumers share.</summary>
+    /// <summary>The group-commit writer the concurrent batches share.</summary>
     public static IServiceCollection AddIndexWriter(IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -39,7 +39,6 @@ public static class IndexingRegistration
 
     public static void AddIndexingConsumers(IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<ArticleIngestedBatchConsumer, IndexBatchConsumerDefinition<ArticleIngestedBatchConsumer>>();
-        bus.AddConsumer<ArticleEnrichedBatchConsumer, IndexBatchConsumerDefinition<ArticleEnrichedBatchConsumer>>();
+        bus.AddConsumer<IndexBatchConsumer, IndexBatchConsumerDefinition>();
     }
 }

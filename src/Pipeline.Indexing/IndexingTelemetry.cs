@@ -17,8 +17,7 @@ public static class IndexingTelemetry
     static readonly Histogram<double> WriteDuration = Meter.CreateHistogram<double>("pipeline.indexing.write.duration", "s", "Time to merge, write and commit one store write.");
     static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("pipeline.indexing.dead_lettered", "{message}", "Messages refused by the store and sent to the dead-letter queue.");
 
-    public static void RecordBatch(string messageType, int size) =>
-        BatchSize.Record(size, new KeyValuePair<string, object?>("message.type", messageType));
+    public static void RecordBatch(int size) => BatchSize.Record(size);
 
     public static void RecordWrite(int messages, int rejected, TimeSpan elapsed)
     {

@@ -122,10 +122,32 @@ public sealed class IndexingConsumerTests : IDisposable
     }
 
     [Fact]
-    public void Both_batch_consumers_share_the_indexing_queue_with_a_prefetch_that_covers_full_batches()
+    public async Task Article_message_of_a_type_the_indexer_does_not_know_is_dead_lettered_and_its_batch_still_indexes()
     {
-        var options = new IndexingOptions { BatchMessageLimit = 300, BatchConcurrencyLimit = 2 };
-        var definition = new IndexBatchConsumerDefinition<ArticleIngestedBatchConsumer>(Microsoft.Extensions.Options.Options.Create(options));
+        using var host = BuildHost();
+        await host.StartAsync(Cancel);
+        var harness = host.Services.GetTestHarness();
+        var article = Messages.Article("known");
+
+        await harness.Bus.Publish(new UnknownArticleMessage("stranger"), Cancel);
+        await harness.Bus.Publish(article, Cancel);
+
+        Assert.True(await harness.Sent.Any<Pipeline.Contracts.IndexingRejected>(m => m.Context.Message.ArticleId == "stranger", Cancel));
+        var rejected = harness.Sent.Select<Pipeline.Contracts.IndexingRejected>(Cancel).First().Context.Message;
+        Assert.Contains(nameof(UnknownArticleMessage), rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal("stranger", rejected.OriginalMessage.GetProperty("articleId").GetString());
+        Assert.NotNull(await WaitForAsync(host, "known", 0));
+        Assert.False(await harness.Published.Any<Fault>(Cancel));
+        await host.StopAsync(Cancel);
+    }
+
+    public sealed record UnknownArticleMessage(string ArticleId) : Pipeline.Contracts.IArticleMessage;
+
+    [Fact]
+    public void The_batch_consumer_reads_the_indexing_queue_with_a_prefetch_that_covers_full_batches()
+    {
+        var options = new IndexingOptions { BatchMessageLimit = 900, BatchConcurrencyLimit = 2 };
+        var definition = new IndexBatchConsumerDefinition(Microsoft.Extensions.Options.Options.Create(options));
 
         Assert.Equal("indexing", ((IConsumerDefinition)definition).GetEndpointName(KebabCaseEndpointNameFormatter.Instance));
         Assert.Equal(1800, options.EffectivePrefetchCount);

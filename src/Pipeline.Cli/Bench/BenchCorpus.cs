@@ -91,12 +91,16 @@ public sealed partial class BenchCorpus
         {
             ["messageId"] = messageId,
             ["sentTime"] = DateTime.UtcNow,
-            ["messageType"] = new[] { $"urn:message:{message.GetType().Namespace}:{message.GetType().Name}" },
+            ["messageType"] = MessageTypes(message.GetType()),
             ["message"] = message,
             ["headers"] = new Dictionary<string, object>(),
         };
         return JsonSerializer.SerializeToUtf8Bytes(envelope, Json);
     }
+
+    /// <summary>The message's type and the contract interfaces it implements, as MassTransit lists them in an envelope.</summary>
+    static string[] MessageTypes(Type type) =>
+        [.. new[] { type }.Concat(type.GetInterfaces().Where(i => i.Namespace == type.Namespace)).Select(t => $"urn:message:{t.Namespace}:{t.Name}")];
 
     /// <summary>Reads an envelope back into its message (the raw path's deserialisation).</summary>
     public static object FromEnvelope(ReadOnlySpan<byte> body)

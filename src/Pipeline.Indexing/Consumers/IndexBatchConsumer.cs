@@ -7,25 +7,40 @@ using Pipeline.Indexing.Writing;
 namespace Pipeline.Indexing.Consumers;
 
 /// <summary>
-/// Hands a batch of one message type to the group-commit writer. MassTransit acknowledges the batch's messages only
-/// when this returns, i.e. after the commit; a store failure throws and the whole batch is retried. Messages whose
-/// documents the store refused go to the dead-letter queue with the reason, and the batch still succeeds.
+/// Hands a batch of article messages, articles and enrichments together in queue order, to the group-commit writer.
+/// Consuming the one <see cref="IArticleMessage"/> type is what lets an article and its enrichments, published
+/// moments apart, land in the same batch and become one document write. MassTransit acknowledges the batch's messages
+/// only when this returns, i.e. after the commit; a store failure throws and the whole batch is retried. Messages
+/// whose documents the store refused, or that are no message the indexer knows, go to the dead-letter queue with the
+/// reason, and the batch still succeeds.
 /// </summary>
-public abstract class IndexBatchConsumer<TMessage>(IndexWriteCoalescer writer, IOptions<IndexingOptions> options, TimeProvider clock)
-    : IConsumer<Batch<TMessage>>
-    where TMessage : class
+public sealed class IndexBatchConsumer(IndexWriteCoalescer writer, IOptions<IndexingOptions> options, TimeProvider clock)
+    : IConsumer<Batch<IArticleMessage>>
 {
-    public async Task Consume(ConsumeContext<Batch<TMessage>> context)
+    public async Task Consume(ConsumeContext<Batch<IArticleMessage>> context)
     {
-        var messages = new object[context.Message.Length];
-        for (var i = 0; i < messages.Length; i++)
+        var batch = context.Message;
+        var messages = new List<object>(batch.Length);
+        var unknown = new List<ConsumeContext<IArticleMessage>>();
+        for (var i = 0; i < batch.Length; i++)
         {
-            messages[i] = context.Message[i].Message;
+            if (batch[i].TryGetMessage<ArticleIngested>(out var article))
+            {
+                messages.Add(article.Message);
+            }
+            else if (batch[i].TryGetMessage<ArticleEnriched>(out var enrichment))
+            {
+                messages.Add(enrichment.Message);
+            }
+            else
+            {
+                unknown.Add(batch[i]);
+            }
         }
 
-        IndexingTelemetry.RecordBatch(typeof(TMessage).Name, messages.Length);
-        var rejections = await writer.WriteAsync(messages, context.CancellationToken);
-        if (rejections.Count == 0)
+        IndexingTelemetry.RecordBatch(messages.Count);
+        var rejections = messages.Count > 0 ? await writer.WriteAsync(messages, context.CancellationToken) : [];
+        if (rejections.Count == 0 && unknown.Count == 0)
         {
             return;
         }
@@ -33,17 +48,41 @@ public abstract class IndexBatchConsumer<TMessage>(IndexWriteCoalescer writer, I
         var deadLetters = await context.GetSendEndpoint(new Uri($"queue:{options.Value.DeadLetterQueue}"));
         foreach (var rejection in rejections)
         {
-            await deadLetters.Send(
-                new IndexingRejected
-                {
-                    ArticleId = rejection.ArticleId,
-                    MessageType = rejection.Message.GetType().Name,
-                    Reason = rejection.Reason,
-                    OriginalMessage = JsonSerializer.SerializeToElement(rejection.Message, rejection.Message.GetType(), EnrichmentPayloads.SerializerOptions),
-                    RejectedAt = clock.GetUtcNow(),
-                },
+            var type = rejection.Message.GetType();
+            await DeadLetterAsync(
+                deadLetters,
+                rejection.ArticleId,
+                type.Name,
+                rejection.Reason,
+                JsonSerializer.SerializeToElement(rejection.Message, type, EnrichmentPayloads.SerializerOptions),
                 context.CancellationToken);
-            IndexingTelemetry.RecordDeadLettered(rejection.Message.GetType().Name);
         }
+
+        foreach (var message in unknown)
+        {
+            var types = string.Join(", ", message.SupportedMessageTypes);
+            await DeadLetterAsync(
+                deadLetters,
+                message.Message.ArticleId ?? "",
+                types,
+                $"The indexer does not know the message type(s) {types}.",
+                JsonSerializer.SerializeToElement(message.Message, EnrichmentPayloads.SerializerOptions),
+                context.CancellationToken);
+        }
+    }
+
+    async Task DeadLetterAsync(ISendEndpoint deadLetters, string articleId, string messageType, string reason, JsonElement original, CancellationToken cancellationToken)
+    {
+        await deadLetters.Send(
+            new IndexingRejected
+            {
+                ArticleId = articleId,
+                MessageType = messageType,
+                Reason = reason,
+                OriginalMessage = original,
+                RejectedAt = clock.GetUtcNow(),
+            },
+            cancellationToken);
+        IndexingTelemetry.RecordDeadLettered(messageType);
     }
 }

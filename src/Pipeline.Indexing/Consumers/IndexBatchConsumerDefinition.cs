@@ -3,9 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace Pipeline.Indexing.Consumers;
 
-/// <summary>Both batch consumers share the <c>indexing</c> queue; batch limits, prefetch and the store-outage retry come from <see cref="IndexingOptions"/>.</summary>
-public sealed class IndexBatchConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
-    where TConsumer : class, IConsumer
+/// <summary>The batch consumer's <c>indexing</c> queue: batch limits, prefetch and the store-outage retry come from <see cref="IndexingOptions"/>.</summary>
+public sealed class IndexBatchConsumerDefinition : ConsumerDefinition<IndexBatchConsumer>
 {
     public const string QueueName = "indexing";
 
@@ -19,19 +18,13 @@ public sealed class IndexBatchConsumerDefinition<TConsumer> : ConsumerDefinition
 
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<TConsumer> consumerConfigurator,
+        IConsumerConfigurator<IndexBatchConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
         endpointConfigurator.PrefetchCount = _options.EffectivePrefetchCount;
         endpointConfigurator.ConcurrentMessageLimit = _options.EffectivePrefetchCount;
-        // Every article comes with one message per enricher, so enrichment batches are that many times larger:
-        // then the articles and the enrichments in flight cover the same articles, and most documents are
-        // written once with all their parts instead of once per part.
-        var limit = typeof(TConsumer) == typeof(ArticleEnrichedBatchConsumer)
-            ? _options.BatchMessageLimit * _options.EnrichersPerArticle
-            : _options.BatchMessageLimit;
         consumerConfigurator.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(limit)
+            .SetMessageLimit(_options.BatchMessageLimit)
             .SetTimeLimit(_options.BatchTimeLimit)
             .SetConcurrencyLimit(_options.BatchConcurrencyLimit));
 
