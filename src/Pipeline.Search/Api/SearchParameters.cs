@@ -8,19 +8,25 @@ namespace Pipeline.Search.Api;
 public sealed record SearchParameters
 {
     /// <summary>Full text in the Lucene query syntax: terms, "phrases", AND/OR/NOT, field:value. Empty: every article.</summary>
+    [FromQuery(Name = "q")]
     public string? Q { get; init; }
 
+    [FromQuery(Name = "size")]
     public int? Size { get; init; }
 
+    [FromQuery(Name = "from")]
     public int? From { get; init; }
 
     /// <summary>nextCursor of the previous page (search_after paging; not combined with from).</summary>
+    [FromQuery(Name = "cursor")]
     public string? Cursor { get; init; }
 
     /// <summary>relevance (default), newest or oldest.</summary>
+    [FromQuery(Name = "sort")]
     public string? Sort { get; init; }
 
     /// <summary>Wikidata QIDs; the article must mention every one.</summary>
+    [FromQuery(Name = "entity")]
     public string[]? Entity { get; init; }
 
     /// <summary>Entity types (PER, ORG, LOC, MISC); any of them.</summary>
@@ -32,18 +38,23 @@ public sealed record SearchParameters
     public string[]? ClaimType { get; init; }
 
     /// <summary>Minimum check-worthiness (0..1): the article has a claim at least this check-worthy. Also accepted as worthiness&gt;=x.</summary>
+    [FromQuery(Name = "worthiness")]
     public double? Worthiness { get; init; }
 
     /// <summary>Attribution kinds (named-person, organisation, anonymous, document, author); any of them.</summary>
+    [FromQuery(Name = "attribution")]
     public string[]? Attribution { get; init; }
 
     /// <summary>Outlets; any of them.</summary>
+    [FromQuery(Name = "outlet")]
     public string[]? Outlet { get; init; }
 
     /// <summary>Language codes; any of them.</summary>
+    [FromQuery(Name = "language")]
     public string[]? Language { get; init; }
 
     /// <summary>Analysis status: complete, partial or pending; any of them.</summary>
+    [FromQuery(Name = "status")]
     public string[]? Status { get; init; }
 
     /// <summary>Published at or after this date or time (ISO 8601).</summary>
@@ -55,6 +66,7 @@ public sealed record SearchParameters
     public string? PublishedTo { get; init; }
 
     /// <summary>Facets to count: entity, entity_type, claim_type, attribution, outlet, language, status, enricher, published.</summary>
+    [FromQuery(Name = "facet")]
     public string[]? Facet { get; init; }
 
     /// <summary>Values per keyword facet (default 10).</summary>
@@ -62,9 +74,11 @@ public sealed record SearchParameters
     public int? FacetSize { get; init; }
 
     /// <summary>Bucket width of the published histogram: day, month (default) or year.</summary>
+    [FromQuery(Name = "interval")]
     public string? Interval { get; init; }
 
     /// <summary>Mark the query's terms in titles and fragments (default true).</summary>
+    [FromQuery(Name = "highlight")]
     public bool? Highlight { get; init; }
 
     public const int MaxSize = 100;
