@@ -43,10 +43,10 @@ public sealed class SearchBenchmark(SearchBenchIndexInfo index, int rounds)
         using var search = new LuceneArticleSearch(Options.Create(new SearchStoreOptions { LucenePath = index.Path }));
         var kinds = Kinds();
 
-        // Warm-up: every kind a few times (JIT, OS file cache, doc-values loading).
+        // Warm-up: every kind 20 times (tiered JIT, OS file cache, facet data of the segments).
         foreach (var (_, _, make) in kinds)
         {
-            for (var i = 0; i < 5; i++)
+            for (var i = 0; i < 20; i++)
             {
                 await search.SearchAsync(make(i), cancellationToken);
             }

@@ -18,6 +18,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
 
     static readonly HashSet<string> IdOnly = [LuceneFields.Id];
 
+    readonly Filter _hasArticle = LuceneQueries.HasArticle();
     readonly FSDirectory _directory;
     readonly System.Threading.Lock _openLock = new();
     SearcherManager? _searchers;
@@ -33,7 +34,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
         SearchRequestValidation.Validate(request);
         var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
         var query = LuceneQueries.Parse(request.Query);
-        var filter = LuceneQueries.Filter(request.Filters);
+        var filter = LuceneQueries.Filter(request.Filters, _hasArticle);
         var searchers = Searchers();
         if (searchers is null)
         {
@@ -125,7 +126,6 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             {
                 var termsEnum = terms.GetEnumerator();
                 var start = new BytesRef(normalized);
-                var hasArticle = new QueryWrapperFilter(new TermQuery(new Term(LuceneFields.HasArticle, "true")));
                 if (termsEnum.SeekCeil(start) != TermsEnum.SeekStatus.END)
                 {
                     var seen = 0;
@@ -139,7 +139,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
 
                         var parts = term.Utf8ToString().Split(ArticleFacts.Separator);
                         var counter = new TotalHitCountCollector();
-                        searcher.Search(new TermQuery(new Term(LuceneFields.EntitySuggest, BytesRef.DeepCopyOf(term))), hasArticle, counter);
+                        searcher.Search(new TermQuery(new Term(LuceneFields.EntitySuggest, BytesRef.DeepCopyOf(term))), _hasArticle, counter);
                         if (counter.TotalHits > 0 && (!found.TryGetValue(parts[1], out var known) || known.Articles < counter.TotalHits))
                         {
                             found[parts[1]] = new EntitySuggestion(parts[1], parts[2], counter.TotalHits);
@@ -168,7 +168,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
                 {
                     if (_searchers is null && DirectoryReader.IndexExists(_directory))
                     {
-                        _searchers = new SearcherManager(_directory, searcherFactory: null);
+                        _searchers = new SearcherManager(_directory, new FacetWarmingSearcherFactory());
                     }
                 }
                 catch (IOException)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
@@ -68,30 +70,33 @@ static class LuceneFacets
     {
         var field = SearchFields.Find(facet.Field)!;
         return field.Kind == SearchFieldKind.Date
-            ? DateHistogram(facet, LuceneFields.For(field), segments)
+            ? DateHistogram(facet, segments)
             : Terms(facet, LuceneFields.For(field), segments, reader);
     }
 
     static FacetResult Terms(FacetRequest facet, string field, IReadOnlyList<(AtomicReaderContext Context, int[] Docs, int Count)> segments, IndexReader reader)
     {
-        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
-        var term = new BytesRef();
+        var map = GlobalOrdinals(reader, field);
+        var leaves = reader.Leaves;
+        var valueCount = map?.ValueCount ?? (leaves.Count == 1 ? leaves[0].AtomicReader.GetSortedSetDocValues(field)?.ValueCount ?? 0 : 0);
+        var global = new int[valueCount];
         foreach (var (context, docs, count) in segments)
         {
-            var values = context.AtomicReader.GetSortedSetDocValues(field);
+            var values = LuceneFacetCache.For(context.AtomicReader, field);
             if (values is null)
             {
                 continue;
             }
 
+            // Count segment ordinals first (a plain array), then move the non-zero ones to global ordinals.
             var counts = new int[values.ValueCount];
+            var (starts, ords) = (values.Starts, values.Ords);
             for (var i = 0; i < count; i++)
             {
-                values.SetDocument(docs[i]);
-                long ord;
-                while ((ord = values.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
+                var doc = docs[i];
+                for (var k = starts[doc]; k < starts[doc + 1]; k++)
                 {
-                    counts[ord]++;
+                    counts[ords[k]]++;
                 }
             }
 
@@ -99,39 +104,101 @@ static class LuceneFacets
             {
                 if (counts[ord] > 0)
                 {
-                    values.LookupOrd(ord, term);
-                    var value = term.Utf8ToString();
-                    totals[value] = totals.GetValueOrDefault(value) + counts[ord];
+                    global[map is null ? ord : map.GetGlobalOrd(context.Ord, ord)] += counts[ord];
                 }
             }
         }
 
-        var top = totals.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal).Take(facet.Size).ToList();
-        var labels = field == LuceneFields.Entity ? EntityLabels(reader, top.Select(t => t.Key)) : null;
-        return new FacetResult(facet.Field, [.. top.Select(t => new FacetBucket(t.Key, t.Value, labels?.GetValueOrDefault(t.Key)))]);
-    }
-
-    static FacetResult DateHistogram(FacetRequest facet, string field, IReadOnlyList<(AtomicReaderContext Context, int[] Docs, int Count)> segments)
-    {
-        // Bucket by whole days first (a cheap division), then map the few distinct days to calendar buckets.
-        const long DayMs = 86_400_000;
-        var days = new Dictionary<long, long>();
-        foreach (var (context, docs, count) in segments)
+        // The top values by count, ties by value (global ordinals are in value order): a bounded min-heap.
+        var top = new PriorityQueue<int, long>();
+        for (var ord = 0; ord < global.Length; ord++)
         {
-            var values = context.AtomicReader.GetNumericDocValues(field);
-            var present = context.AtomicReader.GetDocsWithField(field);
-            if (values is null || present is null)
+            if (global[ord] == 0)
             {
                 continue;
             }
 
+            var key = ((long)global[ord] << 32) | (uint)(int.MaxValue - ord);
+            if (top.Count < facet.Size)
+            {
+                top.Enqueue(ord, key);
+            }
+            else if (top.TryPeek(out _, out var weakest) && key > weakest)
+            {
+                top.DequeueEnqueue(ord, key);
+            }
+        }
+
+        var best = new List<(int Ord, long Key)>();
+        while (top.TryDequeue(out var ord, out var key))
+        {
+            best.Add((ord, key));
+        }
+
+        best.Reverse();
+        var term = new BytesRef();
+        var buckets = best.Select(b =>
+        {
+            var segment = map is null ? 0 : map.GetFirstSegmentNumber(b.Ord);
+            var segmentOrd = map is null ? b.Ord : map.GetFirstSegmentOrd(b.Ord);
+            leaves[segment].AtomicReader.GetSortedSetDocValues(field).LookupOrd(segmentOrd, term);
+            return (Value: term.Utf8ToString(), Count: (long)global[b.Ord]);
+        }).ToList();
+        var labels = field == LuceneFields.Entity ? EntityLabels(reader, buckets.Select(b => b.Value)) : null;
+        return new FacetResult(facet.Field, [.. buckets.Select(b => new FacetBucket(b.Value, b.Count, labels?.GetValueOrDefault(b.Value)))]);
+    }
+
+    /// <summary>
+    /// The map from each segment's ordinals to ordinals over the whole reader, built once per reader (a refresh makes a
+    /// new reader) and field; null for a single segment, where segment ordinals are global.
+    /// </summary>
+    static MultiDocValues.OrdinalMap? GlobalOrdinals(IndexReader reader, string field) =>
+        reader.Leaves.Count <= 1
+            ? null
+            : OrdinalMaps.GetValue(reader, _ => new ConcurrentDictionary<string, Lazy<MultiDocValues.OrdinalMap?>>(StringComparer.Ordinal))
+                .GetOrAdd(field, f => new Lazy<MultiDocValues.OrdinalMap?>(() => (MultiDocValues.GetSortedSetValues(reader, f) as MultiDocValues.MultiSortedSetDocValues)?.Mapping))
+                .Value;
+
+    static readonly ConditionalWeakTable<IndexReader, ConcurrentDictionary<string, Lazy<MultiDocValues.OrdinalMap?>>> OrdinalMaps = new();
+
+    static FacetResult DateHistogram(FacetRequest facet, IReadOnlyList<(AtomicReaderContext Context, int[] Docs, int Count)> segments)
+    {
+        // Bucket by whole days first (cached per segment), then map the few distinct days to calendar buckets.
+        var days = new Dictionary<int, long>();
+        foreach (var (context, docs, count) in segments)
+        {
+            var segmentDays = LuceneFacetCache.Days(context.AtomicReader);
+            if (segmentDays is null)
+            {
+                continue;
+            }
+
+            int? lastDay = null;
+            long run = 0;
             for (var i = 0; i < count; i++)
             {
-                if (present.Get(docs[i]))
+                var day = segmentDays[docs[i]];
+                if (day == LuceneFacetCache.NoDay)
                 {
-                    var day = Math.DivRem(values.Get(docs[i]), DayMs, out var rem) - (rem < 0 ? 1 : 0);
-                    days[day] = days.GetValueOrDefault(day) + 1;
+                    continue;
                 }
+
+                if (day != lastDay)
+                {
+                    if (lastDay is { } previous)
+                    {
+                        days[previous] = days.GetValueOrDefault(previous) + run;
+                    }
+
+                    (lastDay, run) = (day, 0);
+                }
+
+                run++;
+            }
+
+            if (lastDay is { } final)
+            {
+                days[final] = days.GetValueOrDefault(final) + run;
             }
         }
 

@@ -13,6 +13,12 @@ sealed class LuceneHighlights(Query query)
     const int FragmentChars = 160;
     const int Fragments = 2;
 
+    /// <summary>
+    /// Text analysed again per hit: the highlighter's cost grows with it (phrases build an in-memory index of it), so a
+    /// long article is marked in its first part only; a match further on still counts, it just is not shown.
+    /// </summary>
+    const int MaxCharsToAnalyze = 10_000;
+
     readonly Analyzer _analyzer = LuceneAnalysis.CreateAnalyzer();
 
     public (string? Title, IReadOnlyList<string> Fragments) For(string title, string text)
@@ -27,6 +33,7 @@ sealed class LuceneHighlights(Query query)
         var scorer = new QueryScorer(query, field);
         return new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), scorer)
         {
+            MaxDocCharsToAnalyze = MaxCharsToAnalyze,
             TextFragmenter = fragmenter ?? new SimpleSpanFragmenter(scorer, FragmentChars),
         };
     }

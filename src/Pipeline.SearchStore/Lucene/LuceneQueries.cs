@@ -1,4 +1,5 @@
 using Lucene.Net.Index;
+using Lucene.Net.Queries;
 using Lucene.Net.QueryParsers.Classic;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
@@ -37,16 +38,24 @@ static class LuceneQueries
 
     static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
-    /// <summary>Every filter must hold (AND), and only documents that have their article are found.</summary>
-    public static Filter Filter(IReadOnlyList<SearchFilter> filters)
+    /// <summary>Only documents that have their article are found; cached per segment, as every query uses it.</summary>
+    public static Filter HasArticle() => new CachingWrapperFilter(new QueryWrapperFilter(new TermQuery(new Term(LuceneFields.HasArticle, "true"))));
+
+    /// <summary>Every filter must hold (AND), and <paramref name="hasArticle"/>.</summary>
+    public static Filter Filter(IReadOnlyList<SearchFilter> filters, Filter hasArticle)
     {
-        var all = new BooleanQuery { { new TermQuery(new Term(LuceneFields.HasArticle, "true")), Occur.MUST } };
+        if (filters.Count == 0)
+        {
+            return hasArticle;
+        }
+
+        var all = new BooleanQuery();
         foreach (var filter in filters)
         {
             all.Add(Clause(filter), Occur.MUST);
         }
 
-        return new QueryWrapperFilter(all);
+        return new BooleanFilter { new FilterClause(hasArticle, Occur.MUST), new FilterClause(new QueryWrapperFilter(all), Occur.MUST) };
     }
 
     static Query Clause(SearchFilter filter)
