@@ -60,6 +60,9 @@ public sealed partial class SearchEndpointsTests(SearchServiceFixture service) :
     [InlineData("/search?facet=colour", "facet")]
     [InlineData("/search?interval=week&facet=published", "interval")]
     [InlineData("/search?from=9999&size=10", "from")]
+    [InlineData("/search?from=-1", "from")]
+    [InlineData("/search?size=0", "size")]
+    [InlineData("/search?size=1000", "size")]
     [InlineData("/suggest/entities", "prefix")]
     [InlineData("/entities/Q30?interval=fortnight", "interval")]
     public async Task Invalid_requests_are_400_problems_naming_the_parameter(string url, string parameter)
