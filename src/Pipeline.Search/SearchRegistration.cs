@@ -1,3 +1,4 @@
+using Microsoft.Extensions.FileProviders;
 using Pipeline.Search.Api;
 using Pipeline.SearchStore;
 
@@ -17,6 +18,13 @@ public static class SearchRegistration
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // The analyst page: plain HTML, CSS and JavaScript embedded in the assembly, so it is served the same from
+        // any working directory and needs nothing from the network.
+        var page = new ManifestEmbeddedFileProvider(typeof(SearchRegistration).Assembly, "wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
+
         app.MapOpenApi();
         app.MapSearchEndpoints();
         return app;

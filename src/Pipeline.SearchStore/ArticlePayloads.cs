@@ -12,6 +12,9 @@ public static class ArticlePayloads
     public static IReadOnlyList<string> EntityIds(this ArticleDocument document) =>
         Payload<EntitiesPayload>(document, EntitiesPayload.EnricherName)?.EntityIds ?? [];
 
+    public static IReadOnlyList<EntityMention> EntityMentions(this ArticleDocument document) =>
+        Payload<EntitiesPayload>(document, EntitiesPayload.EnricherName)?.Mentions ?? [];
+
     /// <summary>A payload of a known enricher that does not have its contract's shape is refused, naming the enricher.</summary>
     static T? Payload<T>(ArticleDocument document, string enricher)
         where T : class

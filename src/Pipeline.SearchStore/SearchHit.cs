@@ -13,13 +13,27 @@ public sealed record SearchHit
 
     public string? Source { get; init; }
 
+    public string? Language { get; init; }
+
     public DateTimeOffset? PublishedAt { get; init; }
 
+    /// <summary>The start of the text, plain.</summary>
     public required string Snippet { get; init; }
+
+    /// <summary>HTML-escaped title with the query's terms in &lt;mark&gt;; null when the title has none of them.</summary>
+    public string? TitleHighlight { get; init; }
+
+    /// <summary>HTML-escaped text fragments with the query's terms in &lt;mark&gt;, best first; empty without a text query.</summary>
+    public IReadOnlyList<string> Highlights { get; init; } = [];
 
     public required IReadOnlyList<string> Enrichers { get; init; }
 
     public int ClaimCount { get; init; }
+
+    /// <summary>The highest check-worthiness of the article's claims; null without claims.</summary>
+    public double? MaxCheckWorthiness { get; init; }
+
+    public IReadOnlyList<string> ClaimTypes { get; init; } = [];
 
     public IReadOnlyList<string> EntityIds { get; init; } = [];
 }

@@ -5,9 +5,10 @@ static class SearchHits
 {
     const int SnippetLength = 240;
 
-    public static SearchHit From(ArticleDocument document, double score)
+    public static SearchHit From(ArticleDocument document, double score, string? titleHighlight = null, IReadOnlyList<string>? highlights = null)
     {
         var article = document.Article!;
+        var claims = document.Claims();
         return new SearchHit
         {
             ArticleId = document.ArticleId,
@@ -15,10 +16,15 @@ static class SearchHits
             Title = article.Title,
             Url = article.CanonicalUrl,
             Source = article.Source,
+            Language = article.Language,
             PublishedAt = article.PublishedAt,
             Snippet = article.Text.Length <= SnippetLength ? article.Text : article.Text[..SnippetLength] + "…",
+            TitleHighlight = titleHighlight,
+            Highlights = highlights ?? [],
             Enrichers = [.. document.CurrentEnrichers],
-            ClaimCount = document.Claims().Count,
+            ClaimCount = claims.Count,
+            MaxCheckWorthiness = claims.Count == 0 ? null : claims.Max(c => c.CheckWorthiness),
+            ClaimTypes = [.. claims.Select(c => c.Type).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             EntityIds = document.EntityIds(),
         };
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.SearchStore;
 
@@ -5,52 +7,77 @@ namespace Pipeline.Search.Api;
 
 public static class SearchEndpoints
 {
-    const int MaxSize = 100;
-    const int MaxWindow = 10_000;
+    const int EntityPageArticles = 20;
+    const int MaxSuggestions = 20;
 
     public static IEndpointRouteBuilder MapSearchEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/search", SearchAsync)
             .WithName("SearchArticles")
-            .WithSummary("Full-text search over the analysed articles.")
-            .WithDescription("q uses the Lucene query syntax (terms, \"phrases\", AND/OR/NOT, field:value); an empty q lists every article. A syntax error is a 400.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .WithSummary("Search the analysed articles: full text, filters, facets, highlights, sort, cursor paging.")
+            .WithDescription(
+                "q uses the Lucene query syntax (terms, \"phrases\", AND/OR/NOT, field:value), title boosted; an empty q lists every article. " +
+                "Every filter must hold for the same article; claim filters (claim_type, worthiness, attribution) each hold for some claim of it. " +
+                "entity=Q30&worthiness=0.5 (or worthiness>=0.5) finds articles that mention Q30 and have a claim at least 0.5 check-worthy. " +
+                "Facet counts are exact and count the articles matching the whole query. Page with nextCursor (search_after). " +
+                "An invalid parameter, a query syntax error included, is a 400 naming the parameter.")
+            .ProducesValidationProblem();
         app.MapGet("/articles/{id}", GetArticleAsync)
             .WithName("GetArticle")
-            .WithSummary("One indexed article with its claims, entities and any other enrichment.");
+            .WithSummary("One indexed article: text, claims and entity mentions with their offsets, and every enrichment.");
+        app.MapGet("/entities/{qid}", GetEntityAsync)
+            .WithName("GetEntity")
+            .WithSummary("An entity over time: articles mentioning the QID per date bucket, the latest of them, and their claims that mention it.")
+            .WithDescription("worthiness (0..1) keeps only articles with a claim at least that check-worthy, and only such claims.")
+            .ProducesValidationProblem();
+        app.MapGet("/suggest/entities", SuggestEntitiesAsync)
+            .WithName("SuggestEntities")
+            .WithSummary("Entities in the index whose label has a word starting with the prefix, most mentioned first.")
+            .ProducesValidationProblem();
         return app;
     }
 
     static async Task<Results<Ok<SearchResults>, ValidationProblem>> SearchAsync(
+        [AsParameters] SearchParameters parameters,
+        HttpRequest http,
         IArticleSearch search,
-        CancellationToken cancellationToken,
-        string? q = null,
-        int size = 10,
-        int from = 0)
+        CancellationToken cancellationToken)
     {
-        if (size is < 1 or > MaxSize)
-        {
-            return Invalid("size", $"size must be between 1 and {MaxSize}.");
-        }
-
-        if (from < 0 || from + size > MaxWindow)
-        {
-            return Invalid("from", $"from must be at least 0 and from + size at most {MaxWindow}.");
-        }
-
+        using var activity = SearchTelemetry.Start("search");
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return TypedResults.Ok(await search.SearchAsync(new SearchRequest(q, size, from), cancellationToken));
+            // "worthiness>=0.5" in a URL arrives as the key "worthiness>" with the value "0.5".
+            double? fromOperator = null;
+            if (http.Query.TryGetValue("worthiness>", out var raw))
+            {
+                fromOperator = double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                    ? value
+                    : throw new InvalidSearchRequestException("worthiness", $"worthiness must be a number between 0 and 1, got '{raw}'.");
+            }
+
+            var request = parameters.ToRequest(fromOperator);
+            activity?.SetTag("search.query", request.Query);
+            var results = await search.SearchAsync(request, cancellationToken);
+            activity?.SetTag("search.total", results.Total);
+            return TypedResults.Ok(results);
         }
-        catch (QuerySyntaxException e)
+        catch (InvalidSearchRequestException e)
         {
-            return Invalid("q", e.Message);
+            return Invalid(e);
+        }
+        finally
+        {
+            SearchTelemetry.Record("search", Stopwatch.GetElapsedTime(started));
         }
     }
 
     static async Task<Results<Ok<ArticleView>, NotFound<string>>> GetArticleAsync(string id, IArticleSearch search, CancellationToken cancellationToken)
     {
+        using var activity = SearchTelemetry.Start("article");
+        var started = Stopwatch.GetTimestamp();
         var document = await search.GetAsync(id, cancellationToken);
+        SearchTelemetry.Record("article", Stopwatch.GetElapsedTime(started));
         if (document?.Article is not { } article)
         {
             return TypedResults.NotFound($"No indexed article has the id '{id}'.");
@@ -59,9 +86,98 @@ public static class SearchEndpoints
         var enrichments = document.Enrichments.ToDictionary(
             e => e.Key,
             e => new EnrichmentView(e.Value.EnricherVersion, e.Value.TextHash == article.ContentHash, e.Value.ProducedAt, e.Value.Payload));
-        return TypedResults.Ok(new ArticleView(article, enrichments));
+        return TypedResults.Ok(new ArticleView(article, document.Claims(), document.EntityMentions(), enrichments));
     }
 
-    static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message, title: "The search request is invalid");
+    static async Task<Results<Ok<EntityPage>, ValidationProblem>> GetEntityAsync(
+        string qid,
+        IArticleSearch search,
+        CancellationToken cancellationToken,
+        double? worthiness = null,
+        string? interval = null)
+    {
+        using var activity = SearchTelemetry.Start("entity");
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var parameters = new SearchParameters
+            {
+                Entity = [qid],
+                Worthiness = worthiness,
+                Interval = interval,
+                Sort = "newest",
+                Size = EntityPageArticles,
+                Facet = [SearchFields.Published.Name, SearchFields.ClaimType.Name, SearchFields.Entity.Name],
+                FacetSize = 50,
+                Highlight = false,
+            };
+            var results = await search.SearchAsync(parameters.ToRequest(null), cancellationToken);
+            var claims = new List<EntityClaim>();
+            string? label = null;
+            foreach (var hit in results.Hits)
+            {
+                var document = await search.GetAsync(hit.ArticleId, cancellationToken);
+                if (document is null)
+                {
+                    continue;
+                }
+
+                var mentions = document.EntityMentions().Where(m => m.Qid == qid).ToList();
+                label ??= mentions.Select(m => m.Label).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
+                claims.AddRange(document.Claims()
+                    .Where(c => c.CheckWorthiness >= (worthiness ?? 0) && mentions.Any(m => m.Start >= c.Start && m.End <= c.End))
+                    .Select(c => new EntityClaim(hit.ArticleId, hit.Title, hit.PublishedAt, c)));
+            }
+
+            var facet = (string field) => results.Facets.First(f => f.Field == field).Buckets;
+            label ??= facet(SearchFields.Entity.Name).FirstOrDefault(b => b.Value == qid)?.Label;
+            return TypedResults.Ok(new EntityPage(
+                qid,
+                label,
+                $"https://www.wikidata.org/wiki/{Uri.EscapeDataString(qid)}",
+                worthiness,
+                results.Total,
+                facet(SearchFields.Published.Name),
+                facet(SearchFields.ClaimType.Name),
+                results.Hits,
+                claims));
+        }
+        catch (InvalidSearchRequestException e)
+        {
+            return Invalid(e);
+        }
+        finally
+        {
+            SearchTelemetry.Record("entity", Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    static async Task<Results<Ok<IReadOnlyList<EntitySuggestion>>, ValidationProblem>> SuggestEntitiesAsync(
+        IArticleSearch search,
+        CancellationToken cancellationToken,
+        string? prefix = null,
+        int size = 8)
+    {
+        if (string.IsNullOrWhiteSpace(prefix))
+        {
+            return Invalid(new InvalidSearchRequestException("prefix", "prefix is required."));
+        }
+
+        if (size is < 1 or > MaxSuggestions)
+        {
+            return Invalid(new InvalidSearchRequestException("size", $"size must be between 1 and {MaxSuggestions}."));
+        }
+
+        using var activity = SearchTelemetry.Start("suggest");
+        var started = Stopwatch.GetTimestamp();
+        var suggestions = await search.SuggestEntitiesAsync(prefix, size, cancellationToken);
+        SearchTelemetry.Record("suggest", Stopwatch.GetElapsedTime(started));
+        return TypedResults.Ok(suggestions);
+    }
+
+    static ValidationProblem Invalid(InvalidSearchRequestException e)
+    {
+        SearchTelemetry.RecordRejected(e.Parameter);
+        return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Parameter] = [e.Message] }, detail: e.Message, title: "The search request is invalid");
+    }
 }

@@ -1,40 +1,16 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Pipeline.SearchStore.Elasticsearch;
 
-/// <summary>The Elasticsearch read side: the same query model as the Lucene store (query_string over title^3 and text, AND).</summary>
+/// <summary>The Elasticsearch read side: the query model as query DSL (<see cref="ElasticsearchQuery"/>).</summary>
 public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connection) : IArticleSearch
 {
     public async Task<SearchResults> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
     {
+        SearchRequestValidation.Validate(request);
+        var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
         await connection.EnsureIndexAsync(cancellationToken);
-        JsonNode must = string.IsNullOrWhiteSpace(request.Query)
-            ? new JsonObject { ["match_all"] = new JsonObject() }
-            : new JsonObject
-            {
-                ["query_string"] = new JsonObject
-                {
-                    ["query"] = request.Query,
-                    ["fields"] = new JsonArray("title^3", "text"),
-                    ["default_operator"] = "and",
-                },
-            };
-        var body = new JsonObject
-        {
-            ["from"] = request.From,
-            ["size"] = request.Size,
-            ["track_total_hits"] = true,
-            ["_source"] = new JsonArray("doc"),
-            ["query"] = new JsonObject
-            {
-                ["bool"] = new JsonObject
-                {
-                    ["must"] = new JsonArray(must),
-                    ["filter"] = new JsonArray(new JsonObject { ["term"] = new JsonObject { ["has_article"] = true } }),
-                },
-            },
-        };
+        var body = ElasticsearchQuery.Build(request, cursor);
 
         var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.POST, $"/{connection.Index}/_search", body.ToJsonString(), cancellationToken);
         using (json)
@@ -52,12 +28,33 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
                 throw new ElasticsearchUnavailableException($"_search answered HTTP {status}: {json?.RootElement}");
             }
 
-            var hits = json.RootElement.GetProperty("hits");
-            var results = hits.GetProperty("hits").EnumerateArray()
-                .Select(h => SearchHits.From(ElasticsearchDocument.FromSource(h.GetProperty("_source")), h.GetProperty("_score").ValueKind == JsonValueKind.Number ? h.GetProperty("_score").GetDouble() : 0))
-                .ToList();
-            return new SearchResults(hits.GetProperty("total").GetProperty("value").GetInt64(), results);
+            var hitsElement = json.RootElement.GetProperty("hits");
+            var all = hitsElement.GetProperty("hits").EnumerateArray().ToList();
+            var hits = all.Take(request.Size).Select(Hit).ToList();
+            var next = all.Count > request.Size && hits.Count > 0
+                ? new SearchCursor(request.Sort, request.Sort == SearchSort.Relevance ? hits[^1].Score : hits[^1].PublishedAt?.ToUnixTimeMilliseconds() ?? 0, hits[^1].ArticleId).Encode()
+                : null;
+            return new SearchResults(hitsElement.GetProperty("total").GetProperty("value").GetInt64(), hits)
+            {
+                Facets = ElasticsearchQuery.Facets(request, json.RootElement),
+                NextCursor = next,
+            };
         }
+    }
+
+    static SearchHit Hit(JsonElement hit)
+    {
+        var document = ElasticsearchDocument.FromSource(hit.GetProperty("_source"));
+        var score = hit.TryGetProperty("_score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : 0;
+        string? title = null;
+        IReadOnlyList<string> fragments = [];
+        if (hit.TryGetProperty("highlight", out var highlight))
+        {
+            title = highlight.TryGetProperty("title", out var t) && t.GetArrayLength() > 0 ? t[0].GetString() : null;
+            fragments = highlight.TryGetProperty("text", out var f) ? [.. f.EnumerateArray().Select(x => x.GetString() ?? "")] : [];
+        }
+
+        return SearchHits.From(document, score, title, fragments);
     }
 
     public async Task<ArticleDocument?> GetAsync(string articleId, CancellationToken cancellationToken)
@@ -73,6 +70,38 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
 
             var document = ElasticsearchDocument.FromSource(json.RootElement.GetProperty("_source"));
             return document.Article is null ? null : document;
+        }
+    }
+
+    public async Task<IReadOnlyList<EntitySuggestion>> SuggestEntitiesAsync(string prefix, int size, CancellationToken cancellationToken)
+    {
+        var normalized = ArticleFacts.Normalize(prefix);
+        if (normalized.Length == 0)
+        {
+            return [];
+        }
+
+        await connection.EnsureIndexAsync(cancellationToken);
+        var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.POST, $"/{connection.Index}/_search", ElasticsearchQuery.Suggest(normalized).ToJsonString(), cancellationToken);
+        using (json)
+        {
+            if (status != 200 || json is null)
+            {
+                throw new ElasticsearchUnavailableException($"_search answered HTTP {status}: {json?.RootElement}");
+            }
+
+            var found = new Dictionary<string, EntitySuggestion>(StringComparer.Ordinal);
+            foreach (var bucket in json.RootElement.GetProperty("aggregations").GetProperty("suggest").GetProperty("buckets").EnumerateArray())
+            {
+                var parts = bucket.GetProperty("key").GetString()!.Split(ArticleFacts.Separator);
+                var count = bucket.GetProperty("doc_count").GetInt64();
+                if (parts.Length == 3 && (!found.TryGetValue(parts[1], out var known) || known.Articles < count))
+                {
+                    found[parts[1]] = new EntitySuggestion(parts[1], parts[2], count);
+                }
+            }
+
+            return [.. found.Values.OrderByDescending(s => s.Articles).ThenBy(s => s.Label, StringComparer.Ordinal).Take(size)];
         }
     }
 }

@@ -14,13 +14,20 @@ static class ElasticsearchDocument
     public static string ToJson(ArticleDocument document)
     {
         var article = document.Article;
+        var facts = ArticleFacts.Of(document);
         var body = new JsonObject
         {
             ["id"] = document.ArticleId,
             ["has_article"] = article is not null,
             ["enricher"] = new JsonArray([.. document.Enrichments.Keys.Select(k => (JsonNode)k)]),
-            ["entity"] = new JsonArray([.. document.EntityIds().Select(q => (JsonNode)q)]),
-            ["claim_type"] = new JsonArray([.. document.Claims().Select(c => c.Type).Distinct().Select(t => (JsonNode)t)]),
+            ["entity"] = Array(facts.Entities),
+            ["entity_type"] = Array(facts.EntityTypes),
+            ["claim_type"] = Array(facts.ClaimTypes),
+            ["attribution"] = Array(facts.AttributionKinds),
+            ["worthiness"] = facts.MaxWorthiness,
+            ["status"] = facts.Status,
+            ["entity_label"] = Array(facts.EntityLabels),
+            ["entity_suggest"] = Array(facts.EntitySuggestions),
             ["doc"] = JsonSerializer.SerializeToNode(document, Json),
         };
         if (article is not null)
@@ -34,6 +41,8 @@ static class ElasticsearchDocument
 
         return body.ToJsonString();
     }
+
+    static JsonArray Array(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)v)]);
 
     public static ArticleDocument FromSource(JsonElement source) =>
         source.GetProperty("doc").Deserialize<ArticleDocument>(Json)

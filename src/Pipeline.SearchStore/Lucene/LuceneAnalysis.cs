@@ -8,14 +8,16 @@ namespace Pipeline.SearchStore.Lucene;
 
 /// <summary>
 /// The analyzers: English with stemming for the text fields, so "interfere" finds "interference"; keyword fields
-/// (ids, outlets, entity QIDs, claim types, enricher names) are matched exactly in queries, as they were indexed.
+/// (ids, outlets, entity QIDs and types, claim types, attribution kinds, status, enricher names) are matched exactly
+/// in queries, as they were indexed.
 /// </summary>
 static class LuceneAnalysis
 {
     static readonly string[] KeywordFields =
     [
         LuceneFields.Id, LuceneFields.HasArticle, LuceneFields.Source, LuceneFields.Language,
-        LuceneFields.Entity, LuceneFields.ClaimType, LuceneFields.Enricher,
+        LuceneFields.Entity, LuceneFields.EntityType, LuceneFields.ClaimType, LuceneFields.Attribution,
+        LuceneFields.Status, LuceneFields.Enricher,
     ];
 
     public static Analyzer CreateAnalyzer() => new EnglishAnalyzer(LuceneVersion.LUCENE_48);

@@ -1,5 +1,4 @@
 using Lucene.Net.Index;
-using Lucene.Net.QueryParsers.Classic;
 using Lucene.Net.Search;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
@@ -9,12 +8,17 @@ namespace Pipeline.SearchStore.Lucene;
 
 /// <summary>
 /// The embedded store's read side. Opens readers on the committed index that the indexing process writes and
-/// refreshes them before each query, so a search sees every write the indexer has acknowledged.
+/// refreshes them before each query, so a search sees every write the indexer has acknowledged. One pass over the
+/// matching documents feeds both the sorted top hits (search_after for cursors) and the exact facet counts.
 /// </summary>
 public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
 {
-    static readonly Dictionary<string, float> Boosts = new() { [LuceneFields.Title] = 3f, [LuceneFields.Text] = 1f };
+    /// <summary>Most prefix terms looked at for one suggestion request.</summary>
+    const int MaxSuggestionTerms = 200;
 
+    static readonly HashSet<string> IdOnly = [LuceneFields.Id];
+
+    readonly Filter _hasArticle = LuceneQueries.HasArticle();
     readonly FSDirectory _directory;
     readonly System.Threading.Lock _openLock = new();
     SearcherManager? _searchers;
@@ -27,7 +31,10 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
 
     public Task<SearchResults> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
     {
-        var query = Parse(request.Query);
+        SearchRequestValidation.Validate(request);
+        var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
+        var query = LuceneQueries.Parse(request.Query);
+        var filter = LuceneQueries.Filter(request.Filters, _hasArticle);
         var searchers = Searchers();
         if (searchers is null)
         {
@@ -37,18 +44,48 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
         var searcher = searchers.Acquire();
         try
         {
-            var filter = new QueryWrapperFilter(new TermQuery(new Term(LuceneFields.HasArticle, "true")));
-            var top = searcher.Search(query, filter, request.From + request.Size);
-            var hits = top.ScoreDocs.Skip(request.From)
-                .Select(scoreDoc => SearchHits.From(LuceneFields.FromLucene(searcher.Doc(scoreDoc.Doc)), scoreDoc.Score))
-                .ToList();
-            return Task.FromResult(new SearchResults(top.TotalHits, hits));
+            // One more than the page, to know whether a next page exists, and one for the cursor's own article.
+            var wanted = request.From + request.Size + 1 + (cursor is null ? 0 : 1);
+            var top = TopFieldCollector.Create(LuceneQueries.Sort(request.Sort), wanted, LuceneQueries.After(cursor), fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
+            var matching = request.Facets.Count > 0 ? new MatchingDocsCollector() : null;
+            searcher.Search(query, filter, matching is null ? top : MultiCollector.Wrap(top, matching));
+
+            var topDocs = top.GetTopDocs();
+
+            // The cursor's own article ties with the cursor on every sort value; Lucene's tie on the doc id does not
+            // reliably drop it, so it is dropped here (the id is the last sort field, so no other article ties).
+            var ranked = cursor is null ? topDocs.ScoreDocs : [.. topDocs.ScoreDocs.Where(d => searcher.Doc(d.Doc, IdOnly).Get(LuceneFields.Id) != cursor.ArticleId)];
+            var page = ranked.Skip(request.From).Take(request.Size).ToList();
+            var highlights = request.Highlight && !string.IsNullOrWhiteSpace(request.Query) ? new LuceneHighlights(query) : null;
+            var hits = page.Select(scoreDoc => Hit(searcher, scoreDoc, highlights)).ToList();
+            var facets = matching is null ? [] : request.Facets.Select(f => LuceneFacets.Count(f, matching.Segments, searcher.IndexReader)).ToList();
+            var next = ranked.Length > request.From + request.Size && hits.Count > 0
+                ? new SearchCursor(request.Sort, SortValue(request.Sort, hits[^1]), hits[^1].ArticleId).Encode()
+                : null;
+            return Task.FromResult(new SearchResults(topDocs.TotalHits, hits) { Facets = facets, NextCursor = next });
         }
         finally
         {
             searchers.Release(searcher);
         }
     }
+
+    static SearchHit Hit(IndexSearcher searcher, ScoreDoc scoreDoc, LuceneHighlights? highlights)
+    {
+        var document = LuceneFields.FromLucene(searcher.Doc(scoreDoc.Doc));
+        var score = float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score;
+        if (highlights is null)
+        {
+            return SearchHits.From(document, score);
+        }
+
+        var (title, fragments) = highlights.For(document.Article!.Title, document.Article.Text);
+        return SearchHits.From(document, score, title, fragments);
+    }
+
+    /// <summary>The hit's value of the sort's first field, as the sort saw it (a missing date sorts as 0).</summary>
+    static double SortValue(SearchSort sort, SearchHit hit) =>
+        sort == SearchSort.Relevance ? (float)hit.Score : hit.PublishedAt?.ToUnixTimeMilliseconds() ?? 0;
 
     public Task<ArticleDocument?> GetAsync(string articleId, CancellationToken cancellationToken)
     {
@@ -71,28 +108,55 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
         }
     }
 
-    static Query Parse(string? text)
+    public Task<IReadOnlyList<EntitySuggestion>> SuggestEntitiesAsync(string prefix, int size, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        var normalized = ArticleFacts.Normalize(prefix);
+        var searchers = Searchers();
+        if (normalized.Length == 0 || searchers is null)
         {
-            return new MatchAllDocsQuery();
+            return Task.FromResult<IReadOnlyList<EntitySuggestion>>([]);
         }
 
-        var parser = new MultiFieldQueryParser(LuceneVersion.LUCENE_48, [LuceneFields.Title, LuceneFields.Text], LuceneAnalysis.CreateQueryAnalyzer(), Boosts)
-        {
-            DefaultOperator = Operator.AND,
-        };
+        var searcher = searchers.Acquire();
         try
         {
-            return parser.Parse(text);
+            var terms = MultiFields.GetTerms(searcher.IndexReader, LuceneFields.EntitySuggest);
+            var found = new Dictionary<string, EntitySuggestion>(StringComparer.Ordinal);
+            if (terms is not null)
+            {
+                var termsEnum = terms.GetEnumerator();
+                var start = new BytesRef(normalized);
+                if (termsEnum.SeekCeil(start) != TermsEnum.SeekStatus.END)
+                {
+                    var seen = 0;
+                    do
+                    {
+                        var term = termsEnum.Term;
+                        if (!StringHelper.StartsWith(term, start) || ++seen > MaxSuggestionTerms)
+                        {
+                            break;
+                        }
+
+                        var parts = term.Utf8ToString().Split(ArticleFacts.Separator);
+                        var counter = new TotalHitCountCollector();
+                        searcher.Search(new TermQuery(new Term(LuceneFields.EntitySuggest, BytesRef.DeepCopyOf(term))), _hasArticle, counter);
+                        if (counter.TotalHits > 0 && (!found.TryGetValue(parts[1], out var known) || known.Articles < counter.TotalHits))
+                        {
+                            found[parts[1]] = new EntitySuggestion(parts[1], parts[2], counter.TotalHits);
+                        }
+                    }
+                    while (termsEnum.MoveNext());
+                }
+            }
+
+            IReadOnlyList<EntitySuggestion> result = [.. found.Values.OrderByDescending(s => s.Articles).ThenBy(s => s.Label, StringComparer.Ordinal).Take(size)];
+            return Task.FromResult(result);
         }
-        catch (ParseException e)
+        finally
         {
-            throw new QuerySyntaxException($"The query '{text}' is not valid: {FirstLine(e.Message)}", e);
+            searchers.Release(searcher);
         }
     }
-
-    static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     SearcherManager? Searchers()
     {
@@ -104,7 +168,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
                 {
                     if (_searchers is null && DirectoryReader.IndexExists(_directory))
                     {
-                        _searchers = new SearcherManager(_directory, searcherFactory: null);
+                        _searchers = new SearcherManager(_directory, new FacetWarmingSearcherFactory());
                     }
                 }
                 catch (IOException)

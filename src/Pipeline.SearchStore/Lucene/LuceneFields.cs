@@ -19,62 +19,24 @@ public static class LuceneFields
     public const string Enricher = "enricher";
     public const string StoredSource = "_source";
 
+    /// <summary>Filterable and facetable fields of the query model; each is indexed under <see cref="For"/>.</summary>
+    public const string EntityType = "entity_type";
+    public const string Attribution = "attribution";
+    public const string Worthiness = "worthiness";
+    public const string Status = "status";
+
+    /// <summary>"QID␟Label" terms: the label of a QID, for facets.</summary>
+    public const string EntityLabel = "entity_label";
+
+    /// <summary>"normalised label suffix␟QID␟Label" terms, for name suggestions.</summary>
+    public const string EntitySuggest = "entity_suggest";
+
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Lucene refuses terms over 32,766 UTF-8 bytes; keyword values are checked first, to name the field.</summary>
-    const int MaxKeywordBytes = 32_766;
+    /// <summary>The Lucene field of a query-model field (the outlet is the article's source).</summary>
+    public static string For(SearchField field) => field.Name == SearchFields.Outlet.Name ? Source : field.Name;
 
-    static StringField Keyword(string name, string value) =>
-        System.Text.Encoding.UTF8.GetByteCount(value) <= MaxKeywordBytes
-            ? new StringField(name, value, Field.Store.NO)
-            : throw new InvalidDataException($"The value of keyword field '{name}' is longer than {MaxKeywordBytes} bytes.");
-
-    public static Document ToLucene(ArticleDocument document)
-    {
-        var doc = new Document
-        {
-            new StringField(Id, document.ArticleId, Field.Store.YES),
-            new StringField(HasArticle, document.Article is null ? "false" : "true", Field.Store.NO),
-            new StoredField(StoredSource, JsonSerializer.Serialize(document, Json)),
-        };
-
-        foreach (var enricher in document.Enrichments.Keys)
-        {
-            doc.Add(Keyword(Enricher, enricher));
-        }
-
-        if (document.Article is { } article)
-        {
-            doc.Add(new TextField(Title, article.Title, Field.Store.NO));
-            doc.Add(new TextField(Text, article.Text, Field.Store.NO));
-            if (!string.IsNullOrEmpty(article.Source))
-            {
-                doc.Add(Keyword(Source, article.Source));
-            }
-
-            if (!string.IsNullOrEmpty(article.Language))
-            {
-                doc.Add(Keyword(Language, article.Language));
-            }
-
-            if (article.PublishedAt is { } published)
-            {
-                doc.Add(new Int64Field(Published, published.ToUnixTimeMilliseconds(), Field.Store.NO));
-            }
-        }
-
-        foreach (var qid in document.EntityIds())
-        {
-            doc.Add(Keyword(Entity, qid));
-        }
-
-        foreach (var claimType in document.Claims().Select(c => c.Type).Distinct(StringComparer.Ordinal))
-        {
-            doc.Add(Keyword(ClaimType, claimType));
-        }
-
-        return doc;
-    }
+    public static Document ToLucene(ArticleDocument document) => LuceneDocumentBuilder.Build(document, Json);
 
     public static ArticleDocument FromLucene(Document doc) =>
         JsonSerializer.Deserialize<ArticleDocument>(doc.Get(StoredSource), Json)

@@ -1,0 +1,183 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Pipeline.SearchStore;
+
+namespace Pipeline.Search.Api;
+
+/// <summary>The query string of <c>GET /search</c>, bound by name; <see cref="ToRequest"/> turns it into the store's query model.</summary>
+public sealed record SearchParameters
+{
+    /// <summary>Full text in the Lucene query syntax: terms, "phrases", AND/OR/NOT, field:value. Empty: every article.</summary>
+    [FromQuery(Name = "q")]
+    public string? Q { get; init; }
+
+    [FromQuery(Name = "size")]
+    public int? Size { get; init; }
+
+    [FromQuery(Name = "from")]
+    public int? From { get; init; }
+
+    /// <summary>nextCursor of the previous page (search_after paging; not combined with from).</summary>
+    [FromQuery(Name = "cursor")]
+    public string? Cursor { get; init; }
+
+    /// <summary>relevance (default), newest or oldest.</summary>
+    [FromQuery(Name = "sort")]
+    public string? Sort { get; init; }
+
+    /// <summary>Wikidata QIDs; the article must mention every one.</summary>
+    [FromQuery(Name = "entity")]
+    public string[]? Entity { get; init; }
+
+    /// <summary>Entity types (PER, ORG, LOC, MISC); any of them.</summary>
+    [FromQuery(Name = "entity_type")]
+    public string[]? EntityType { get; init; }
+
+    /// <summary>Claim types; the article has a claim of any of them.</summary>
+    [FromQuery(Name = "claim_type")]
+    public string[]? ClaimType { get; init; }
+
+    /// <summary>Minimum check-worthiness (0..1): the article has a claim at least this check-worthy. Also accepted as worthiness&gt;=x.</summary>
+    [FromQuery(Name = "worthiness")]
+    public double? Worthiness { get; init; }
+
+    /// <summary>Attribution kinds (named-person, organisation, anonymous, document, author); any of them.</summary>
+    [FromQuery(Name = "attribution")]
+    public string[]? Attribution { get; init; }
+
+    /// <summary>Outlets; any of them.</summary>
+    [FromQuery(Name = "outlet")]
+    public string[]? Outlet { get; init; }
+
+    /// <summary>Language codes; any of them.</summary>
+    [FromQuery(Name = "language")]
+    public string[]? Language { get; init; }
+
+    /// <summary>Analysis status: complete, partial or pending; any of them.</summary>
+    [FromQuery(Name = "status")]
+    public string[]? Status { get; init; }
+
+    /// <summary>Published at or after this date or time (ISO 8601).</summary>
+    [FromQuery(Name = "published_from")]
+    public string? PublishedFrom { get; init; }
+
+    /// <summary>Published before this date or time (ISO 8601).</summary>
+    [FromQuery(Name = "published_to")]
+    public string? PublishedTo { get; init; }
+
+    /// <summary>Facets to count: entity, entity_type, claim_type, attribution, outlet, language, status, enricher, published.</summary>
+    [FromQuery(Name = "facet")]
+    public string[]? Facet { get; init; }
+
+    /// <summary>Values per keyword facet (default 10).</summary>
+    [FromQuery(Name = "facet_size")]
+    public int? FacetSize { get; init; }
+
+    /// <summary>Bucket width of the published histogram: day, month (default) or year.</summary>
+    [FromQuery(Name = "interval")]
+    public string? Interval { get; init; }
+
+    /// <summary>Mark the query's terms in titles and fragments (default true).</summary>
+    [FromQuery(Name = "highlight")]
+    public bool? Highlight { get; init; }
+
+    public const int MaxSize = 100;
+    public const int MaxWindow = 10_000;
+
+    /// <summary>The store's request, or the name of the first invalid parameter and why.</summary>
+    public SearchRequest ToRequest(double? worthinessFromOperator)
+    {
+        var size = Size ?? 10;
+        var from = From ?? 0;
+        if (size is < 1 or > MaxSize)
+        {
+            throw new InvalidSearchRequestException("size", $"size must be between 1 and {MaxSize}.");
+        }
+
+        if (from < 0 || from + size > MaxWindow)
+        {
+            throw new InvalidSearchRequestException("from", $"from must be at least 0 and from + size at most {MaxWindow}; use cursor for deeper pages.");
+        }
+
+        var filters = new List<SearchFilter>();
+        AddTerms(filters, SearchFields.Entity, Entity, requireAll: true);
+        AddTerms(filters, SearchFields.EntityType, EntityType);
+        AddTerms(filters, SearchFields.ClaimType, ClaimType);
+        AddTerms(filters, SearchFields.Attribution, Attribution);
+        AddTerms(filters, SearchFields.Outlet, Outlet);
+        AddTerms(filters, SearchFields.Language, Language);
+        AddTerms(filters, SearchFields.Status, Status);
+        if ((Worthiness ?? worthinessFromOperator) is { } minimum)
+        {
+            if (minimum is < 0 or > 1 || double.IsNaN(minimum))
+            {
+                throw new InvalidSearchRequestException("worthiness", "worthiness must be between 0 and 1.");
+            }
+
+            filters.Add(new NumberRangeFilter(SearchFields.Worthiness.Name, minimum));
+        }
+
+        var publishedFrom = Date("published_from", PublishedFrom);
+        var publishedTo = Date("published_to", PublishedTo);
+        if (publishedFrom is not null || publishedTo is not null)
+        {
+            filters.Add(new DateRangeFilter(SearchFields.Published.Name, publishedFrom, publishedTo));
+        }
+
+        var interval = Interval?.ToLowerInvariant() switch
+        {
+            null or "month" => DateInterval.Month,
+            "day" => DateInterval.Day,
+            "year" => DateInterval.Year,
+            _ => throw new InvalidSearchRequestException("interval", "interval must be day, month or year."),
+        };
+        var facetSize = FacetSize ?? 10;
+        var facets = (Facet ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal)
+            .Select(f => new FacetRequest(f, facetSize, interval))
+            .ToList();
+
+        var sort = Sort?.ToLowerInvariant() switch
+        {
+            null or "relevance" => SearchSort.Relevance,
+            "newest" => SearchSort.Newest,
+            "oldest" => SearchSort.Oldest,
+            _ => throw new InvalidSearchRequestException("sort", "sort must be relevance, newest or oldest."),
+        };
+
+        return new SearchRequest(Q, size, from)
+        {
+            Filters = filters,
+            Facets = facets,
+            Sort = sort,
+            Cursor = string.IsNullOrEmpty(Cursor) ? null : Cursor,
+            Highlight = Highlight ?? true,
+        };
+    }
+
+    static void AddTerms(List<SearchFilter> filters, SearchField field, string[]? values, bool requireAll = false)
+    {
+        var given = (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (values is { Length: > 0 } && given.Count == 0)
+        {
+            throw new InvalidSearchRequestException(field.Name, $"{field.Name} needs a value.");
+        }
+
+        if (given.Count > 0)
+        {
+            filters.Add(new TermsFilter(field.Name, given, requireAll));
+        }
+    }
+
+    static DateTimeOffset? Date(string parameter, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
+            ? date
+            : throw new InvalidSearchRequestException(parameter, $"{parameter} must be an ISO 8601 date or time, got '{value}'.");
+    }
+}

@@ -1,0 +1,367 @@
+// The analyst page: plain JavaScript over the search API (/search, /articles/{id}, /entities/{qid}, /suggest/entities).
+// The state lives in the URL hash, so every view can be bookmarked and the back button works.
+"use strict";
+
+const FACETS = ["claim_type", "entity", "outlet", "attribution", "entity_type", "language", "status", "published"];
+const FACET_TITLES = {
+  claim_type: "Claim type", entity: "Entities", outlet: "Outlet", attribution: "Attribution", entity_type: "Entity type",
+  language: "Language", status: "Analysis status", published: "Published",
+};
+const FILTER_KEYS = ["entity", "entity_type", "claim_type", "attribution", "outlet", "language", "status"];
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  for (const child of children) node.append(child);
+  return node;
+};
+const wikidata = (qid) => `https://www.wikidata.org/wiki/${encodeURIComponent(qid)}`;
+const day = (iso) => (iso ? iso.slice(0, 10) : "undated");
+const html = (markup) => {
+  // Highlights come from the server HTML-escaped, with <mark> as the only markup.
+  const span = document.createElement("span");
+  span.innerHTML = markup;
+  return span;
+};
+
+let entityLabels = {};
+let lastParams = null;
+let nextCursor = null;
+
+async function api(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const errors = body && body.errors ? Object.entries(body.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : "";
+    throw new Error(errors || (body && (body.detail || body.title)) || `HTTP ${response.status}`);
+  }
+  return body;
+}
+
+function showError(error) {
+  const box = $("error");
+  box.hidden = !error;
+  box.textContent = error ? error.message || String(error) : "";
+}
+
+function show(view) {
+  for (const id of ["search-view", "article-view", "entity-view"]) $(id).hidden = id !== view;
+}
+
+function route() {
+  showError(null);
+  const hash = location.hash || "#/search";
+  const [path, query = ""] = hash.slice(1).split("?");
+  const params = new URLSearchParams(query);
+  if (path.startsWith("/article/")) return showArticle(decodeURIComponent(path.slice(9)));
+  if (path.startsWith("/entity/")) return showEntity(decodeURIComponent(path.slice(8)), params);
+  return showSearch(params);
+}
+
+function go(path, params) {
+  const query = params ? params.toString() : "";
+  location.hash = `#${path}${query ? "?" + query : ""}`;
+}
+
+// ---- search ----
+
+async function showSearch(params) {
+  show("search-view");
+  $("q").value = params.get("q") || "";
+  $("sort").value = params.get("sort") || "relevance";
+  $("worthiness").value = params.get("worthiness") || "";
+  const request = new URLSearchParams(params);
+  for (const facet of FACETS) request.append("facet", facet);
+  request.set("facet_size", "8");
+  lastParams = params;
+  try {
+    const results = await api(`/search?${request}`);
+    renderFilters(params);
+    renderFacets(results.facets, params);
+    $("results").replaceChildren(...results.hits.map(renderHit));
+    $("summary").textContent = `${results.total} article${results.total === 1 ? "" : "s"}`;
+    nextCursor = results.nextCursor;
+    $("more").hidden = !nextCursor;
+  } catch (error) {
+    $("results").replaceChildren();
+    $("facets").replaceChildren();
+    $("summary").textContent = "";
+    $("more").hidden = true;
+    showError(error);
+  }
+}
+
+async function more() {
+  const request = new URLSearchParams(lastParams);
+  request.set("cursor", nextCursor);
+  try {
+    const results = await api(`/search?${request}`);
+    const items = results.hits.map(renderHit);
+    $("results").append(...items);
+    nextCursor = results.nextCursor;
+    $("more").hidden = !nextCursor;
+    if (items.length) items[0].querySelector("a").focus();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function renderHit(hit) {
+  const title = el("a", { href: `#/article/${encodeURIComponent(hit.articleId)}`, className: "result-link" });
+  title.append(hit.titleHighlight ? html(hit.titleHighlight) : hit.title);
+  const meta = el("div", { className: "meta" },
+    el("span", { textContent: hit.source || "unknown outlet" }),
+    el("span", { textContent: day(hit.publishedAt) }),
+    el("span", { textContent: `${hit.claimCount} claim${hit.claimCount === 1 ? "" : "s"}` }));
+  if (hit.maxCheckWorthiness != null) meta.append(el("span", { textContent: `max check-worthiness ${hit.maxCheckWorthiness.toFixed(2)}` }));
+  if (hit.claimTypes.length) meta.append(el("span", { textContent: hit.claimTypes.join(", ") }));
+  const item = el("li", { className: "result" }, el("h2", {}, title), meta);
+  const fragments = hit.highlights.length ? hit.highlights : [];
+  if (fragments.length) for (const fragment of fragments) item.append(el("p", { className: "fragment" }, html(`…${fragment}…`)));
+  else item.append(el("p", { className: "fragment", textContent: hit.snippet }));
+  return item;
+}
+
+function renderFilters(params) {
+  const chips = [];
+  for (const key of FILTER_KEYS) {
+    for (const value of params.getAll(key)) {
+      const label = key === "entity" && entityLabels[value] ? `${entityLabels[value]} (${value})` : value;
+      const chip = el("button", { type: "button", textContent: `${FACET_TITLES[key] || key}: ${label} ✕`, title: "Remove this filter" });
+      chip.addEventListener("click", () => toggleFilter(key, value, false));
+      chips.push(chip);
+    }
+  }
+  for (const key of ["published_from", "published_to"]) {
+    if (params.get(key)) {
+      const chip = el("button", { type: "button", textContent: `${key.replace("_", " ")}: ${params.get(key)} ✕` });
+      chip.addEventListener("click", () => { const next = new URLSearchParams(params); next.delete(key); next.delete("cursor"); go("/search", next); });
+      chips.push(chip);
+    }
+  }
+  $("active-filters").replaceChildren(...chips);
+}
+
+function toggleFilter(key, value, on) {
+  const next = new URLSearchParams(lastParams || "");
+  const values = next.getAll(key).filter((v) => v !== value);
+  next.delete(key);
+  for (const v of values) next.append(key, v);
+  if (on) next.append(key, value);
+  go("/search", next);
+}
+
+function renderFacets(facets, params) {
+  const groups = [];
+  for (const facet of facets) {
+    if (!facet.buckets.length) continue;
+    const fieldset = el("fieldset", { className: `facet facet-${facet.field}` }, el("legend", { textContent: FACET_TITLES[facet.field] || facet.field }));
+    if (facet.field === "published") {
+      fieldset.append(histogram(facet.buckets, (bucket) => {
+        const next = new URLSearchParams(params);
+        next.set("published_from", bucket.value.length === 7 ? `${bucket.value}-01` : bucket.value);
+        const [y, m] = bucket.value.split("-").map(Number);
+        next.set("published_to", m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`);
+        go("/search", next);
+      }));
+    } else {
+      const selected = new Set(params.getAll(facet.field));
+      for (const bucket of facet.buckets) {
+        if (bucket.label) entityLabels[bucket.value] = bucket.label;
+        const id = `facet-${facet.field}-${bucket.value}`.replace(/[^A-Za-z0-9_-]/g, "_");
+        const box = el("input", { type: "checkbox", id, checked: selected.has(bucket.value) });
+        box.dataset.field = facet.field;
+        box.dataset.value = bucket.value;
+        box.addEventListener("change", () => toggleFilter(facet.field, bucket.value, box.checked));
+        const name = bucket.label ? `${bucket.label}` : bucket.value;
+        fieldset.append(el("label", { htmlFor: id }, box, el("span", { textContent: name }), el("span", { className: "count", textContent: String(bucket.count) })));
+      }
+    }
+    groups.push(fieldset);
+  }
+  $("facets").replaceChildren(...groups);
+}
+
+function histogram(buckets, onPick) {
+  const max = Math.max(...buckets.map((b) => b.count));
+  const bars = el("div", { className: "histogram", role: "list" });
+  for (const bucket of buckets) {
+    const bar = el("button", { type: "button", className: "bar", title: `${bucket.value}: ${bucket.count}`, ariaLabel: `${bucket.value}: ${bucket.count} articles` });
+    bar.setAttribute("role", "listitem");
+    bar.style.height = `${Math.max(4, (bucket.count / max) * 100)}%`;
+    if (onPick) bar.addEventListener("click", () => onPick(bucket));
+    bars.append(bar);
+  }
+  return el("div", {}, bars, el("div", { className: "histogram-range" },
+    el("span", { textContent: buckets[0].value }), el("span", { textContent: buckets[buckets.length - 1].value })));
+}
+
+// ---- article ----
+
+async function showArticle(id) {
+  show("article-view");
+  const view = $("article-view");
+  view.replaceChildren(el("p", { textContent: "Loading…" }));
+  try {
+    const data = await api(`/articles/${encodeURIComponent(id)}`);
+    const article = data.article;
+    const linked = data.entities.filter((m) => m.qid);
+    const back = el("a", { href: lastParams ? `#/search?${lastParams}` : "#/search", textContent: "← Back to results" });
+    const meta = el("div", { className: "meta" },
+      el("span", { textContent: article.source || "unknown outlet" }),
+      el("span", { textContent: day(article.publishedAt) }),
+      el("span", { textContent: `${data.claims.length} claims, ${linked.length} linked mentions` }));
+    if (article.canonicalUrl) meta.append(el("a", { href: article.canonicalUrl, textContent: "original", rel: "noopener noreferrer" }));
+    const legend = el("p", { className: "legend", textContent: "Claims are highlighted (darker: check-worthiness ≥ 0.5); hover or focus one (Tab) for its type, check-worthiness and attribution. Linked entities open Wikidata." });
+    const entities = [...new Map(linked.map((m) => [m.qid, m])).values()];
+    const entityList = el("ul", { className: "entity-list" }, ...entities.map((m) => el("li", {},
+      el("a", { href: `#/entity/${encodeURIComponent(m.qid)}`, textContent: m.label || m.text, className: "entity-page-link" }),
+      " ", el("a", { href: wikidata(m.qid), textContent: m.qid, className: "entity", rel: "noopener noreferrer" }),
+      ` ${m.type}`)));
+    view.replaceChildren(back, el("h2", { id: "article-title", textContent: article.title }), meta, legend,
+      el("div", { className: "article-text" }, ...renderText(article.text, data.claims, linked)),
+      el("h3", { textContent: "Entities" }), entityList);
+    view.querySelector("h2").tabIndex = -1;
+    view.querySelector("h2").focus();
+  } catch (error) {
+    view.replaceChildren();
+    showError(error);
+  }
+}
+
+function claimTip(claim) {
+  const who = claim.attribution ? `${claim.attribution.source} (${claim.attribution.kind})` : "none";
+  return `Type: ${claim.type} · Check-worthiness: ${claim.checkWorthiness.toFixed(2)} · Attribution: ${who} · Evidence: ${claim.evidenceLevel}`;
+}
+
+/** The text as nodes: claims as focusable marks with a tooltip, linked mentions as Wikidata links (inside claims too). */
+function renderText(text, claims, mentions) {
+  const points = new Set([0, text.length]);
+  for (const span of [...claims, ...mentions]) {
+    if (span.start >= 0 && span.end <= text.length && span.start < span.end) { points.add(span.start); points.add(span.end); }
+  }
+  const sorted = [...points].sort((a, b) => a - b);
+  const nodes = [];
+  let openClaim = null, claimMark = null, openMention = null, mentionLink = null, tipId = 0;
+  for (let i = 0; i < sorted.length - 1; i++) {
+    const [start, end] = [sorted[i], sorted[i + 1]];
+    const claim = claims.find((c) => c.start <= start && end <= c.end) || null;
+    const mention = mentions.find((m) => m.start <= start && end <= m.end) || null;
+    if (claim !== openClaim) {
+      openClaim = claim;
+      openMention = null;
+      if (claim) {
+        const tip = el("span", { className: "claim-tip", id: `claim-tip-${tipId++}`, role: "tooltip", textContent: claimTip(claim) });
+        claimMark = el("mark", { className: `claim${claim.checkWorthiness >= 0.5 ? " worthy" : ""}`, tabIndex: 0 });
+        claimMark.setAttribute("aria-describedby", tip.id);
+        claimMark.dataset.type = claim.type;
+        claimMark.dataset.worthiness = claim.checkWorthiness;
+        claimMark.append(tip);
+        nodes.push(claimMark);
+      }
+    }
+    const parent = claim ? claimMark : null;
+    const add = (node) => (parent ? parent.insertBefore(node, parent.lastChild) : nodes.push(node));
+    const piece = text.slice(start, end);
+    if (mention) {
+      if (mention !== openMention) {
+        openMention = mention;
+        mentionLink = el("a", { href: wikidata(mention.qid), className: "entity", title: `${mention.label || mention.text} (${mention.qid}, ${mention.type})`, rel: "noopener noreferrer" });
+        add(mentionLink);
+      }
+      mentionLink.append(piece);
+    } else {
+      openMention = null;
+      add(document.createTextNode(piece));
+    }
+  }
+  return nodes;
+}
+
+// ---- entity ----
+
+async function showEntity(qid, params) {
+  show("entity-view");
+  const view = $("entity-view");
+  view.replaceChildren(el("p", { textContent: "Loading…" }));
+  const request = new URLSearchParams();
+  if (params.get("worthiness")) request.set("worthiness", params.get("worthiness"));
+  try {
+    const page = await api(`/entities/${encodeURIComponent(qid)}?${request}`);
+    const name = page.label || qid;
+    const threshold = el("input", { type: "number", id: "entity-worthiness", min: 0, max: 1, step: 0.05, value: params.get("worthiness") || "" });
+    const form = el("form", {}, el("label", { htmlFor: "entity-worthiness", textContent: "Only articles with claims at least this check-worthy " }), threshold, " ", el("button", { type: "submit", textContent: "Apply" }));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const next = new URLSearchParams();
+      if (threshold.value) next.set("worthiness", threshold.value);
+      go(`/entity/${encodeURIComponent(qid)}`, next);
+    });
+    const search = new URLSearchParams();
+    search.append("entity", qid);
+    if (page.minWorthiness != null) search.set("worthiness", page.minWorthiness);
+    const claims = el("ol", { className: "claim-list" }, ...page.claims.map((c) => el("li", {},
+      el("q", { textContent: c.claim.text }),
+      el("div", { className: "meta" }, el("span", { textContent: claimTip(c.claim) }), el("span", { textContent: day(c.publishedAt) }),
+        el("a", { href: `#/article/${encodeURIComponent(c.articleId)}`, textContent: c.articleTitle })))));
+    view.replaceChildren(
+      el("h2", { id: "entity-title", textContent: name, tabIndex: -1 }),
+      el("p", {}, el("a", { href: wikidata(qid), textContent: `${qid} on Wikidata`, rel: "noopener noreferrer" }), " · ",
+        el("a", { href: `#/search?${search}`, textContent: `search its ${page.articles} article${page.articles === 1 ? "" : "s"}` })),
+      form,
+      el("h3", { textContent: "Articles over time" }),
+      page.timeline.length ? histogram(page.timeline, null) : el("p", { textContent: "No dated articles." }),
+      el("h3", { textContent: "Claim types" }),
+      el("p", { textContent: page.claimTypes.map((b) => `${b.value} ${b.count}`).join(" · ") || "none" }),
+      el("h3", { textContent: `Claims mentioning ${name} (latest articles)` }),
+      page.claims.length ? claims : el("p", { textContent: "No claim of the latest articles mentions it." }),
+      el("h3", { textContent: "Latest articles" }),
+      el("ol", { id: "entity-articles" }, ...page.latest.map((hit) => el("li", {},
+        el("a", { href: `#/article/${encodeURIComponent(hit.articleId)}`, textContent: hit.title }), ` ${hit.source || ""} ${day(hit.publishedAt)}`))));
+    view.querySelector("h2").focus();
+  } catch (error) {
+    view.replaceChildren();
+    showError(error);
+  }
+}
+
+// ---- entity suggestions ----
+
+let suggestTimer = null;
+async function suggest() {
+  const prefix = $("entity-prefix").value.trim();
+  if (!prefix) { $("suggestions").replaceChildren(); return; }
+  try {
+    const suggestions = await api(`/suggest/entities?prefix=${encodeURIComponent(prefix)}`);
+    $("suggestions").replaceChildren(...suggestions.map((s) => el("li", {},
+      el("a", { href: `#/entity/${encodeURIComponent(s.qid)}`, textContent: `${s.label} (${s.qid}) · ${s.articles}` }))));
+  } catch (error) {
+    showError(error);
+  }
+}
+
+// ---- wiring ----
+
+$("search-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const next = new URLSearchParams();
+  for (const key of FILTER_KEYS) for (const v of (lastParams || new URLSearchParams()).getAll(key)) next.append(key, v);
+  for (const key of ["published_from", "published_to"]) if (lastParams && lastParams.get(key)) next.set(key, lastParams.get(key));
+  if ($("q").value.trim()) next.set("q", $("q").value.trim());
+  if ($("sort").value !== "relevance") next.set("sort", $("sort").value);
+  if ($("worthiness").value) next.set("worthiness", $("worthiness").value);
+  const target = `#/search?${next}`;
+  if (location.hash === target) route(); else location.hash = target;
+});
+$("more").addEventListener("click", more);
+$("entity-prefix").addEventListener("input", () => { clearTimeout(suggestTimer); suggestTimer = setTimeout(suggest, 150); });
+$("entity-prefix").addEventListener("keydown", (event) => {
+  if (event.key === "ArrowDown" || event.key === "Enter") {
+    const first = $("suggestions").querySelector("a");
+    if (first) { event.preventDefault(); event.key === "Enter" ? first.click() : first.focus(); }
+  }
+  if (event.key === "Escape") $("suggestions").replaceChildren();
+});
+$("suggestions").addEventListener("click", () => { $("suggestions").replaceChildren(); $("entity-prefix").value = ""; });
+window.addEventListener("hashchange", route);
+route();

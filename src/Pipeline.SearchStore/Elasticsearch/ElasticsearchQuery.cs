@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Pipeline.SearchStore.Elasticsearch;
+
+/// <summary>
+/// The query model as Elasticsearch query DSL, the same semantics as the Lucene store: query_string over title^3 and
+/// text (AND), filters in bool.filter, sort with the article id as tiebreak and search_after for cursors, terms and
+/// date_histogram aggregations for facets, and html-encoded highlights in &lt;mark&gt;.
+/// </summary>
+public static class ElasticsearchQuery
+{
+    const string FacetPrefix = "facet_";
+    const string LabelAggregation = "label";
+
+    public static JsonObject Build(SearchRequest request, SearchCursor? cursor)
+    {
+        JsonNode must = string.IsNullOrWhiteSpace(request.Query)
+            ? new JsonObject { ["match_all"] = new JsonObject() }
+            : new JsonObject
+            {
+                ["query_string"] = new JsonObject
+                {
+                    ["query"] = request.Query,
+                    ["fields"] = new JsonArray("title^3", "text"),
+                    ["default_operator"] = "and",
+                },
+            };
+        var filters = new JsonArray(new JsonObject { ["term"] = new JsonObject { ["has_article"] = true } });
+        foreach (var filter in request.Filters)
+        {
+            filters.Add(Filter(filter));
+        }
+
+        var body = new JsonObject
+        {
+            ["size"] = request.Size + 1,
+            ["track_total_hits"] = true,
+            ["_source"] = new JsonArray("doc"),
+            ["query"] = new JsonObject { ["bool"] = new JsonObject { ["must"] = new JsonArray(must), ["filter"] = filters } },
+            ["sort"] = Sort(request.Sort),
+        };
+        if (cursor is null)
+        {
+            body["from"] = request.From;
+        }
+        else
+        {
+            body["search_after"] = cursor.Sort == SearchSort.Relevance
+                ? new JsonArray(cursor.Value, cursor.ArticleId)
+                : new JsonArray((long)cursor.Value, cursor.ArticleId);
+        }
+
+        if (request.Highlight && !string.IsNullOrWhiteSpace(request.Query))
+        {
+            body["highlight"] = new JsonObject
+            {
+                ["encoder"] = "html",
+                ["pre_tags"] = new JsonArray("<mark>"),
+                ["post_tags"] = new JsonArray("</mark>"),
+                ["fields"] = new JsonObject
+                {
+                    ["title"] = new JsonObject { ["number_of_fragments"] = 0 },
+                    ["text"] = new JsonObject { ["fragment_size"] = 160, ["number_of_fragments"] = 2 },
+                },
+            };
+        }
+
+        if (request.Facets.Count > 0)
+        {
+            var aggregations = new JsonObject();
+            for (var i = 0; i < request.Facets.Count; i++)
+            {
+                aggregations[FacetPrefix + i.ToString(CultureInfo.InvariantCulture)] = Aggregation(request.Facets[i]);
+            }
+
+            body["aggs"] = aggregations;
+        }
+
+        return body;
+    }
+
+    static string FieldOf(string name) => name == SearchFields.Outlet.Name ? "source" : name;
+
+    static JsonObject Filter(SearchFilter filter)
+    {
+        var field = FieldOf(filter.Field);
+        return filter switch
+        {
+            TermsFilter { RequireAll: true } all => new JsonObject
+            {
+                ["bool"] = new JsonObject
+                {
+                    ["filter"] = new JsonArray([.. all.Values.Select(v => (JsonNode)new JsonObject { ["term"] = new JsonObject { [field] = v } })]),
+                },
+            },
+            TermsFilter any => new JsonObject { ["terms"] = new JsonObject { [field] = new JsonArray([.. any.Values.Select(v => (JsonNode)v)]) } },
+            NumberRangeFilter range => new JsonObject { ["range"] = new JsonObject { [field] = Bounds("gte", range.Min, "lte", range.Max) } },
+            DateRangeFilter dates => new JsonObject
+            {
+                ["range"] = new JsonObject
+                {
+                    [field] = Bounds("gte", dates.From?.ToUnixTimeMilliseconds(), "lt", dates.To?.ToUnixTimeMilliseconds()).Also(o => o["format"] = "epoch_millis"),
+                },
+            },
+            _ => throw new InvalidSearchRequestException(filter.Field, $"Unknown filter {filter.GetType().Name}."),
+        };
+    }
+
+    static JsonObject Bounds<T>(string lower, T? min, string upper, T? max)
+        where T : struct
+    {
+        var bounds = new JsonObject();
+        if (min is { } from)
+        {
+            bounds[lower] = JsonValue.Create(from);
+        }
+
+        if (max is { } to)
+        {
+            bounds[upper] = JsonValue.Create(to);
+        }
+
+        return bounds;
+    }
+
+    static JsonObject Also(this JsonObject node, Action<JsonObject> change)
+    {
+        change(node);
+        return node;
+    }
+
+    static JsonArray Sort(SearchSort sort) => sort switch
+    {
+        // A missing date sorts as 0, as in the Lucene store.
+        SearchSort.Newest => new JsonArray(new JsonObject { ["published"] = new JsonObject { ["order"] = "desc", ["missing"] = 0 } }, new JsonObject { ["id"] = "asc" }),
+        SearchSort.Oldest => new JsonArray(new JsonObject { ["published"] = new JsonObject { ["order"] = "asc", ["missing"] = 0 } }, new JsonObject { ["id"] = "asc" }),
+        _ => new JsonArray(new JsonObject { ["_score"] = "desc" }, new JsonObject { ["id"] = "asc" }),
+    };
+
+    static JsonObject Aggregation(FacetRequest facet)
+    {
+        var field = SearchFields.Find(facet.Field)!;
+        if (field.Kind == SearchFieldKind.Date)
+        {
+            var (interval, format) = facet.Interval switch
+            {
+                DateInterval.Day => ("day", "yyyy-MM-dd"),
+                DateInterval.Year => ("year", "yyyy"),
+                _ => ("month", "yyyy-MM"),
+            };
+            return new JsonObject
+            {
+                ["date_histogram"] = new JsonObject { ["field"] = "published", ["calendar_interval"] = interval, ["format"] = format, ["min_doc_count"] = 1 },
+            };
+        }
+
+        var terms = new JsonObject
+        {
+            ["terms"] = new JsonObject
+            {
+                ["field"] = FieldOf(facet.Field),
+                ["size"] = facet.Size,
+                // On more than one shard, terms counts are exact only if every shard returns every candidate.
+                ["shard_size"] = Math.Max(facet.Size * 10, 1_000),
+                ["order"] = new JsonArray(new JsonObject { ["_count"] = "desc" }, new JsonObject { ["_key"] = "asc" }),
+            },
+        };
+        if (facet.Field == SearchFields.Entity.Name)
+        {
+            terms["aggs"] = new JsonObject
+            {
+                [LabelAggregation] = new JsonObject { ["top_hits"] = new JsonObject { ["size"] = 1, ["_source"] = new JsonArray("entity_label") } },
+            };
+        }
+
+        return terms;
+    }
+
+    /// <summary>Reads the facets back from the aggregations, in the order they were requested.</summary>
+    public static IReadOnlyList<FacetResult> Facets(SearchRequest request, JsonElement response)
+    {
+        if (request.Facets.Count == 0 || !response.TryGetProperty("aggregations", out var aggregations))
+        {
+            return [];
+        }
+
+        var results = new List<FacetResult>();
+        for (var i = 0; i < request.Facets.Count; i++)
+        {
+            var facet = request.Facets[i];
+            var buckets = aggregations.GetProperty(FacetPrefix + i.ToString(CultureInfo.InvariantCulture)).GetProperty("buckets");
+            results.Add(new FacetResult(facet.Field, [.. buckets.EnumerateArray().Select(b => Bucket(facet, b))]));
+        }
+
+        return results;
+    }
+
+    static FacetBucket Bucket(FacetRequest facet, JsonElement bucket)
+    {
+        var count = bucket.GetProperty("doc_count").GetInt64();
+        if (bucket.TryGetProperty("key_as_string", out var date))
+        {
+            return new FacetBucket(date.GetString()!, count);
+        }
+
+        var key = bucket.GetProperty("key").ToString();
+        string? label = null;
+        if (bucket.TryGetProperty(LabelAggregation, out var top))
+        {
+            var prefix = key + ArticleFacts.Separator;
+            label = top.GetProperty("hits").GetProperty("hits").EnumerateArray()
+                .SelectMany(h => h.GetProperty("_source").TryGetProperty("entity_label", out var labels) ? labels.EnumerateArray() : Enumerable.Empty<JsonElement>())
+                .Select(l => l.GetString() ?? "")
+                .FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
+        }
+
+        return new FacetBucket(key, count, label);
+    }
+
+    /// <summary>Name suggestions: a prefix filter on the suggestion terms and a terms aggregation over the matching ones.</summary>
+    public static JsonObject Suggest(string normalizedPrefix) => new()
+    {
+        ["size"] = 0,
+        ["query"] = new JsonObject
+        {
+            ["bool"] = new JsonObject
+            {
+                ["filter"] = new JsonArray(
+                    new JsonObject { ["term"] = new JsonObject { ["has_article"] = true } },
+                    new JsonObject { ["prefix"] = new JsonObject { ["entity_suggest"] = normalizedPrefix } }),
+            },
+        },
+        ["aggs"] = new JsonObject
+        {
+            ["suggest"] = new JsonObject
+            {
+                // The normalised prefix has only letters, digits and spaces: nothing to escape in the regular expression.
+                ["terms"] = new JsonObject { ["field"] = "entity_suggest", ["size"] = 200, ["include"] = normalizedPrefix + ".*" },
+            },
+        },
+    };
+}

@@ -1,0 +1,60 @@
+namespace Pipeline.SearchStore;
+
+/// <summary>Checks a request against the field catalogue before a store runs it, naming the parameter at fault.</summary>
+public static class SearchRequestValidation
+{
+    public const int MaxFacetSize = 100;
+
+    public static void Validate(SearchRequest request)
+    {
+        foreach (var filter in request.Filters)
+        {
+            var field = SearchFields.Find(filter.Field)
+                ?? throw new InvalidSearchRequestException(filter.Field, $"'{filter.Field}' is not a filterable field.");
+            var expected = filter switch
+            {
+                TermsFilter terms when terms.Values.Count == 0 || terms.Values.Any(string.IsNullOrWhiteSpace) =>
+                    throw new InvalidSearchRequestException(filter.Field, $"{filter.Field} needs a non-empty value."),
+                TermsFilter => SearchFieldKind.Keyword,
+                NumberRangeFilter => SearchFieldKind.Number,
+                DateRangeFilter => SearchFieldKind.Date,
+                _ => throw new InvalidSearchRequestException(filter.Field, $"Unknown filter {filter.GetType().Name}."),
+            };
+            if (field.Kind != expected)
+            {
+                throw new InvalidSearchRequestException(filter.Field, $"{filter.Field} is a {field.Kind.ToString().ToLowerInvariant()} field, not filtered as a {expected.ToString().ToLowerInvariant()}.");
+            }
+        }
+
+        foreach (var facet in request.Facets)
+        {
+            var field = SearchFields.Find(facet.Field);
+            if (field is null || field.Kind == SearchFieldKind.Number)
+            {
+                throw new InvalidSearchRequestException("facet", $"'{facet.Field}' is not a facetable field.");
+            }
+
+            if (facet.Size is < 1 or > MaxFacetSize)
+            {
+                throw new InvalidSearchRequestException("facet", $"A facet's size must be between 1 and {MaxFacetSize}.");
+            }
+        }
+
+        if (request.Cursor is not null && request.From != 0)
+        {
+            throw new InvalidSearchRequestException("cursor", "cursor and from cannot be combined: a cursor continues after the previous page.");
+        }
+    }
+
+    /// <summary>The start of the date bucket containing <paramref name="time"/>, as its facet value.</summary>
+    public static string DateBucket(DateTimeOffset time, DateInterval interval)
+    {
+        var utc = time.UtcDateTime;
+        return interval switch
+        {
+            DateInterval.Day => utc.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            DateInterval.Year => utc.ToString("yyyy", System.Globalization.CultureInfo.InvariantCulture),
+            _ => utc.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+}

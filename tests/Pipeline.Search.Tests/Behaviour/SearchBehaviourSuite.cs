@@ -1,0 +1,287 @@
+using Pipeline.Contracts;
+using Pipeline.SearchStore;
+
+namespace Pipeline.Search.Tests.Behaviour;
+
+/// <summary>
+/// What the query model means, run against each store: the embedded Lucene store always, Elasticsearch when
+/// ELASTICSEARCH_URL points at a cluster (skipped otherwise). Expectations are computed by brute force from the
+/// corpus the test wrote, never copied from a store's answer.
+/// </summary>
+public abstract class SearchBehaviourSuite : IAsyncDisposable
+{
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>A fresh, empty store for one test; Elasticsearch skips the test here when no cluster is configured.</summary>
+    protected abstract Task<(IArticleIndex Index, IArticleSearch Search)> OpenAsync();
+
+    /// <summary>Makes acknowledged writes visible to search.</summary>
+    protected virtual Task RefreshAsync() => Task.CompletedTask;
+
+    public abstract ValueTask DisposeAsync();
+
+    static readonly (string, string, string) Us = SearchCorpus.Entities[0];
+    static readonly (string, string, string) China = SearchCorpus.Entities[1];
+    static readonly (string, string, string) Biden = SearchCorpus.Entities[2];
+    static readonly (string, string, string) Xi = SearchCorpus.Entities[3];
+
+    async Task<IArticleSearch> WithAsync(IEnumerable<CorpusArticle> articles, int batch = 100)
+    {
+        var (index, search) = await OpenAsync();
+        foreach (var chunk in articles.Chunk(batch))
+        {
+            // Several writes, so the Lucene index has several segments to count across.
+            Assert.Empty(await index.WriteAsync([.. chunk.SelectMany(a => a.Messages())], Cancel));
+        }
+
+        await RefreshAsync();
+        return search;
+    }
+
+    static SearchRequest All(params SearchFilter[] filters) => new(null, Size: 100) { Filters = filters };
+
+    static List<string> Ids(SearchResults results) => [.. results.Hits.Select(h => h.ArticleId).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public async Task A_match_in_the_title_ranks_above_the_same_match_in_the_text()
+    {
+        var search = await WithAsync([
+            SearchCorpus.Make("in-text", "Weekly roundup", "The tariff debate went on for hours in the chamber today.", SearchCorpus.T0, [], []),
+            SearchCorpus.Make("in-title", "Tariff debate", "Lawmakers talked for hours in the chamber today about many things.", SearchCorpus.T0, [], []),
+        ]);
+
+        var results = await search.SearchAsync(new SearchRequest("tariff"), Cancel);
+
+        Assert.Equal(["in-title", "in-text"], results.Hits.Select(h => h.ArticleId));
+    }
+
+    [Fact]
+    public async Task A_phrase_matches_the_words_in_order_only()
+    {
+        var search = await WithAsync([
+            SearchCorpus.Make("phrase", "One", "The trade war escalated quickly.", SearchCorpus.T0, [], []),
+            SearchCorpus.Make("scattered", "Two", "The war over trade rules escalated quickly.", SearchCorpus.T0, [], []),
+        ]);
+
+        Assert.Equal(["phrase"], Ids(await search.SearchAsync(new SearchRequest("\"trade war\""), Cancel)));
+        Assert.Equal(["phrase", "scattered"], Ids(await search.SearchAsync(new SearchRequest("trade war"), Cancel)));
+    }
+
+    [Theory]
+    [InlineData("title:(unclosed")]
+    [InlineData("\"open phrase")]
+    [InlineData("AND OR")]
+    public async Task A_query_syntax_error_is_an_invalid_q(string query)
+    {
+        var search = await WithAsync([SearchCorpus.Make("a", "A", "Text.", SearchCorpus.T0, [], [])]);
+
+        var error = await Assert.ThrowsAsync<QuerySyntaxException>(() => search.SearchAsync(new SearchRequest(query), Cancel));
+        Assert.Equal("q", error.Parameter);
+    }
+
+    [Fact]
+    public async Task Entity_and_worthiness_together_need_the_same_article_to_have_both()
+    {
+        var search = await WithAsync([
+            SearchCorpus.Make("entity-only", "A", "Text.", SearchCorpus.T0, [Us], [(ClaimTypes.Quantitative, 0.2, null)]),
+            SearchCorpus.Make("worthy-only", "B", "Text.", SearchCorpus.T0, [China], [(ClaimTypes.Quantitative, 0.9, null)]),
+            SearchCorpus.Make("both", "C", "Text.", SearchCorpus.T0, [China, Us], [(ClaimTypes.Causal, 0.1, null), (ClaimTypes.Quantitative, 0.8, null)]),
+            SearchCorpus.Make("no-claims", "D", "Text.", SearchCorpus.T0, [Us], []),
+        ]);
+
+        var results = await search.SearchAsync(All(new TermsFilter("entity", ["Q30"]), new NumberRangeFilter("worthiness", 0.5)), Cancel);
+
+        Assert.Equal(["both"], Ids(results));
+        Assert.Equal(["both", "worthy-only"], Ids(await search.SearchAsync(All(new NumberRangeFilter("worthiness", 0.8)), Cancel)));
+    }
+
+    [Fact]
+    public async Task Several_entities_must_all_be_mentioned_and_keyword_values_of_one_filter_are_alternatives()
+    {
+        var search = await WithAsync([
+            SearchCorpus.Make("us", "A", "Text.", SearchCorpus.T0, [Us], [(ClaimTypes.Causal, 0.5, ClaimAttribution.Anonymous)], "a.example"),
+            SearchCorpus.Make("us-china", "B", "Text.", SearchCorpus.T0, [Us, China], [(ClaimTypes.Prediction, 0.5, ClaimAttribution.NamedPerson)], "b.example"),
+            SearchCorpus.Make("china", "C", "Text.", SearchCorpus.T0, [China, Xi], [(ClaimTypes.Accusation, 0.5, null)], "c.example", "de"),
+        ]);
+
+        Assert.Equal(["us-china"], Ids(await search.SearchAsync(All(new TermsFilter("entity", ["Q30", "Q148"], RequireAll: true)), Cancel)));
+        Assert.Equal(["us", "us-china"], Ids(await search.SearchAsync(All(new TermsFilter("claim_type", [ClaimTypes.Causal, ClaimTypes.Prediction])), Cancel)));
+        Assert.Equal(["us", "us-china"], Ids(await search.SearchAsync(All(new TermsFilter("outlet", ["a.example", "b.example"])), Cancel)));
+        Assert.Equal(["china"], Ids(await search.SearchAsync(All(new TermsFilter("language", ["de"])), Cancel)));
+        Assert.Equal(["china"], Ids(await search.SearchAsync(All(new TermsFilter("entity_type", ["PER"])), Cancel)));
+        Assert.Equal(["us"], Ids(await search.SearchAsync(All(new TermsFilter("attribution", [ClaimAttribution.Anonymous])), Cancel)));
+        Assert.Equal(3, (await search.SearchAsync(All(new TermsFilter("status", [ArticleFacts.StatusComplete])), Cancel)).Total);
+    }
+
+    [Fact]
+    public async Task Published_range_includes_its_start_and_excludes_its_end()
+    {
+        var search = await WithAsync([
+            SearchCorpus.Make("dec", "A", "Text.", SearchCorpus.T0.AddMonths(-1), [], []),
+            SearchCorpus.Make("jan", "B", "Text.", SearchCorpus.T0, [], []),
+            SearchCorpus.Make("undated", "C", "Text.", null, [], []),
+        ]);
+
+        Assert.Equal(["jan"], Ids(await search.SearchAsync(All(new DateRangeFilter("published", SearchCorpus.T0, SearchCorpus.T0.AddDays(1))), Cancel)));
+        Assert.Equal(["dec"], Ids(await search.SearchAsync(All(new DateRangeFilter("published", null, SearchCorpus.T0)), Cancel)));
+    }
+
+    [Fact]
+    public async Task Analysis_status_tells_complete_from_partial_articles()
+    {
+        var (index, search) = await OpenAsync();
+        var complete = SearchCorpus.Make("complete", "A", "Text.", SearchCorpus.T0, [Us], [(ClaimTypes.Causal, 0.5, null)]);
+        var partial = SearchCorpus.Make("partial", "B", "Text.", SearchCorpus.T0, [Us], [(ClaimTypes.Causal, 0.5, null)]);
+        await index.WriteAsync([.. complete.Messages(), .. partial.Messages().Take(2)], Cancel);
+        await RefreshAsync();
+
+        Assert.Equal(["partial"], Ids(await search.SearchAsync(All(new TermsFilter("status", [ArticleFacts.StatusPartial])), Cancel)));
+        Assert.Equal(["complete"], Ids(await search.SearchAsync(All(new TermsFilter("status", [ArticleFacts.StatusComplete])), Cancel)));
+    }
+
+    [Fact]
+    public async Task Facet_counts_equal_a_brute_force_count_of_the_matching_articles()
+    {
+        var corpus = SearchCorpus.Random(300);
+        var search = await WithAsync(corpus, batch: 60);
+        var request = new SearchRequest("report", Size: 5)
+        {
+            Filters = [new NumberRangeFilter("worthiness", 0.3)],
+            Facets =
+            [
+                new FacetRequest("entity", Size: 100), new FacetRequest("claim_type", Size: 100), new FacetRequest("outlet"),
+                new FacetRequest("attribution"), new FacetRequest("entity_type"), new FacetRequest("language"), new FacetRequest("published", Interval: DateInterval.Month),
+            ],
+        };
+
+        var results = await search.SearchAsync(request, Cancel);
+
+        var matching = corpus.Where(a => a.MaxWorthiness >= 0.3).ToList();
+        Assert.Equal(matching.Count, results.Total);
+        AssertCounts(matching.SelectMany(a => a.Qids), results, "entity");
+        AssertCounts(matching.SelectMany(a => a.Claims.Select(c => c.Type).Distinct()), results, "claim_type");
+        AssertCounts(matching.Select(a => a.Article.Source!), results, "outlet");
+        AssertCounts(matching.SelectMany(a => a.Claims.Where(c => c.Attribution is not null).Select(c => c.Attribution!.Kind).Distinct()), results, "attribution");
+        AssertCounts(matching.SelectMany(a => a.Mentions.Select(m => m.Type).Distinct()), results, "entity_type");
+        AssertCounts(matching.Select(a => a.Article.Language!), results, "language");
+        AssertCounts(matching.Where(a => a.Article.PublishedAt is not null).Select(a => a.Article.PublishedAt!.Value.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)), results, "published");
+
+        var entities = results.Facets.Single(f => f.Field == "entity").Buckets;
+        Assert.All(entities, b => Assert.Equal(SearchCorpus.Entities.Single(e => e.Qid == b.Value).Label, b.Label));
+        var histogram = results.Facets.Single(f => f.Field == "published").Buckets.Select(b => b.Value).ToList();
+        Assert.Equal(histogram.Order(StringComparer.Ordinal), histogram);
+    }
+
+    static void AssertCounts(IEnumerable<string> values, SearchResults results, string field)
+    {
+        var expected = values.GroupBy(v => v).ToDictionary(g => g.Key, g => (long)g.Count());
+        var actual = results.Facets.Single(f => f.Field == field).Buckets;
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), actual.ToDictionary(b => b.Value, b => b.Count).OrderBy(e => e.Key, StringComparer.Ordinal));
+        if (field != "published")
+        {
+            Assert.Equal(actual.Select(b => b.Count).OrderDescending(), actual.Select(b => b.Count));
+        }
+    }
+
+    [Fact]
+    public async Task Keyword_facets_keep_the_most_frequent_values()
+    {
+        var corpus = SearchCorpus.Random(120, seed: 3);
+        var search = await WithAsync(corpus);
+
+        var results = await search.SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest("entity", Size: 3)] }, Cancel);
+
+        var expected = corpus.SelectMany(a => a.Qids).GroupBy(q => q).Select(g => (long)g.Count()).OrderDescending().Take(3);
+        Assert.Equal(expected, results.Facets[0].Buckets.Select(b => b.Count));
+    }
+
+    [Fact]
+    public async Task Highlights_mark_the_query_terms_and_escape_the_text()
+    {
+        var search = await WithAsync([
+            SearchCorpus.Make("h", "Vaccine rollout <b>news</b>", "Before. The vaccine <script>alert(1)</script> rollout reached every county. After.", SearchCorpus.T0, [], []),
+        ]);
+
+        var hit = Assert.Single((await search.SearchAsync(new SearchRequest("vaccine"), Cancel)).Hits);
+
+        Assert.Contains("<mark>Vaccine</mark>", hit.TitleHighlight, StringComparison.Ordinal);
+        Assert.Contains("&lt;b&gt;", hit.TitleHighlight, StringComparison.Ordinal);
+        var fragment = Assert.Single(hit.Highlights);
+        Assert.Contains("<mark>vaccine</mark>", fragment, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", fragment, StringComparison.Ordinal);
+        Assert.Empty((await search.SearchAsync(new SearchRequest("vaccine") { Highlight = false }, Cancel)).Hits[0].Highlights);
+    }
+
+    [Theory]
+    [InlineData(SearchSort.Newest)]
+    [InlineData(SearchSort.Oldest)]
+    [InlineData(SearchSort.Relevance)]
+    public async Task Cursor_pages_walk_every_hit_once_in_the_order_of_one_big_page(SearchSort sort)
+    {
+        var corpus = SearchCorpus.Random(47, seed: 11);
+        var search = await WithAsync(corpus, batch: 10);
+        var query = sort == SearchSort.Relevance ? "report OR election" : null;
+        var everything = await search.SearchAsync(new SearchRequest(query, Size: 100) { Sort = sort }, Cancel);
+
+        var walked = new List<string>();
+        string? cursor = null;
+        for (var pages = 0; pages < 20; pages++)
+        {
+            var page = await search.SearchAsync(new SearchRequest(query, Size: 4) { Sort = sort, Cursor = cursor }, Cancel);
+            Assert.Equal(everything.Total, page.Total);
+            walked.AddRange(page.Hits.Select(h => h.ArticleId));
+            cursor = page.NextCursor;
+            if (cursor is null)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(everything.Hits.Select(h => h.ArticleId), walked);
+        Assert.Equal(walked.Count, walked.Distinct().Count());
+        if (sort != SearchSort.Relevance)
+        {
+            var dates = everything.Hits.Select(h => h.PublishedAt?.ToUnixTimeMilliseconds() ?? 0).ToList();
+            Assert.Equal(sort == SearchSort.Newest ? dates.OrderDescending() : dates.Order(), dates);
+        }
+    }
+
+    [Fact]
+    public async Task A_cursor_that_is_not_a_token_or_belongs_to_another_sort_is_an_invalid_cursor()
+    {
+        var search = await WithAsync(SearchCorpus.Random(5));
+        var page = await search.SearchAsync(new SearchRequest(null, Size: 2) { Sort = SearchSort.Newest }, Cancel);
+
+        var garbage = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(new SearchRequest(null) { Cursor = "not-a-cursor!" }, Cancel));
+        var otherSort = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(new SearchRequest(null) { Cursor = page.NextCursor }, Cancel));
+
+        Assert.Equal("cursor", garbage.Parameter);
+        Assert.Equal("cursor", otherSort.Parameter);
+    }
+
+    [Fact]
+    public async Task Unknown_or_mistyped_filters_and_facets_name_the_field()
+    {
+        var search = await WithAsync(SearchCorpus.Random(3));
+
+        Assert.Equal("colour", (await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(All(new TermsFilter("colour", ["red"])), Cancel))).Parameter);
+        Assert.Equal("worthiness", (await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(All(new TermsFilter("worthiness", ["high"])), Cancel))).Parameter);
+        Assert.Equal("facet", (await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest("worthiness")] }, Cancel))).Parameter);
+    }
+
+    [Fact]
+    public async Task Entity_suggestions_match_a_word_prefix_of_labels_in_the_index_most_mentioned_first()
+    {
+        var search = await WithAsync([
+            SearchCorpus.Make("1", "A", "Text.", SearchCorpus.T0, [Biden, Us], []),
+            SearchCorpus.Make("2", "B", "Text.", SearchCorpus.T0, [Biden], []),
+            SearchCorpus.Make("3", "C", "Text.", SearchCorpus.T0, [SearchCorpus.Entities[10], SearchCorpus.Entities[11]], []),
+        ]);
+
+        var biden = Assert.Single(await search.SuggestEntitiesAsync("bid", 5, Cancel));
+        Assert.Equal(new EntitySuggestion("Q6279", "Joe Biden", 2), biden);
+        Assert.Equal("Q1490", Assert.Single(await search.SuggestEntitiesAsync("Toky", 5, Cancel)).Qid);
+        Assert.Equal(["Q6279", "Q76"], (await search.SuggestEntitiesAsync("b", 5, Cancel)).Select(s => s.Qid));
+        Assert.Empty(await search.SuggestEntitiesAsync("xyz", 5, Cancel));
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Transport;
+using Microsoft.Extensions.Options;
+using Pipeline.Indexing.Tests;
+using Pipeline.Search.Tests.Behaviour;
+using Pipeline.SearchStore;
+using Pipeline.SearchStore.Elasticsearch;
+using SearchRequest = Pipeline.SearchStore.SearchRequest;
+
+namespace Pipeline.Search.Tests.Elasticsearch;
+
+/// <summary>
+/// The Elasticsearch read side against a fake cluster (the client's in-memory transport, answers as Elasticsearch 9
+/// returns them): the query DSL it sends for the query model, and how it reads hits, highlights, aggregations and
+/// cursors back. The behaviour on a real cluster is <see cref="ElasticsearchSearchBehaviour"/>.
+/// </summary>
+public sealed class ElasticsearchSearchResponseTests
+{
+    static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    static ElasticsearchArticleSearch Search(RecordedElasticsearch cluster)
+    {
+        var client = new ElasticsearchClient(new ElasticsearchClientSettings(new SingleNodePool(new Uri("http://127.0.0.1:9200")), cluster));
+        return new ElasticsearchArticleSearch(new ElasticsearchConnection(client, Options.Create(new ElasticsearchOptions())));
+    }
+
+    static string Source(string id)
+    {
+        var article = SearchCorpus.Make(id, "China promised", "Xi Jinping promised.", SearchCorpus.T0, [SearchCorpus.Entities[3]], [("promise", 0.9, "named-person")]);
+        var document = DocumentMerge.Apply(null, id, article.Messages());
+        return JsonSerializer.Serialize(new { doc = document }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    }
+
+    static JsonNode LastSearchBody(RecordedElasticsearch cluster) =>
+        JsonNode.Parse(cluster.Requests.Last(r => r.Path.Contains("_search", StringComparison.Ordinal)).Body)!;
+
+    [Fact]
+    public async Task Filters_sort_highlight_and_facets_become_the_equivalent_query_dsl()
+    {
+        var cluster = new RecordedElasticsearch().Answer("_search", 200, """{"hits":{"total":{"value":0},"hits":[]},"aggregations":{"facet_0":{"buckets":[]},"facet_1":{"buckets":[]}}}""");
+        var request = new SearchRequest("\"trade war\"", Size: 5)
+        {
+            Sort = SearchSort.Newest,
+            Filters =
+            [
+                new TermsFilter("entity", ["Q30", "Q148"], RequireAll: true), new NumberRangeFilter("worthiness", 0.5),
+                new TermsFilter("outlet", ["a.example", "b.example"]), new DateRangeFilter("published", SearchCorpus.T0, null),
+            ],
+            Facets = [new FacetRequest("entity", Size: 7), new FacetRequest("published", Interval: DateInterval.Year)],
+        };
+
+        await Search(cluster).SearchAsync(request, Cancel);
+
+        var body = LastSearchBody(cluster);
+        Assert.Equal(6, body["size"]!.GetValue<int>());
+        Assert.Equal("\"trade war\"", body["query"]!["bool"]!["must"]![0]!["query_string"]!["query"]!.GetValue<string>());
+        var filters = body["query"]!["bool"]!["filter"]!.AsArray().Select(f => f!.ToJsonString()).ToList();
+        Assert.Equal("""{"term":{"has_article":true}}""", filters[0]);
+        Assert.Equal("""{"bool":{"filter":[{"term":{"entity":"Q30"}},{"term":{"entity":"Q148"}}]}}""", filters[1]);
+        Assert.Equal("""{"range":{"worthiness":{"gte":0.5}}}""", filters[2]);
+        Assert.Equal("""{"terms":{"source":["a.example","b.example"]}}""", filters[3]);
+        Assert.Equal($$$$"""{"range":{"published":{"gte":{{{{SearchCorpus.T0.ToUnixTimeMilliseconds()}}}},"format":"epoch_millis"}}}""", filters[4]);
+        Assert.Equal("""[{"published":{"order":"desc","missing":0}},{"id":"asc"}]""", body["sort"]!.ToJsonString());
+        Assert.Equal("html", body["highlight"]!["encoder"]!.GetValue<string>());
+        Assert.Equal("entity", body["aggs"]!["facet_0"]!["terms"]!["field"]!.GetValue<string>());
+        Assert.Equal(7, body["aggs"]!["facet_0"]!["terms"]!["size"]!.GetValue<int>());
+        Assert.Equal("year", body["aggs"]!["facet_1"]!["date_histogram"]!["calendar_interval"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Hits_highlights_facets_with_labels_and_the_next_cursor_are_read_from_the_answer()
+    {
+        var cluster = new RecordedElasticsearch().Answer("_search", 200, $$$$"""
+            {"took":3,"hits":{"total":{"value":42,"relation":"eq"},"max_score":null,"hits":[
+              {"_index":"articles","_id":"a1","_score":2.5,"_source":{{{{Source("a1")}}}},"sort":[2.5,"a1"],"highlight":{"title":["<mark>China</mark> promised"],"text":["Xi &lt;b&gt; <mark>China</mark>"]}},
+              {"_index":"articles","_id":"a2","_score":1.5,"_source":{{{{Source("a2")}}}},"sort":[1.5,"a2"]}]},
+             "aggregations":{
+              "facet_0":{"doc_count_error_upper_bound":0,"sum_other_doc_count":0,"buckets":[
+                {"key":"Q15031","doc_count":30,"label":{"hits":{"total":{"value":30},"hits":[{"_id":"a1","_source":{"entity_label":["Q148\u001fChina","Q15031\u001fXi Jinping"]}}]}}}]},
+              "facet_1":{"buckets":[{"key_as_string":"2024-01","key":1704067200000,"doc_count":12}]}}}
+            """);
+        var request = new SearchRequest("China", Size: 1) { Facets = [new FacetRequest("entity"), new FacetRequest("published")] };
+
+        var results = await Search(cluster).SearchAsync(request, Cancel);
+
+        Assert.Equal(42, results.Total);
+        var hit = Assert.Single(results.Hits);
+        Assert.Equal("a1", hit.ArticleId);
+        Assert.Equal("<mark>China</mark> promised", hit.TitleHighlight);
+        Assert.Equal(["Xi &lt;b&gt; <mark>China</mark>"], hit.Highlights);
+        Assert.Equal(0.9, hit.MaxCheckWorthiness);
+        Assert.Equal(new FacetBucket("Q15031", 30, "Xi Jinping"), results.Facets[0].Buckets.Single());
+        Assert.Equal(new FacetBucket("2024-01", 12), results.Facets[1].Buckets.Single());
+
+        var next = SearchCursor.Decode(results.NextCursor!, SearchSort.Relevance);
+        Assert.Equal(("a1", 2.5), (next.ArticleId, next.Value));
+    }
+
+    [Fact]
+    public async Task A_cursor_becomes_search_after_and_the_last_page_has_no_cursor()
+    {
+        var cluster = new RecordedElasticsearch().Answer("_search", 200, $$$$"""{"hits":{"total":{"value":3},"hits":[{"_id":"a3","_score":null,"_source":{{{{Source("a3")}}}},"sort":[1704067200000,"a3"]}]}}""");
+        var cursor = new SearchCursor(SearchSort.Oldest, 1_700_000_000_000, "a2").Encode();
+
+        var results = await Search(cluster).SearchAsync(new SearchRequest(null, Size: 2) { Sort = SearchSort.Oldest, Cursor = cursor }, Cancel);
+
+        var body = LastSearchBody(cluster);
+        Assert.Equal("""[1700000000000,"a2"]""", body["search_after"]!.ToJsonString());
+        Assert.Null(body["from"]);
+        Assert.Single(results.Hits);
+        Assert.Null(results.NextCursor);
+    }
+
+    [Fact]
+    public async Task Suggestions_use_the_normalised_prefix_and_keep_each_entity_once()
+    {
+        var cluster = new RecordedElasticsearch().Answer("_search", 200, """
+            {"hits":{"total":{"value":5},"hits":[]},"aggregations":{"suggest":{"buckets":[
+              {"key":"joe biden\u001fQ6279\u001fJoe Biden","doc_count":4},
+              {"key":"jose\u001fQ1\u001fJosé","doc_count":1},
+              {"key":"joe biden jr\u001fQ6279\u001fJoe Biden","doc_count":2}]}}}
+            """);
+
+        var suggestions = await Search(cluster).SuggestEntitiesAsync("  JOE ", 5, Cancel);
+
+        var body = LastSearchBody(cluster);
+        Assert.Equal("joe", body["query"]!["bool"]!["filter"]![1]!["prefix"]!["entity_suggest"]!.GetValue<string>());
+        Assert.Equal([new EntitySuggestion("Q6279", "Joe Biden", 4), new EntitySuggestion("Q1", "José", 1)], suggestions);
+    }
+
+    [Fact]
+    public async Task An_invalid_request_is_refused_before_anything_is_sent()
+    {
+        var cluster = new RecordedElasticsearch();
+
+        var error = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => Search(cluster).SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest("colour")] }, Cancel));
+
+        Assert.Equal("facet", error.Parameter);
+        Assert.Equal(0, cluster.Count("_search"));
+    }
+}

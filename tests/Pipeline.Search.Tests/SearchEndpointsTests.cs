@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Pipeline.Search.Tests;
+
+/// <summary>The query model over HTTP: filters and facets from the query string, 400s naming the parameter, the entity page, suggestions, the page itself.</summary>
+public sealed partial class SearchEndpointsTests(SearchServiceFixture service) : IClassFixture<SearchServiceFixture>
+{
+    static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    HttpClient Client => service.Client;
+
+    [Theory]
+    [InlineData("/search?entity=Q30&worthiness=0.5")]
+    [InlineData("/search?entity=Q30&worthiness>=0.5")]
+    public async Task Entity_with_check_worthy_claims_is_one_query_in_the_url(string url)
+    {
+        var results = await Client.GetFromJsonAsync<JsonElement>(url, Cancel);
+
+        var expected = service.Corpus.Where(a => a.Qids.Contains("Q30") && a.MaxWorthiness >= 0.5).Select(a => a.Article.ArticleId).Order().ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Count, results.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Filters_and_facets_come_from_the_query_string_with_exact_counts()
+    {
+        var results = await Client.GetFromJsonAsync<JsonElement>("/search?claim_type=accusation,causal&language=en&facet=outlet&facet=published&interval=year&size=1", Cancel);
+
+        var matching = service.Corpus.Where(a => a.Article.Language == "en" && a.Claims.Any(c => c.Type is "accusation" or "causal")).ToList();
+        Assert.Equal(matching.Count, results.GetProperty("total").GetInt64());
+        var outlets = results.GetProperty("facets")[0].GetProperty("buckets").EnumerateArray().ToDictionary(b => b.GetProperty("value").GetString()!, b => b.GetProperty("count").GetInt64());
+        Assert.Equal(matching.GroupBy(a => a.Article.Source!).ToDictionary(g => g.Key, g => (long)g.Count()), outlets);
+        var years = results.GetProperty("facets")[1].GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("count").GetInt64());
+        Assert.Equal(matching.Count(a => a.Article.PublishedAt is not null), years);
+    }
+
+    [Fact]
+    public async Task Next_cursor_continues_the_listing()
+    {
+        var first = await Client.GetFromJsonAsync<JsonElement>("/search?sort=newest&size=5", Cancel);
+        var cursor = first.GetProperty("nextCursor").GetString()!;
+        var second = await Client.GetFromJsonAsync<JsonElement>($"/search?sort=newest&size=5&cursor={Uri.EscapeDataString(cursor)}", Cancel);
+        var both = await Client.GetFromJsonAsync<JsonElement>("/search?sort=newest&size=10", Cancel);
+
+        var ids = (JsonElement r) => r.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("articleId").GetString());
+        Assert.Equal(ids(both), ids(first).Concat(ids(second)));
+    }
+
+    [Theory]
+    [InlineData("/search?q=title:(unclosed", "q")]
+    [InlineData("/search?q=%22open", "q")]
+    [InlineData("/search?cursor=garbage", "cursor")]
+    [InlineData("/search?worthiness=1.5", "worthiness")]
+    [InlineData("/search?worthiness>=x", "worthiness")]
+    [InlineData("/search?sort=random", "sort")]
+    [InlineData("/search?published_from=yesterday", "published_from")]
+    [InlineData("/search?facet=colour", "facet")]
+    [InlineData("/search?interval=week&facet=published", "interval")]
+    [InlineData("/search?from=9999&size=10", "from")]
+    [InlineData("/search?from=-1", "from")]
+    [InlineData("/search?size=0", "size")]
+    [InlineData("/search?size=1000", "size")]
+    [InlineData("/suggest/entities", "prefix")]
+    [InlineData("/entities/Q30?interval=fortnight", "interval")]
+    public async Task Invalid_requests_are_400_problems_naming_the_parameter(string url, string parameter)
+    {
+        var response = await Client.GetAsync(url, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Article_view_has_claims_and_entities_whose_offsets_point_into_the_text()
+    {
+        var article = await Client.GetFromJsonAsync<JsonElement>("/articles/xi-promise", Cancel);
+
+        var text = article.GetProperty("article").GetProperty("text").GetString()!;
+        var claims = article.GetProperty("claims").EnumerateArray().ToList();
+        var entities = article.GetProperty("entities").EnumerateArray().ToList();
+        Assert.Equal(3, claims.Count);
+        Assert.Equal(3, entities.Count);
+        Assert.All(claims.Concat(entities), span =>
+            Assert.Equal(span.GetProperty("text").GetString(), text[span.GetProperty("start").GetInt32()..span.GetProperty("end").GetInt32()]));
+        Assert.Equal("named-person", claims[0].GetProperty("attribution").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Entity_page_counts_articles_over_time_and_lists_claims_that_mention_the_entity()
+    {
+        var page = await Client.GetFromJsonAsync<JsonElement>("/entities/Q15031?worthiness=0.5", Cancel);
+
+        var expected = service.Corpus.Where(a => a.Qids.Contains("Q15031") && a.MaxWorthiness >= 0.5).ToList();
+        Assert.Equal(expected.Count, page.GetProperty("articles").GetInt64());
+        Assert.Equal("Xi Jinping", page.GetProperty("label").GetString());
+        Assert.Equal("https://www.wikidata.org/wiki/Q15031", page.GetProperty("wikidataUrl").GetString());
+        Assert.Equal(expected.Count(a => a.Article.PublishedAt is not null), page.GetProperty("timeline").EnumerateArray().Sum(b => b.GetProperty("count").GetInt64()));
+        var claims = page.GetProperty("claims").EnumerateArray().ToList();
+        Assert.NotEmpty(claims);
+        Assert.All(claims, c =>
+        {
+            var article = service.Corpus.Single(a => a.Article.ArticleId == c.GetProperty("articleId").GetString());
+            var claim = c.GetProperty("claim");
+            Assert.True(claim.GetProperty("checkWorthiness").GetDouble() >= 0.5);
+            Assert.Contains(article.Mentions, m => m.Qid == "Q15031" && m.Start >= claim.GetProperty("start").GetInt32() && m.End <= claim.GetProperty("end").GetInt32());
+        });
+    }
+
+    [Fact]
+    public async Task Suggestions_complete_entity_names_present_in_the_index()
+    {
+        var suggestions = await Client.GetFromJsonAsync<JsonElement>("/suggest/entities?prefix=jin", Cancel);
+
+        var xi = Assert.Single(suggestions.EnumerateArray());
+        Assert.Equal("Q15031", xi.GetProperty("qid").GetString());
+        Assert.Equal(service.Corpus.Count(a => a.Qids.Contains("Q15031")), xi.GetProperty("articles").GetInt64());
+    }
+
+    [Fact]
+    public async Task Analyst_page_is_served_and_loads_nothing_from_another_host()
+    {
+        var html = await Client.GetStringAsync("/", Cancel);
+        var script = await Client.GetStringAsync("/app.js", Cancel);
+        var css = await Client.GetStringAsync("/app.css", Cancel);
+
+        Assert.Contains("<form id=\"search-form\" role=\"search\">", html, StringComparison.Ordinal);
+        Assert.Empty(ExternalAsset().Matches(html));
+        Assert.DoesNotContain("@import", css, StringComparison.Ordinal);
+        Assert.DoesNotContain("import ", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_lists_every_endpoint()
+    {
+        var document = await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Cancel);
+        var paths = document.GetProperty("paths");
+
+        foreach (var path in new[] { "/search", "/articles/{id}", "/entities/{qid}", "/suggest/entities" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+
+        var parameters = paths.GetProperty("/search").GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Contains("claim_type", parameters);
+        Assert.Contains("cursor", parameters);
+    }
+
+    [GeneratedRegex("""(src|href)="(https?:)?//""")]
+    private static partial Regex ExternalAsset();
+}

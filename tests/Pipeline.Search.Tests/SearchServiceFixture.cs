@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+using Pipeline.Search.Tests.Behaviour;
+using Pipeline.SearchStore;
+using Pipeline.SearchStore.Lucene;
+using Pipeline.Testing;
+
+namespace Pipeline.Search.Tests;
+
+/// <summary>
+/// The search service's real registration on Kestrel (127.0.0.1, free port) over a Lucene index written by the
+/// indexer's store: a seeded random corpus plus hand-made articles, kept for brute-force expectations.
+/// </summary>
+public sealed class SearchServiceFixture : IAsyncLifetime
+{
+    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("pipeline-search-service-");
+    LoopbackWebApp? _app;
+
+    public List<CorpusArticle> Corpus { get; } = SearchCorpus.Random(80, seed: 5);
+
+    public HttpClient Client => _app!.Client;
+
+    public Uri BaseAddress => _app!.Client.BaseAddress!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Corpus.Add(SearchCorpus.Make(
+            "xi-promise", "China promised not to interfere in the election", "Chinese President Xi Jinping told Joe Biden that China would not interfere.",
+            SearchCorpus.T0, [SearchCorpus.Entities[3], SearchCorpus.Entities[2], SearchCorpus.Entities[0]],
+            [(ClaimTypes.PromiseOrPolicy, 0.92, ClaimAttribution.NamedPerson), (ClaimTypes.Accusation, 0.81, ClaimAttribution.Anonymous), (ClaimTypes.EventOrAction, 0.3, null)]));
+        using var index = new LuceneArticleIndex(Options.Create(new SearchStoreOptions { LucenePath = _directory.FullName }));
+        foreach (var chunk in Corpus.Chunk(30))
+        {
+            Assert.Empty(await index.WriteAsync([.. chunk.SelectMany(a => a.Messages())], CancellationToken.None));
+        }
+
+        _app = await LoopbackWebApp.StartAsync(
+            builder =>
+            {
+                builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
+                builder.AddSearch();
+            },
+            app => app.MapSearch());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        _directory.Delete(recursive: true);
+    }
+}
