@@ -22,6 +22,7 @@ static class ElasticsearchDocument
             ["entity"] = new JsonArray([.. document.EntityIds().Select(q => (JsonNode)q)]),
             ["claim_type"] = new JsonArray([.. document.Claims().Select(c => c.Type).Distinct().Select(t => (JsonNode)t)]),
             ["doc"] = JsonSerializer.SerializeToNode(document, Json),
+            ["enrichment"] = ElasticsearchEnrichmentFields.ToJson(document),
         };
         if (article is not null)
         {

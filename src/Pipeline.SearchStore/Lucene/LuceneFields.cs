@@ -73,6 +73,7 @@ public static class LuceneFields
             doc.Add(Keyword(ClaimType, claimType));
         }
 
+        EnrichmentFieldIndexing.AddTo(doc, document);
         return doc;
     }
 
