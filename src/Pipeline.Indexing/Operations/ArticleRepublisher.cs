@@ -43,7 +43,7 @@ public sealed record RepublishResult(long Articles, long Messages, string Destin
 /// sends every stored article and enrichment to the indexer's own queue, so every document is rewritten from its stored
 /// source with the current field mapping (see docs/operations.md for what that can and cannot repair).
 /// </summary>
-public sealed class ArticleRepublisher(IStoredArticleSource store, ISendEndpointProvider sender, IOptions<OperationsOptions> options, ILogger<ArticleRepublisher> logger)
+public sealed class ArticleRepublisher(IStoredArticleSource store, IBus sender, IOptions<OperationsOptions> options, ILogger<ArticleRepublisher> logger)
 {
     public async Task<RepublishResult> RerunEnricherAsync(string enricher, RerunFilter filter, CancellationToken cancellationToken)
     {
