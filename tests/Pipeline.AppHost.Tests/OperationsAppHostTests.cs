@@ -10,7 +10,6 @@ using Lucene.Net.Search;
 using Lucene.Net.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
-using Pipeline.Processes;
 using Pipeline.SearchStore.Lucene;
 using Pipeline.Testing;
 
@@ -38,18 +37,7 @@ public sealed class OperationsAppHostTests(ITestOutputHelper output)
         }
         finally
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    System.IO.Directory.Delete(dataDirectory, recursive: true);
-                    break;
-                }
-                catch (IOException) when (attempt < 10)
-                {
-                    Thread.Sleep(500);
-                }
-            }
+            PipelineAppHostTests.DeleteDirectory(dataDirectory);
         }
     }
 
@@ -58,13 +46,7 @@ public sealed class OperationsAppHostTests(ITestOutputHelper output)
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(Timeout);
         var cancel = timeout.Token;
-        var ports = new HashSet<int>();
-        while (ports.Count < 3)
-        {
-            ports.Add(FreePorts.Next());
-        }
-
-        var p = ports.ToArray();
+        var p = PipelineAppHostTests.DistinctFreePorts(3);
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Pipeline_AppHost>(
             [
                 "DOTNET_LAUNCH_PROFILE=http",
@@ -126,10 +108,14 @@ public sealed class OperationsAppHostTests(ITestOutputHelper output)
         var hit = await WaitForAsync(async () =>
         {
             var results = await search.GetFromJsonAsync<JsonElement>("/search?q=enrichment.fact-checks.claim:anaconda", cancel);
-            return results.GetProperty("hits").EnumerateArray().Where(h => h.GetProperty("articleId").GetString() == articleId).Select(h => (JsonElement?)h).FirstOrDefault();
+            // All three enrichments in, so that the re-run below is compared with settled payloads.
+            return results.GetProperty("hits").EnumerateArray()
+                .Where(h => h.GetProperty("articleId").GetString() == articleId)
+                .Where(h => h.GetProperty("enrichers").EnumerateArray().Count() == 3)
+                .Select(h => (JsonElement?)h).FirstOrDefault();
         }, cancel);
-        output.WriteLine($"fact-check match searchable {clock.Elapsed.TotalSeconds:F1} s after acceptance");
-        Assert.Contains("fact-checks", hit.GetProperty("enrichers").EnumerateArray().Select(e => e.GetString()));
+        output.WriteLine($"fact-check match searchable, with every enrichment, {clock.Elapsed.TotalSeconds:F1} s after acceptance");
+        Assert.Equal(["claims", "entities", "fact-checks"], hit.GetProperty("enrichers").EnumerateArray().Select(e => e.GetString()).Order());
         var idField = new EnrichmentField { Name = "id", Path = "matches.factCheckId", Uses = EnrichmentFieldUses.Filterable };
         Assert.Equal([articleId], StoreIds(dataDirectory, EnrichmentFieldIndexing.Filter("fact-checks", idField, FactCheckId)));
         Assert.Empty(StoreIds(dataDirectory, EnrichmentFieldIndexing.Filter("fact-checks", idField, "vclaim-sno-something-else")));

@@ -88,6 +88,40 @@ public sealed class FactCheckMatchingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_sdk_records_the_enrichment_lag_from_ingestion_per_enricher()
+    {
+        var catalog = SnopesCatalog.Load();
+        var lags = new System.Collections.Concurrent.ConcurrentBag<(double Seconds, string? Enricher)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "pipeline.enrichment.lag")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "enricher")
+                {
+                    lags.Add((value, tag.Value as string));
+                }
+            }
+        });
+        listener.Start();
+        await using var harness = await EnricherHarness.StartAsync(
+            s => s.AddSingleton(catalog).AddSingleton(Options.Create(new FactCheckMatchingOptions())).AddSingleton<FactCheckEnricher>(),
+            FactCheckMatchingRegistration.AddFactCheckMatchingConsumers);
+        var article = EnricherHarness.Article("Nothing to see here today.", id: "lagged") with { IngestedAt = DateTimeOffset.UtcNow.AddSeconds(-30) };
+
+        await harness.EnrichAsync(article, TestContext.Current.CancellationToken);
+
+        Assert.Contains(lags, l => l.Enricher == "fact-checks" && l.Seconds is >= 30 and < 120);
+    }
+
+    [Fact]
     public void A_malformed_catalogue_line_stops_the_load_naming_the_line()
     {
         var path = Path.GetTempFileName();

@@ -200,6 +200,7 @@ public sealed class IndexingOperationsTests : IDisposable
 
             var monitor = indexing.Services.GetRequiredService<QueueDepthMonitor>();
             await monitor.PollAsync(Cancel);
+            var gauges = ReadGauges("pipeline.queue.dead_letters");
             var degraded = await indexing.Client.GetFromJsonAsync<JsonElement>("/health", Cancel);
 
             await broker.DisposeAsync();
@@ -209,6 +210,8 @@ public sealed class IndexingOperationsTests : IDisposable
             var body = await down.Content.ReadFromJsonAsync<JsonElement>(Cancel);
 
             Assert.Equal(1, monitor.Depths["indexing_error"].Messages);
+            Assert.Equal(1, gauges["indexing_error"]);
+            Assert.DoesNotContain("indexing", gauges.Keys);
             Assert.Equal("Degraded", degraded.GetProperty("checks").GetProperty("broker").GetProperty("status").GetString());
             Assert.Contains("indexing_error 1", degraded.GetProperty("checks").GetProperty("broker").GetProperty("description").GetString(), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
@@ -221,6 +224,33 @@ public sealed class IndexingOperationsTests : IDisposable
                 await broker.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The current values of an observable gauge of the operations meter, by its queue tag.</summary>
+    static Dictionary<string, long> ReadGauges(string name)
+    {
+        var values = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == QueueDepthMonitor.MeterName && instrument.Name == name)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "queue")
+                {
+                    values[(string)tag.Value!] = value;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values;
     }
 
     public void Dispose() => _directory.Delete(recursive: true);

@@ -15,12 +15,18 @@ namespace Pipeline.Indexing.Operations;
 /// <c>pipeline.queue.consumers</c> per queue, <c>pipeline.queue.dead_letters</c> for the <c>_error</c> and dead-letter
 /// queues. It is also a health check: unhealthy, with the reason, when the broker cannot be reached.
 /// </summary>
-public sealed class QueueDepthMonitor(IConfiguration configuration, IOptions<OperationsOptions> options, IOptions<IndexingOptions> indexing, ILogger<QueueDepthMonitor> logger)
+public sealed class QueueDepthMonitor(
+    IConfiguration configuration,
+    IOptions<OperationsOptions> options,
+    IOptions<IndexingOptions> indexing,
+    IMeterFactory meters,
+    ILogger<QueueDepthMonitor> logger)
     : BackgroundService, IHealthCheck
 {
     public const string MeterName = "Pipeline.Operations";
 
-    static readonly Meter Meter = new(MeterName);
+    /// <summary>Per service provider (disposed with it), so gauges never report a stopped monitor's numbers.</summary>
+    readonly Meter _meter = meters.Create(MeterName);
 
     readonly ConcurrentDictionary<string, (long Messages, long Consumers)> _depths = new(StringComparer.Ordinal);
     string? _brokerError = "The queues have not been read yet.";
@@ -41,9 +47,9 @@ public sealed class QueueDepthMonitor(IConfiguration configuration, IOptions<Ope
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        Meter.CreateObservableGauge("pipeline.queue.messages", () => Measure(_ => true, d => d.Messages), "{message}", "Messages waiting in each pipeline queue.");
-        Meter.CreateObservableGauge("pipeline.queue.consumers", () => Measure(_ => true, d => d.Consumers), "{consumer}", "Consumers attached to each pipeline queue.");
-        Meter.CreateObservableGauge(
+        _meter.CreateObservableGauge("pipeline.queue.messages", () => Measure(_ => true, d => d.Messages), "{message}", "Messages waiting in each pipeline queue.");
+        _meter.CreateObservableGauge("pipeline.queue.consumers", () => Measure(_ => true, d => d.Consumers), "{consumer}", "Consumers attached to each pipeline queue.");
+        _meter.CreateObservableGauge(
             "pipeline.queue.dead_letters", () => Measure(q => IsDeadLetterQueue(q, indexing.Value.DeadLetterQueue), d => d.Messages), "{message}",
             "Messages in the _error and dead-letter queues, waiting for an operator (replay them from the dashboard).");
         return base.StartAsync(cancellationToken);

@@ -10,12 +10,11 @@ namespace Pipeline.Ingestion.Control;
 /// </summary>
 public sealed class IngestionPause
 {
-    static readonly Meter Meter = new("Pipeline.Ingestion.Control");
-
     volatile bool _paused;
 
-    public IngestionPause() =>
-        Meter.CreateObservableGauge("pipeline.ingestion.paused", () => _paused ? 1 : 0, "{state}", "1 while an operator has paused ingestion.");
+    /// <summary>The gauge lives on a meter of the service's factory, so it goes away with the service.</summary>
+    public IngestionPause(IMeterFactory meters) =>
+        meters.Create("Pipeline.Ingestion.Control").CreateObservableGauge("pipeline.ingestion.paused", () => _paused ? 1 : 0, "{state}", "1 while an operator has paused ingestion.");
 
     public bool IsPaused => _paused;
 
@@ -47,7 +46,7 @@ public static class IngestionControl
 
     public static WebApplication MapIngestionControl(this WebApplication app)
     {
-        var pause = app.Services.GetService<IngestionPause>() ?? new IngestionPause();
+        var pause = app.Services.GetService<IngestionPause>() ?? new IngestionPause(app.Services.GetRequiredService<IMeterFactory>());
         app.Use(async (context, next) =>
         {
             if (pause.IsPaused && IsSubmission(context.Request))
