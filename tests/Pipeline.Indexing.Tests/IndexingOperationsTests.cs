@@ -44,6 +44,13 @@ public sealed class IndexingOperationsTests : IDisposable
                 builder.AddIndexing();
                 builder.AddIndexingOperations();
                 builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+
+                // As in Development (how the AppHost runs it): a singleton holding a scoped service fails here.
+                builder.Host.UseDefaultServiceProvider(o =>
+                {
+                    o.ValidateOnBuild = true;
+                    o.ValidateScopes = true;
+                });
             },
             app =>
             {
