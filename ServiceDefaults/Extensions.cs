@@ -79,6 +79,7 @@ public static class Extensions
         builder.Services.AddOptions<LlmHealthOptions>().BindConfiguration(LlmHealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LlmFailureRateHealthCheck>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LlmFailureRateHealthCheck>());
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"])
             .AddCheck<LlmFailureRateHealthCheck>("llm", HealthStatus.Unhealthy, ["ready"]);

@@ -29,7 +29,8 @@ public sealed class LlmHealthOptions
 /// many requests in the window failed. The enricher keeps working on its fallback; the operator sees why its output
 /// changed. Services that never call a model stay healthy.
 /// </summary>
-public sealed class LlmFailureRateHealthCheck : IHealthCheck, IDisposable
+/// <remarks>Also a hosted service, only so that it listens from the start, not from the first health probe.</remarks>
+public sealed class LlmFailureRateHealthCheck : IHealthCheck, IHostedService, IDisposable
 {
     public const string InstrumentName = "pipeline.llm.requests";
 
@@ -103,6 +104,10 @@ public sealed class LlmFailureRateHealthCheck : IHealthCheck, IDisposable
             $"LLM failure rate {rate * 100:0}% ({failed.Count} of {outcomes.Count} requests in the last {_options.Window.TotalMinutes:0.#} min: {byOutcome}) " +
             $"is over Health:Llm:FailureRateThreshold {_options.FailureRateThreshold * 100:0}%; the enricher is using its fallback."));
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose() => _listener.Dispose();
 }
