@@ -1,5 +1,6 @@
 using Pipeline.AppHost;
 using Pipeline.AppHost.Broker;
+using Pipeline.AppHost.Operations;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = PipelineSettings.From(builder);
@@ -8,22 +9,27 @@ var store = builder.AddSearchStore(settings, broker);
 
 builder.AddProject<Projects.Pipeline_Ingestion>("ingestion")
     .WithBroker(broker)
+    .WithIngestionControl()
+    .WithHttpHealthCheck("/health");
+
+var indexing = builder.AddProject<Projects.Pipeline_Indexing>("indexing")
+    .WithBroker(broker)
+    .WithSearchStore(store, settings.IndexPath)
+    .WithEnricherQueues()
+    .WithErrorQueueReplay(broker, "indexing")
+    .WithIndexRebuild()
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Pipeline_ClaimTagging>("claim-tagging")
-    .WithBroker(broker)
     .WithOptionalLlm(builder)
-    .WithHttpHealthCheck("/health");
+    .AsEnricher("claims", broker, indexing);
 
 builder.AddProject<Projects.Pipeline_EntityLinking>("entity-linking")
-    .WithBroker(broker)
     .WithKnowledgeBase(settings)
-    .WithHttpHealthCheck("/health");
+    .AsEnricher("entities", broker, indexing);
 
-builder.AddProject<Projects.Pipeline_Indexing>("indexing")
-    .WithBroker(broker)
-    .WithSearchStore(store, settings.IndexPath)
-    .WithHttpHealthCheck("/health");
+// A third-party enricher is this one line (see docs/enrichers.md).
+builder.AddEnricher<Projects.Pipeline_Enrichers_FactCheckMatching>("fact-checking", "fact-checks", broker, indexing);
 
 builder.AddProject<Projects.Pipeline_Search>("search")
     .WithBroker(broker)

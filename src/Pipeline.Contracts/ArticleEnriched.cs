@@ -28,4 +28,7 @@ public sealed record ArticleEnriched : IArticleMessage
 
     /// <summary>The enricher's result as JSON; typed payloads such as <see cref="ClaimsPayload"/> round-trip through it.</summary>
     public required JsonElement Payload { get; init; }
+
+    /// <summary>The payload fields the enricher wants indexed (searchable, filterable, facetable); empty for none.</summary>
+    public IReadOnlyList<EnrichmentField> Fields { get; init; } = [];
 }

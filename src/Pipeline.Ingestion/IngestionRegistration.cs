@@ -1,4 +1,5 @@
 using Pipeline.Ingestion.Articles;
+using Pipeline.Ingestion.Control;
 using Pipeline.Messaging;
 
 namespace Pipeline.Ingestion;
@@ -24,6 +25,7 @@ public static class IngestionRegistration
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
+        app.MapIngestionControl();
         app.MapArticleEndpoints();
         return app;
     }

@@ -33,7 +33,7 @@ public static class DocumentMerge
 
                     break;
                 case ArticleEnriched enriched when enriched.ArticleId == articleId:
-                    var candidate = new StoredEnrichment(enriched.EnricherVersion, enriched.TextHash, enriched.ProducedAt, enriched.Payload);
+                    var candidate = new StoredEnrichment(enriched.EnricherVersion, enriched.TextHash, enriched.ProducedAt, enriched.Payload, enriched.Fields);
                     if (!enrichments.TryGetValue(enriched.EnricherName, out var existing) || Newer(candidate, existing))
                     {
                         enrichments[enriched.EnricherName] = candidate;

@@ -93,7 +93,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
         Assert.Fail($"Within {EnrichmentTimeout.TotalSeconds} s, no search hit for 'Xi Jinping' had article {articleId} with both claims and entities (last enrichers seen: [{string.Join(", ", enrichers)}]).");
     }
 
-    static int[] DistinctFreePorts(int count)
+    internal static int[] DistinctFreePorts(int count)
     {
         var ports = new HashSet<int>();
         while (ports.Count < count)
@@ -105,7 +105,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
     }
 
     /// <summary>The broker may still be closing its files for a moment after the app is disposed.</summary>
-    static void DeleteDirectory(string path)
+    internal static void DeleteDirectory(string path)
     {
         for (var attempt = 1; ; attempt++)
         {

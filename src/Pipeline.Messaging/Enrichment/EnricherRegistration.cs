@@ -11,6 +11,7 @@ public static class EnricherRegistration
         where TEnricher : class, IArticleEnricher<TPayload>
         where TPayload : class
     {
+        EnricherDeclaration.Validate(TEnricher.Name, TEnricher.Fields);
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddConsumer<EnrichmentConsumer<TEnricher, TPayload>, EnrichmentConsumerDefinition<TEnricher, TPayload>>();
         return bus;

@@ -17,8 +17,12 @@ public sealed class EnrichmentConsumer<TEnricher, TPayload>(TEnricher enricher, 
         var payload = await enricher.EnrichAsync(article, context.CancellationToken);
         EnrichmentTelemetry.RecordEnrichment(TEnricher.Name, Stopwatch.GetElapsedTime(started));
 
-        var enrichment = EnrichmentPayloads.Create(TEnricher.Name, enricher.Version, article, payload, clock.GetUtcNow());
+        var enrichment = EnrichmentPayloads.Create(TEnricher.Name, enricher.Version, article, payload, clock.GetUtcNow()) with
+        {
+            Fields = TEnricher.Fields,
+        };
         await context.Publish(enrichment, context.CancellationToken);
+        EnrichmentTelemetry.RecordLag(TEnricher.Name, enrichment.ProducedAt - article.IngestedAt);
     }
 }
 
@@ -32,7 +36,7 @@ public sealed class EnrichmentConsumerDefinition<TEnricher, TPayload> : Consumer
     public EnrichmentConsumerDefinition(IOptions<MessagingOptions> options)
     {
         _options = options.Value;
-        EndpointName = TEnricher.Name + "-enricher";
+        EndpointName = EnricherDeclaration.QueueName(TEnricher.Name);
     }
 
     protected override void ConfigureConsumer(

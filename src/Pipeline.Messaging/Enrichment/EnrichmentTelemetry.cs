@@ -10,6 +10,8 @@ public static class EnrichmentTelemetry
     static readonly Meter Meter = new(MeterName);
     static readonly Counter<long> Enriched = Meter.CreateCounter<long>("pipeline.enrichment.articles", "{article}", "Articles enriched.");
     static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("pipeline.enrichment.duration", "s", "Time one enricher spent on one article.");
+    static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
+        "pipeline.enrichment.lag", "s", "Time from an article's ingestion to its enrichment being published (queueing included), per enricher.");
 
     public static void RecordEnrichment(string enricher, TimeSpan elapsed)
     {
@@ -17,4 +19,8 @@ public static class EnrichmentTelemetry
         Enriched.Add(1, tag);
         Duration.Record(elapsed.TotalSeconds, tag);
     }
+
+    /// <summary>Enrichment lag: how far behind ingestion an enricher is. Re-runs of old articles show up as large lags.</summary>
+    public static void RecordLag(string enricher, TimeSpan lag) =>
+        Lag.Record(Math.Max(0, lag.TotalSeconds), new KeyValuePair<string, object?>("enricher", enricher));
 }

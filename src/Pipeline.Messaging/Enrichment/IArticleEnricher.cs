@@ -16,5 +16,11 @@ public interface IArticleEnricher<TPayload>
     /// <summary>Changes whenever the output for the same text may change (model, prompt, rules).</summary>
     string Version { get; }
 
+    /// <summary>
+    /// Payload fields the search stores index as <c>enrichment.{Name}.{field}</c> (searchable, filterable, facetable).
+    /// Without them the payload is still stored and returned with the article, just not queryable by field.
+    /// </summary>
+    static virtual IReadOnlyList<EnrichmentField> Fields => [];
+
     Task<TPayload> EnrichAsync(ArticleIngested article, CancellationToken cancellationToken);
 }

@@ -32,6 +32,7 @@ public sealed class ElasticsearchArticleIndex(ElasticsearchConnection connection
         }
 
         await connection.EnsureIndexAsync(cancellationToken);
+        await ElasticsearchEnrichmentFields.EnsureMappedAsync(connection, messages, cancellationToken);
         var rejections = new List<IndexRejection>();
         var pending = new List<Pending>();
         foreach (var group in messages.GroupBy(IndexMessages.ArticleIdOf, StringComparer.Ordinal))

@@ -29,6 +29,7 @@ static class ElasticsearchDocument
             ["entity_label"] = Array(facts.EntityLabels),
             ["entity_suggest"] = Array(facts.EntitySuggestions),
             ["doc"] = JsonSerializer.SerializeToNode(document, Json),
+            ["enrichment"] = ElasticsearchEnrichmentFields.ToJson(document),
         };
         if (article is not null)
         {

@@ -71,6 +71,7 @@ static class LuceneDocumentBuilder
             doc.Add(Keyword(LuceneFields.EntitySuggest, suggestion));
         }
 
+        EnrichmentFieldIndexing.AddTo(doc, document);
         return doc;
     }
 

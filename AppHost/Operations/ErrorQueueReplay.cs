@@ -1,0 +1,48 @@
+using RabbitMQ.Client;
+
+namespace Pipeline.AppHost.Operations;
+
+/// <summary>
+/// Moves the messages of a service's error queue (<c>{queue}_error</c>, where MassTransit puts a message whose retries
+/// are spent) back to the queue, over AMQP: works with every broker mode, no management plugin needed. Each message is
+/// republished with its headers and body (publisher confirms on) and only then removed from the error queue, so a crash
+/// mid-way duplicates at most one message and loses none. Only the messages present at the start are moved: one that
+/// fails again lands back in the error queue and waits for the next replay instead of looping.
+/// </summary>
+public static class ErrorQueueReplay
+{
+    public static string ErrorQueueOf(string queue) => queue + "_error";
+
+    public static async Task<int> ReplayAsync(string brokerUri, string queue, CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(brokerUri), ClientProvidedName = "apphost error-queue replay" };
+        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+
+        var errorQueue = ErrorQueueOf(queue);
+        uint waiting;
+        try
+        {
+            waiting = (await channel.QueueDeclarePassiveAsync(errorQueue, cancellationToken)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0; // no error queue: nothing ever failed there
+        }
+
+        await using var target = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await target.QueueDeclarePassiveAsync(queue, cancellationToken); // the service's queue must exist: fail before moving anything
+
+        var moved = 0;
+        while (moved < waiting && await channel.BasicGetAsync(errorQueue, autoAck: false, cancellationToken) is { } delivery)
+        {
+            var properties = new BasicProperties(delivery.BasicProperties);
+            await channel.BasicPublishAsync("", queue, mandatory: true, properties, delivery.Body, cancellationToken);
+            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, cancellationToken);
+            moved++;
+        }
+
+        return moved;
+    }
+}
