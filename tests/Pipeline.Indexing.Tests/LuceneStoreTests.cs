@@ -1,31 +1,18 @@
 using Microsoft.Extensions.Options;
 using Pipeline.SearchStore;
 using Pipeline.SearchStore.Lucene;
+using Pipeline.Testing;
 
 namespace Pipeline.Indexing.Tests;
 
 /// <summary>The store suite on the embedded Lucene store, on a real index directory, read by a separate reader as in the search process.</summary>
 public sealed class LuceneStoreSuite : ArticleStoreSuite
 {
-    readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("pipeline-index-");
-    LuceneArticleIndex? _index;
-    LuceneArticleSearch? _search;
+    readonly LuceneStoreUnderTest _store = new("pipeline-index-");
 
-    protected override Task<(IArticleIndex Index, IArticleSearch Search)> OpenAsync()
-    {
-        var options = Options.Create(new SearchStoreOptions { LucenePath = _directory.FullName });
-        _index = new LuceneArticleIndex(options);
-        _search = new LuceneArticleSearch(options);
-        return Task.FromResult<(IArticleIndex, IArticleSearch)>((_index, _search));
-    }
+    protected override Task<(IArticleIndex Index, IArticleSearch Search)> OpenAsync() => _store.OpenAsync();
 
-    public override ValueTask DisposeAsync()
-    {
-        _index?.Dispose();
-        _search?.Dispose();
-        _directory.Delete(recursive: true);
-        return ValueTask.CompletedTask;
-    }
+    public override ValueTask DisposeAsync() => _store.DisposeAsync();
 }
 
 /// <summary>What only the embedded store has to show: its reader in another process and its writer's restarts.</summary>
