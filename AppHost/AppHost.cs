@@ -8,6 +8,7 @@ var store = builder.AddSearchStore(settings, broker);
 
 builder.AddProject<Projects.Pipeline_Ingestion>("ingestion")
     .WithBroker(broker)
+    .WithIngestionSettings(settings)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Pipeline_ClaimTagging>("claim-tagging")

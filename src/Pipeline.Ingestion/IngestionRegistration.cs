@@ -1,20 +1,36 @@
 using Pipeline.Ingestion.Articles;
+using Pipeline.Ingestion.Batches;
+using Pipeline.Ingestion.Deduplication;
+using Pipeline.Ingestion.Intake;
+using Pipeline.Ingestion.Security;
 using Pipeline.Messaging;
 
 namespace Pipeline.Ingestion;
 
+/// <summary>The ingestion service's registration, shared by Program.cs and the tests.</summary>
 public static class IngestionRegistration
 {
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
+        var production = builder.Environment.IsProduction();
         builder.Services.AddOptions<IngestionOptions>()
             .BindConfiguration(IngestionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(
+                o => !production || o.AllowAnonymous || o.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k)),
+                "Ingestion:ApiKeys is empty in Production: configure at least one key (Ingestion__ApiKeys__0=...), or set Ingestion:AllowAnonymous=true to run an open API.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<DeduplicationOptions>()
+            .BindConfiguration(DeduplicationOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ArticleNormalizer>();
+        builder.Services.AddSingleton<DuplicateIndex>();
+        builder.Services.AddSingleton<ArticleIntake>();
+        builder.Services.AddSingleton<ApiKeyFilter>();
         builder.AddPipelineMessaging();
         return builder;
     }
@@ -24,7 +40,22 @@ public static class IngestionRegistration
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
-        app.MapArticleEndpoints();
+
+        var keys = app.Services.GetRequiredService<ApiKeyFilter>();
+        if (keys.IsOpen)
+        {
+            app.Logger.LogWarning("No API keys are configured (Ingestion:ApiKeys): the ingestion API accepts anonymous requests.");
+        }
+
+        var duplicates = app.Services.GetRequiredService<DuplicateIndex>();
+        if (!duplicates.IsPersistent)
+        {
+            app.Logger.LogWarning("Ingestion:DataDirectory is not set: the duplicate index is kept in memory and forgotten at stop.");
+        }
+
+        var api = app.MapGroup("").AddEndpointFilter(keys);
+        api.MapArticleEndpoints();
+        api.MapBatchEndpoints();
         return app;
     }
 }
