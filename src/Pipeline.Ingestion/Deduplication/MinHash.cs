@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using System.Text;
+using System.Numerics;
 
 namespace Pipeline.Ingestion.Deduplication;
 
@@ -21,7 +20,7 @@ public static class MinHash
     static readonly ulong[] Multipliers = Seeds(0x9E3779B97F4A7C15UL);
     static readonly ulong[] Increments = Seeds(0xD1B54A32D192ED03UL);
 
-    /// <summary>The signature and the number of distinct shingles it was made of (few shingles say too little).</summary>
+    /// <summary>The signature and the number of shingles it was made of (few shingles say too little).</summary>
     public static (uint[] Signature, int Shingles) Compute(string text)
     {
         var signature = new uint[Size];
@@ -39,6 +38,7 @@ public static class MinHash
             }
 
             var shingle = Combine(window[(words - 3) % ShingleWords], window[(words - 2) % ShingleWords], window[(words - 1) % ShingleWords]);
+
             for (var i = 0; i < Size; i++)
             {
                 // A cheap universal hash per position, of the already well-mixed shingle hash.
@@ -71,10 +71,11 @@ public static class MinHash
     public static ulong BandKey(ReadOnlySpan<uint> signature, int band) =>
         XxHash64.HashToUInt64(MemoryMarshal.AsBytes(signature.Slice(band * Rows, Rows)), band);
 
-    /// <summary>Lower-cased letter-or-digit runs, each hashed with XxHash64.</summary>
-    static IEnumerable<ulong> Words(string text)
+    /// <summary>Lower-cased letter-or-digit runs (at most 64 characters kept of each), each hashed with XxHash64.</summary>
+    static List<ulong> Words(string text)
     {
-        var buffer = new char[64];
+        var words = new List<ulong>(text.Length / 5);
+        Span<char> buffer = stackalloc char[64];
         var length = 0;
         for (var i = 0; i <= text.Length; i++)
         {
@@ -91,26 +92,23 @@ public static class MinHash
 
             if (length > 0)
             {
-                yield return Hash(buffer.AsSpan(0, length));
+                words.Add(XxHash64.HashToUInt64(MemoryMarshal.AsBytes(buffer[..length])));
                 length = 0;
             }
         }
+
+        return words;
     }
 
-    static ulong Hash(ReadOnlySpan<char> word)
-    {
-        Span<byte> bytes = stackalloc byte[256];
-        var count = Encoding.UTF8.GetBytes(word, bytes);
-        return XxHash64.HashToUInt64(bytes[..count]);
-    }
-
+    /// <summary>An order-sensitive mix of three word hashes (rotations and odd multipliers, then a 64-bit finaliser).</summary>
     static ulong Combine(ulong a, ulong b, ulong c)
     {
-        Span<byte> words = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt64LittleEndian(words, a);
-        BinaryPrimitives.WriteUInt64LittleEndian(words[8..], b);
-        BinaryPrimitives.WriteUInt64LittleEndian(words[16..], c);
-        return XxHash64.HashToUInt64(words);
+        var h = (a * 0x9E3779B97F4A7C15UL) ^ (BitOperations.RotateLeft(b, 21) * 0xC2B2AE3D27D4EB4FUL) ^ (BitOperations.RotateLeft(c, 42) * 0x165667B19E3779F9UL);
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDUL;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53UL;
+        return h ^ (h >> 33);
     }
 
     /// <summary>Fixed odd multipliers and increments (SplitMix64), so signatures are the same in every process and across restarts.</summary>
