@@ -1,6 +1,6 @@
 using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Pipeline.Ingestion.Deduplication;
 
