@@ -1,6 +1,7 @@
 using Pipeline.Ingestion.Articles;
 using Pipeline.Ingestion.Batches;
 using Pipeline.Ingestion.Deduplication;
+using Pipeline.Ingestion.Html;
 using Pipeline.Ingestion.Intake;
 using Pipeline.Ingestion.Security;
 using Pipeline.Messaging;
@@ -29,6 +30,7 @@ public static class IngestionRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ArticleNormalizer>();
         builder.Services.AddSingleton<DuplicateIndex>();
+        builder.Services.AddSingleton<HtmlExtractor>();
         builder.Services.AddSingleton<ArticleIntake>();
         builder.Services.AddSingleton<ApiKeyFilter>();
         builder.AddPipelineMessaging();

@@ -33,6 +33,17 @@ public static class ArticleEndpoints
             .Produces<ArticleDuplicate>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/articles/html", SubmitHtmlAsync)
+            .WithName("SubmitHtml")
+            .WithSummary("Submit a raw HTML page with its URL; its main text is extracted.")
+            .WithDescription(
+                "The body is the page's HTML (UTF-8); url (required), title, source, published, language and author come as query " +
+                "parameters. The main text, title, byline, language and date are extracted (SmartReader); answers as POST /articles.")
+            .Accepts<string>("text/html")
+            .Produces<ArticleAccepted>(StatusCodes.Status202Accepted)
+            .Produces<ArticleDuplicate>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -48,13 +59,34 @@ public static class ArticleEndpoints
             return Reject(new("body", $"The request body is larger than {ingestion.Value.MaxArticleBytes} bytes (Ingestion:MaxArticleBytes)."));
         }
 
-        var (submission, invalid) = IsPlainText(request) ? FromPlainText(request, body) : FromJson(body);
+        var (submission, invalid) = IsPlainText(request) ? FromPlainText(request, body, html: false) : FromJson(body);
         if (submission is null)
         {
             return Reject(invalid!);
         }
 
         return ToHttp(await intake.SubmitAsync(submission, "api", cancellationToken));
+    }
+
+    static async Task<IResult> SubmitHtmlAsync(
+        HttpRequest request,
+        ArticleIntake intake,
+        IOptions<IngestionOptions> ingestion,
+        CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(request, ingestion.Value.MaxArticleBytes, cancellationToken);
+        if (body is null)
+        {
+            return Reject(new("body", $"The request body is larger than {ingestion.Value.MaxArticleBytes} bytes (Ingestion:MaxArticleBytes)."));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Query["url"]))
+        {
+            return Reject(new("url", "url is required with raw HTML (the page's address, as a query parameter)."));
+        }
+
+        var (submission, invalid) = FromPlainText(request, body, html: true);
+        return submission is null ? Reject(invalid!) : ToHttp(await intake.SubmitAsync(submission, "html", cancellationToken));
     }
 
     /// <summary>202 with the id once confirmed, 200 for a duplicate, 400 problem details naming the field, 503 with Retry-After.</summary>
@@ -102,8 +134,9 @@ public static class ArticleEndpoints
     }
 
     /// <summary>The body is the text (UTF-8); the other fields come from the query string, so a shell can post a file with curl.</summary>
-    static (ArticleSubmission?, ArticleRejection?) FromPlainText(HttpRequest request, byte[] body)
+    static (ArticleSubmission?, ArticleRejection?) FromPlainText(HttpRequest request, byte[] body, bool html)
     {
+        var field = html ? "html" : "text";
         string text;
         try
         {
@@ -111,14 +144,14 @@ public static class ArticleEndpoints
         }
         catch (DecoderFallbackException e)
         {
-            return (null, new("text", $"The text is not valid UTF-8 (byte {e.Index + 1})."));
+            return (null, new(field, $"The {field} is not valid UTF-8 (byte {e.Index + 1})."));
         }
 
         var query = request.Query;
         DateTimeOffset? published = null;
         if (query["published"].ToString() is { Length: > 0 } date)
         {
-            if (!DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            if (!PublishedDateConverter.TryParse(date, out var parsed))
             {
                 return (null, new("published", $"published must be an ISO 8601 date, got '{date}'."));
             }
@@ -128,7 +161,8 @@ public static class ArticleEndpoints
 
         return (new ArticleSubmission
         {
-            Text = text,
+            Text = html ? null : text,
+            Html = html ? text : null,
             Url = query["url"],
             Title = query["title"],
             Source = query["source"],

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Ingestion.Language;
 
 namespace Pipeline.Ingestion.Articles;
 
@@ -83,7 +84,7 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
             Title = title,
             Authors = [.. (submission.Authors ?? []).Select(NormalizeLine).Where(a => a.Length > 0).Distinct()],
             PublishedAt = submission.Published?.ToUniversalTime(),
-            Language = language.Length == 0 ? null : language,
+            Language = language.Length == 0 ? LanguageDetector.Detect(text) : language,
             Text = text,
             ContentHash = contentHash,
             IngestedAt = clock.GetUtcNow(),

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Ingestion.Articles;
 using Pipeline.Ingestion.Deduplication;
+using Pipeline.Ingestion.Html;
 using Pipeline.Messaging;
 
 namespace Pipeline.Ingestion.Intake;
@@ -14,6 +15,7 @@ namespace Pipeline.Ingestion.Intake;
 /// </summary>
 public sealed class ArticleIntake(
     ArticleNormalizer normalizer,
+    HtmlExtractor extractor,
     DuplicateIndex duplicates,
     IBus bus,
     IOptions<MessagingOptions> messaging,
@@ -25,6 +27,24 @@ public sealed class ArticleIntake(
     /// </summary>
     public Task<IntakeResult> SubmitAsync(ArticleSubmission submission, string channel, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(submission.Text) && !string.IsNullOrWhiteSpace(submission.Html))
+        {
+            if (!extractor.TryExtract(submission.Html, submission.Url, out var extracted, out var invalidHtml))
+            {
+                return Task.FromResult(Reject(invalidHtml, channel));
+            }
+
+            submission = submission with
+            {
+                Text = extracted.Text,
+                Html = null,
+                Title = string.IsNullOrWhiteSpace(submission.Title) ? extracted.Title : submission.Title,
+                Authors = submission.Authors is { Count: > 0 } || extracted.Byline is null ? submission.Authors : [extracted.Byline],
+                Language = string.IsNullOrWhiteSpace(submission.Language) ? ShortLanguage(extracted.Language) : submission.Language,
+                Published = submission.Published ?? extracted.Published,
+            };
+        }
+
         if (!normalizer.TryNormalize(submission, out var article, out var rejection))
         {
             return Task.FromResult(Reject(rejection, channel));
@@ -32,6 +52,12 @@ public sealed class ArticleIntake(
 
         return PublishAsync(article, channel, cancellationToken);
     }
+
+    /// <summary>"en-US" -> "en"; pages declare all sorts of things in lang.</summary>
+    static string? ShortLanguage(string? language) =>
+        language is { Length: >= 2 } && char.IsAsciiLetter(language[0]) && char.IsAsciiLetter(language[1]) && (language.Length == 2 || language[2] is '-' or '_')
+            ? language[..2].ToLowerInvariant()
+            : null;
 
     public static IntakeResult Reject(ArticleRejection rejection, string channel)
     {
