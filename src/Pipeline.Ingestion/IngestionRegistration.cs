@@ -1,6 +1,7 @@
 using Pipeline.Ingestion.Articles;
 using Pipeline.Ingestion.Batches;
 using Pipeline.Ingestion.Deduplication;
+using Pipeline.Ingestion.Feeds;
 using Pipeline.Ingestion.Html;
 using Pipeline.Ingestion.Intake;
 using Pipeline.Ingestion.Security;
@@ -25,6 +26,13 @@ public static class IngestionRegistration
             .BindConfiguration(DeduplicationOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<FeedOptions>()
+            .BindConfiguration(FeedOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<FeedRegistry>();
+        builder.Services.AddHostedService<FeedPoller>();
+        builder.Services.AddHealthChecks().AddCheck<FeedHealthCheck>("feeds");
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -58,6 +66,10 @@ public static class IngestionRegistration
         var api = app.MapGroup("").AddEndpointFilter(keys);
         api.MapArticleEndpoints();
         api.MapBatchEndpoints();
+        api.MapFeedEndpoints();
+
+        var feeds = app.Services.GetRequiredService<FeedRegistry>();
+        IngestionTelemetry.ObserveFeedErrors(() => feeds.All().Count(f => f.LastError is not null));
         return app;
     }
 }
