@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace Pipeline.Cli.Import;
 
 /// <summary>
-/// Posts one NDJSON batch to the ingestion API's /articles/batch while reading its per-line answers as they stream
-/// back (the service stops reading when its answers are not read, so both directions run at once).
+/// Posts one NDJSON batch to the ingestion API's /articles/batch and reads its per-line answers. Over HTTP/1.1
+/// HttpClient hands over the answer only once the body is sent; the service buffers the answers until then.
 /// </summary>
 public static class NdjsonBatchClient
 {

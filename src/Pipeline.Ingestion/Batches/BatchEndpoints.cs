@@ -22,7 +22,7 @@ public static class BatchEndpoints
                 "only after the broker confirmed the article. When the broker fails mid-batch, every later line is answered " +
                 "\"unavailable\" without being processed: resend exactly the lines not answered accepted, duplicate or rejected. " +
                 "A broker that is down before anything was accepted gets 503 with Retry-After for the whole batch. " +
-                "Read the answer while uploading (curl does): the service stops reading when its answers are not read.")
+                "Answers stream back during the upload; a client that reads them only afterwards gets them buffered.")
             .Accepts<ArticleSubmission>(NdjsonContentType)
             .Produces<BatchLineResult>(StatusCodes.Status200OK, NdjsonContentType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
