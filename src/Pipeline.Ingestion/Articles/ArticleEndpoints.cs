@@ -47,46 +47,37 @@ public static class ArticleEndpoints
         return app;
     }
 
-    static async Task<IResult> SubmitAsync(
+    static Task<IResult> SubmitAsync(HttpRequest request, ArticleIntake intake, IOptions<IngestionOptions> ingestion, CancellationToken cancellationToken) =>
+        ReadAndSubmitAsync(request, intake, ingestion.Value, "api", body => IsPlainText(request) ? FromPlainText(request, body, html: false) : FromJson(body), cancellationToken);
+
+    static Task<IResult> SubmitHtmlAsync(HttpRequest request, ArticleIntake intake, IOptions<IngestionOptions> ingestion, CancellationToken cancellationToken) =>
+        ReadAndSubmitAsync(
+            request,
+            intake,
+            ingestion.Value,
+            "html",
+            body => string.IsNullOrWhiteSpace(request.Query["url"])
+                ? (null, new("url", "url is required with raw HTML (the page's address, as a query parameter)."))
+                : FromPlainText(request, body, html: true),
+            cancellationToken);
+
+    /// <summary>Reads the body (up to the limit), turns it into a submission and hands it to the intake.</summary>
+    static async Task<IResult> ReadAndSubmitAsync(
         HttpRequest request,
         ArticleIntake intake,
-        IOptions<IngestionOptions> ingestion,
+        IngestionOptions limits,
+        string channel,
+        Func<byte[], (ArticleSubmission?, ArticleRejection?)> parse,
         CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(request, ingestion.Value.MaxArticleBytes, cancellationToken);
+        var body = await ReadBodyAsync(request, limits.MaxArticleBytes, cancellationToken);
         if (body is null)
         {
-            return Reject(new("body", $"The request body is larger than {ingestion.Value.MaxArticleBytes} bytes (Ingestion:MaxArticleBytes)."));
+            return Reject(new("body", $"The request body is larger than {limits.MaxArticleBytes} bytes (Ingestion:MaxArticleBytes)."));
         }
 
-        var (submission, invalid) = IsPlainText(request) ? FromPlainText(request, body, html: false) : FromJson(body);
-        if (submission is null)
-        {
-            return Reject(invalid!);
-        }
-
-        return ToHttp(await intake.SubmitAsync(submission, "api", cancellationToken));
-    }
-
-    static async Task<IResult> SubmitHtmlAsync(
-        HttpRequest request,
-        ArticleIntake intake,
-        IOptions<IngestionOptions> ingestion,
-        CancellationToken cancellationToken)
-    {
-        var body = await ReadBodyAsync(request, ingestion.Value.MaxArticleBytes, cancellationToken);
-        if (body is null)
-        {
-            return Reject(new("body", $"The request body is larger than {ingestion.Value.MaxArticleBytes} bytes (Ingestion:MaxArticleBytes)."));
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Query["url"]))
-        {
-            return Reject(new("url", "url is required with raw HTML (the page's address, as a query parameter)."));
-        }
-
-        var (submission, invalid) = FromPlainText(request, body, html: true);
-        return submission is null ? Reject(invalid!) : ToHttp(await intake.SubmitAsync(submission, "html", cancellationToken));
+        var (submission, invalid) = parse(body);
+        return submission is null ? Reject(invalid!) : ToHttp(await intake.SubmitAsync(submission, channel, cancellationToken));
     }
 
     /// <summary>202 with the id once confirmed, 200 for a duplicate, 400 problem details naming the field, 503 with Retry-After.</summary>
