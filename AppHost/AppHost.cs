@@ -10,6 +10,7 @@ var store = builder.AddSearchStore(settings, broker);
 builder.AddProject<Projects.Pipeline_Ingestion>("ingestion")
     .WithBroker(broker)
     .WithIngestionControl()
+    .WithIngestionSettings(settings)
     .WithHttpHealthCheck("/health");
 
 var indexing = builder.AddProject<Projects.Pipeline_Indexing>("indexing")

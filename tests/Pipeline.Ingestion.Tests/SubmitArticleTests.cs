@@ -131,7 +131,7 @@ public sealed class SubmitArticleTests
     }
 
     [Fact]
-    public async Task OpenApi_document_describes_the_article_endpoint()
+    public async Task OpenApi_document_describes_every_ingestion_endpoint()
     {
         await using var host = await IngestionHost.StartAsync(harness: true);
 
@@ -141,6 +141,12 @@ public sealed class SubmitArticleTests
         Assert.True(post.GetProperty("responses").TryGetProperty("202", out _));
         Assert.True(post.GetProperty("responses").TryGetProperty("400", out _));
         Assert.True(post.TryGetProperty("requestBody", out _));
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.GetProperty("/articles/batch").GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("application/x-ndjson", out _));
+        Assert.True(paths.GetProperty("/articles/html").TryGetProperty("post", out _));
+        Assert.True(paths.GetProperty("/feeds").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/feeds").TryGetProperty("post", out _));
+        Assert.True(paths.GetProperty("/feeds/{id}").TryGetProperty("delete", out _));
     }
 
     static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, string field)

@@ -1,20 +1,18 @@
 using System.CommandLine;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Pipeline.Cli.Import;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 
-/// <summary><c>pipeline import FILE.jsonl</c>: posts every line's article to the ingestion API, with a progress bar.</summary>
+/// <summary>
+/// <c>pipeline import PATH</c>: JSON Lines, CSV (with an optional column map) or a directory of .txt/.html files (and
+/// of those, recursively) into the ingestion API's NDJSON batch endpoint, with a progress bar and per-file counts.
+/// </summary>
 public static class ImportCommand
 {
-    const int Attempts = 5;
-
     public static Command Create(TextWriter output, TextWriter errors)
     {
-        var file = new Argument<FileInfo>("file") { Description = "A JSON Lines file, one article object per line." };
+        var path = new Argument<string>("path") { Description = "A .jsonl/.ndjson or .csv file, a .txt/.html file, or a directory of them (searched recursively)." };
         var api = new Option<Uri>("--api")
         {
             Description = "Base URL of the ingestion API.",
@@ -31,177 +29,82 @@ public static class ImportCommand
                 return null;
             },
         };
-        var concurrency = new Option<int>("--concurrency")
-        {
-            Description = "Requests in flight at once.",
-            DefaultValueFactory = _ => 8,
-        };
-        var command = new Command("import", "Import articles from a JSON Lines file into a running pipeline.") { file, api, concurrency };
+        var columns = new Option<string?>("--columns") { Description = "CSV column map, API field=CSV column, e.g. text=articleBody,url=news_url. Unmapped columns are matched by their common names." };
+        var apiKey = new Option<string?>("--api-key") { Description = "The ingestion API key (X-Api-Key), when the API requires one. Default: $PIPELINE_API_KEY." };
+        var command = new Command("import", "Import articles from files into a running pipeline.") { path, api, columns, apiKey };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var path = parse.GetRequiredValue(file);
-            if (!path.Exists)
+            var target = parse.GetRequiredValue(path);
+            var files = Directory.Exists(target)
+                ? Directory.EnumerateFiles(target, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
+                : File.Exists(target) ? [target] : null;
+            if (files is null)
             {
-                await errors.WriteLineAsync($"error: {path.FullName} does not exist.");
+                await errors.WriteLineAsync($"error: {Path.GetFullPath(target)} does not exist.");
                 return 2;
             }
 
-            var parallelism = parse.GetValue(concurrency);
-            if (parallelism < 1)
+            var map = ArticleImporter.ParseColumns(parse.GetValue(columns), out var columnError);
+            if (map is null)
             {
-                await errors.WriteLineAsync("error: --concurrency must be at least 1.");
+                await errors.WriteLineAsync($"error: {columnError}");
                 return 2;
             }
 
-            using var http = new HttpClient { BaseAddress = parse.GetRequiredValue(api), Timeout = TimeSpan.FromSeconds(60) };
-            var report = await ImportAsync(path.FullName, http, parallelism, errors, cancellationToken);
-            foreach (var line in report.Problems.OrderBy(p => p.Line))
+            var unsupported = files.Where(f => !ArticleSource.IsSupported(f)).ToList();
+            if (unsupported.Count > 0 && !Directory.Exists(target))
             {
-                await output.WriteLineAsync($"line {line.Line}: {line.Message}");
+                await errors.WriteLineAsync($"error: {target} is not one of {string.Join(", ", ArticleSource.SupportedExtensions)}.");
+                return 2;
             }
 
-            await output.WriteLineAsync($"{report.Accepted} accepted, {report.Rejected} rejected, {report.Failed} failed, {report.Warnings} warnings ({path.Name})");
-            return report.Rejected + report.Failed == 0 ? 0 : 1;
+            using var http = new HttpClient { BaseAddress = parse.GetRequiredValue(api), Timeout = Timeout.InfiniteTimeSpan };
+            if ((parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("PIPELINE_API_KEY")) is { Length: > 0 } key)
+            {
+                http.DefaultRequestHeaders.Add("X-Api-Key", key);
+            }
+
+            var importer = new ArticleImporter(http, map);
+            var total = new ArticleImporter.Counts();
+            var perFile = new List<(string File, ArticleImporter.Counts Counts)>();
+            var supported = files.Except(unsupported).ToList();
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) });
+            await console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask($"Importing {Path.GetFileName(Path.GetFullPath(target).TrimEnd('/'))}", maxValue: Math.Max(1, supported.Sum(f => new FileInfo(f).Length)));
+                    foreach (var file in supported)
+                    {
+                        var counts = await importer.ImportFileAsync(file, task, cancellationToken);
+                        perFile.Add((Path.GetRelativePath(Directory.Exists(target) ? target : Path.GetDirectoryName(Path.GetFullPath(target))!, file), counts));
+                        total.Add(counts);
+                    }
+
+                    task.Value = task.MaxValue;
+                });
+
+            foreach (var problem in importer.Problems)
+            {
+                await output.WriteLineAsync($"{problem.File} {problem.Origin}: {problem.Message}");
+            }
+
+            foreach (var file in unsupported)
+            {
+                await output.WriteLineAsync($"skipped {Path.GetRelativePath(target, file)}: not one of {string.Join(", ", ArticleSource.SupportedExtensions)}");
+            }
+
+            if (perFile.Count > 1)
+            {
+                foreach (var (file, counts) in perFile)
+                {
+                    await output.WriteLineAsync($"{file}: {counts}");
+                }
+            }
+
+            await output.WriteLineAsync($"{total} ({(perFile.Count == 1 ? perFile[0].File : $"{perFile.Count} files")})");
+            return total.Rejected + total.Failed == 0 ? 0 : 1;
         });
         return command;
-    }
-
-    public sealed record LineProblem(int Line, string Message);
-
-    public sealed class ImportReport
-    {
-        int _accepted, _rejected, _failed, _warnings;
-
-        public int Accepted => _accepted;
-
-        public int Rejected => _rejected;
-
-        public int Failed => _failed;
-
-        public int Warnings => _warnings;
-
-        public List<LineProblem> Problems { get; } = [];
-
-        internal void Accept() => Interlocked.Increment(ref _accepted);
-
-        internal void Reject(int line, string message) => Add(ref _rejected, line, message);
-
-        internal void Fail(int line, string message) => Add(ref _failed, line, message);
-
-        internal void Warn(int line, string message) => Add(ref _warnings, line, "warning: " + message);
-
-        void Add(ref int counter, int line, string message)
-        {
-            Interlocked.Increment(ref counter);
-            lock (Problems)
-            {
-                Problems.Add(new(line, message));
-            }
-        }
-    }
-
-    public static async Task<ImportReport> ImportAsync(string path, HttpClient http, int parallelism, TextWriter progressOutput, CancellationToken cancellationToken)
-    {
-        var total = File.ReadLines(path).Count(l => !string.IsNullOrWhiteSpace(l));
-        var report = new ImportReport();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(progressOutput) });
-        await console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask($"Importing {Path.GetFileName(path)}", maxValue: total);
-                await Parallel.ForEachAsync(
-                    NumberedLines(path),
-                    new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-                    async (entry, ct) =>
-                    {
-                        await ImportLineAsync(http, entry.Number, entry.Text, report, ct);
-                        task.Increment(1);
-                    });
-            });
-        return report;
-    }
-
-    static IEnumerable<(int Number, string Text)> NumberedLines(string path)
-    {
-        var number = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            number++;
-            if (!string.IsNullOrWhiteSpace(line))
-            {
-                yield return (number, line);
-            }
-        }
-    }
-
-    static async Task ImportLineAsync(HttpClient http, int line, string text, ImportReport report, CancellationToken cancellationToken)
-    {
-        var body = JsonlArticleMapper.Map(text, out var error, out var warning);
-        if (body is null)
-        {
-            report.Reject(line, error!);
-            return;
-        }
-
-        if (warning is not null)
-        {
-            report.Warn(line, warning);
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                using var response = await http.PostAsJsonAsync("articles", body, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    report.Accept();
-                    return;
-                }
-
-                var problem = await ProblemDetailAsync(response, cancellationToken);
-                if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == Attempts)
-                {
-                    var message = $"{(int)response.StatusCode} {problem}";
-                    if ((int)response.StatusCode is >= 400 and < 500)
-                    {
-                        report.Reject(line, message);
-                    }
-                    else
-                    {
-                        report.Fail(line, message);
-                    }
-
-                    return;
-                }
-            }
-            catch (HttpRequestException e) when (attempt == Attempts)
-            {
-                report.Fail(line, $"the ingestion API is unreachable: {e.Message}");
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                // Retried below.
-            }
-
-            // 503 or no connection: the broker or the API is coming back; wait and retry the same line.
-            await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt)), cancellationToken);
-        }
-    }
-
-    static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var content = await response.Content.ReadAsStringAsync(cancellationToken);
-        try
-        {
-            using var json = JsonDocument.Parse(content);
-            return json.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() ?? content : content;
-        }
-        catch (JsonException)
-        {
-            return content.Length > 300 ? content[..300] : content;
-        }
     }
 }

@@ -10,13 +10,16 @@ namespace Pipeline.Cli.Import;
 /// </summary>
 public static class JsonlArticleMapper
 {
-    static readonly string[] UrlFields = ["canonical_link", "canonical_url", "url", "link"];
+    static readonly string[] UrlFields = ["canonical_link", "canonical_url", "url", "link", "news_url"];
     static readonly string[] TitleFields = ["title", "headline"];
     static readonly string[] TextFields = ["text", "body", "content", "articleBody"];
     static readonly string[] SourceFields = ["source", "outlet", "publisher", "site", "portal"];
     static readonly string[] PublishedFields = ["published", "publish_date", "published_at", "date"];
     static readonly string[] AuthorFields = ["authors", "author"];
     static readonly string[] LanguageFields = ["language", "lang"];
+
+    /// <summary>Whether one of these field names is a text field the mapper knows.</summary>
+    public static bool HasTextField(IEnumerable<string> names) => names.Any(n => TextFields.Contains(n, StringComparer.Ordinal));
 
     /// <summary>The API body for one line, or the reason it cannot be one; <paramref name="warning"/> notes a dropped field.</summary>
     public static JsonObject? Map(string line, out string? error, out string? warning)
@@ -40,6 +43,13 @@ public static class JsonlArticleMapper
             return null;
         }
 
+        return Map(source, out warning);
+    }
+
+    /// <summary>The API body for one object of named fields (a JSON line, a CSV row); <paramref name="warning"/> notes a dropped field.</summary>
+    public static JsonObject Map(JsonObject source, out string? warning)
+    {
+        warning = null;
         var body = new JsonObject();
         Copy(source, body, "url", UrlFields);
         Copy(source, body, "title", TitleFields);

@@ -1,27 +1,22 @@
 using System.Buffers;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MassTransit;
 using Microsoft.Extensions.Options;
-using Pipeline.Messaging;
+using Pipeline.Ingestion.Intake;
 
 namespace Pipeline.Ingestion.Articles;
 
+/// <summary>POST /articles: one article as JSON or as plain text with the other fields in the query.</summary>
 public static class ArticleEndpoints
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    static readonly Meter Meter = new("Pipeline.Ingestion");
-    static readonly Counter<long> Accepted = Meter.CreateCounter<long>("pipeline.ingestion.accepted", "{article}", "Articles accepted and published.");
-    static readonly Counter<long> Rejected = Meter.CreateCounter<long>("pipeline.ingestion.rejected", "{article}", "Submissions refused, by field.");
 
     public static IEndpointRouteBuilder MapArticleEndpoints(this IEndpointRouteBuilder app)
     {
@@ -30,61 +25,86 @@ public static class ArticleEndpoints
             .WithSummary("Submit one article for analysis and indexing.")
             .WithDescription(
                 "JSON body (application/json), or the bare article text (text/plain) with url, title, source, published and " +
-                "language as query parameters. Answers 202 once the broker has confirmed the article; 400 names the offending " +
-                "field; 503 when the broker is unavailable (retry later).")
+                "language as query parameters. Answers 202 once the broker has confirmed the article; 200 with the original's id when " +
+                "it duplicates an article already accepted (exact or near duplicate; not published again); 400 names the offending " +
+                "field; 503 with Retry-After when the broker is unavailable (nothing was accepted: retry later).")
             .Accepts<ArticleSubmission>("application/json", "text/plain")
             .Produces<ArticleAccepted>(StatusCodes.Status202Accepted)
+            .Produces<ArticleDuplicate>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/articles/html", SubmitHtmlAsync)
+            .WithName("SubmitHtml")
+            .WithSummary("Submit a raw HTML page with its URL; its main text is extracted.")
+            .WithDescription(
+                "The body is the page's HTML (UTF-8); url (required), title, source, published, language and author come as query " +
+                "parameters. The main text, title, byline, language and date are extracted (SmartReader); answers as POST /articles.")
+            .Accepts<string>("text/html")
+            .Produces<ArticleAccepted>(StatusCodes.Status202Accepted)
+            .Produces<ArticleDuplicate>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    static async Task<IResult> SubmitAsync(
+    static Task<IResult> SubmitAsync(HttpRequest request, ArticleIntake intake, IOptions<IngestionOptions> ingestion, CancellationToken cancellationToken) =>
+        ReadAndSubmitAsync(request, intake, ingestion.Value, "api", body => IsPlainText(request) ? FromPlainText(request, body, html: false) : FromJson(body), cancellationToken);
+
+    static Task<IResult> SubmitHtmlAsync(HttpRequest request, ArticleIntake intake, IOptions<IngestionOptions> ingestion, CancellationToken cancellationToken) =>
+        ReadAndSubmitAsync(
+            request,
+            intake,
+            ingestion.Value,
+            "html",
+            body => string.IsNullOrWhiteSpace(request.Query["url"])
+                ? (null, new("url", "url is required with raw HTML (the page's address, as a query parameter)."))
+                : FromPlainText(request, body, html: true),
+            cancellationToken);
+
+    /// <summary>Reads the body (up to the limit), turns it into a submission and hands it to the intake.</summary>
+    static async Task<IResult> ReadAndSubmitAsync(
         HttpRequest request,
-        ArticleNormalizer normalizer,
-        IPublishEndpoint publisher,
-        IOptions<IngestionOptions> ingestion,
-        IOptions<MessagingOptions> messaging,
-        ILogger<ArticleSubmission> logger,
+        ArticleIntake intake,
+        IngestionOptions limits,
+        string channel,
+        Func<byte[], (ArticleSubmission?, ArticleRejection?)> parse,
         CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(request, ingestion.Value.MaxArticleBytes, cancellationToken);
+        var body = await ReadBodyAsync(request, limits.MaxArticleBytes, cancellationToken);
         if (body is null)
         {
-            return Reject(new("body", $"The request body is larger than {ingestion.Value.MaxArticleBytes} bytes (Ingestion:MaxArticleBytes)."));
+            return Reject(new("body", $"The request body is larger than {limits.MaxArticleBytes} bytes (Ingestion:MaxArticleBytes)."));
         }
 
-        var (submission, invalid) = IsPlainText(request) ? FromPlainText(request, body) : FromJson(body);
-        if (submission is null)
-        {
-            return Reject(invalid!);
-        }
+        var (submission, invalid) = parse(body);
+        return submission is null ? Reject(invalid!) : ToHttp(await intake.SubmitAsync(submission, channel, cancellationToken));
+    }
 
-        if (!normalizer.TryNormalize(submission, out var article, out var rejection))
-        {
-            return Reject(rejection);
-        }
+    /// <summary>202 with the id once confirmed, 200 for a duplicate, 400 problem details naming the field, 503 with Retry-After.</summary>
+    public static IResult ToHttp(IntakeResult result) => result.Status switch
+    {
+        IntakeStatus.Accepted => Results.Accepted(value: new ArticleAccepted(result.ArticleId!, result.ContentHash!, result.CanonicalUrl)),
+        IntakeStatus.Duplicate => Results.Ok(new ArticleDuplicate(result.ArticleId!, result.DuplicateOf!, result.Reason!)),
+        IntakeStatus.Rejected => ValidationProblem(result.Rejection!),
+        _ => Unavailable(result.Reason),
+    };
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(messaging.Value.PublishTimeout);
-        try
-        {
-            // With publisher confirms on, this completes only once the broker has the message.
-            await publisher.Publish(article, timeout.Token);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Whatever failed (timeout, connection, channel), the broker does not have the article: nothing was accepted.
-            logger.LogWarning(e, "Publishing article {ArticleId} failed", article.ArticleId);
-            return Results.Problem(
-                title: "The message broker is unavailable",
-                detail: $"The article was not accepted: {e.Message} Retry later.",
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
-        }
+    public static IResult Unavailable(string? reason) => new RetryAfterResult(Results.Problem(
+        title: "The message broker is unavailable",
+        detail: $"The article was not accepted: {reason} Retry later.",
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = RetryAfterSeconds }));
 
-        Accepted.Add(1);
-        return Results.Accepted(value: new ArticleAccepted(article.ArticleId, article.ContentHash, article.CanonicalUrl));
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>Adds the Retry-After header to a 503.</summary>
+    sealed class RetryAfterResult(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
     }
 
     static bool IsPlainText(HttpRequest request) =>
@@ -105,8 +125,9 @@ public static class ArticleEndpoints
     }
 
     /// <summary>The body is the text (UTF-8); the other fields come from the query string, so a shell can post a file with curl.</summary>
-    static (ArticleSubmission?, ArticleRejection?) FromPlainText(HttpRequest request, byte[] body)
+    static (ArticleSubmission?, ArticleRejection?) FromPlainText(HttpRequest request, byte[] body, bool html)
     {
+        var field = html ? "html" : "text";
         string text;
         try
         {
@@ -114,14 +135,14 @@ public static class ArticleEndpoints
         }
         catch (DecoderFallbackException e)
         {
-            return (null, new("text", $"The text is not valid UTF-8 (byte {e.Index + 1})."));
+            return (null, new(field, $"The {field} is not valid UTF-8 (byte {e.Index + 1})."));
         }
 
         var query = request.Query;
         DateTimeOffset? published = null;
         if (query["published"].ToString() is { Length: > 0 } date)
         {
-            if (!DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            if (!PublishedDateConverter.TryParse(date, out var parsed))
             {
                 return (null, new("published", $"published must be an ISO 8601 date, got '{date}'."));
             }
@@ -131,7 +152,8 @@ public static class ArticleEndpoints
 
         return (new ArticleSubmission
         {
-            Text = text,
+            Text = html ? null : text,
+            Html = html ? text : null,
             Url = query["url"],
             Title = query["title"],
             Source = query["source"],
@@ -166,7 +188,7 @@ public static class ArticleEndpoints
         }
     }
 
-    static ArticleRejection JsonRejection(JsonException e)
+    internal static ArticleRejection JsonRejection(JsonException e)
     {
         var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
         var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
@@ -174,9 +196,10 @@ public static class ArticleEndpoints
         return new(field, $"The request body is not a valid article{where}: {reason}");
     }
 
-    static IResult Reject(ArticleRejection rejection)
+    static IResult Reject(ArticleRejection rejection) => ValidationProblem(ArticleIntake.Reject(rejection, "api").Rejection!);
+
+    public static IResult ValidationProblem(ArticleRejection rejection)
     {
-        Rejected.Add(1, new KeyValuePair<string, object?>("field", rejection.Field));
         return Results.ValidationProblem(
             new Dictionary<string, string[]> { [rejection.Field] = [rejection.Message] },
             detail: rejection.Message,

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Ingestion.Language;
 
 namespace Pipeline.Ingestion.Articles;
 
@@ -83,7 +84,7 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
             Title = title,
             Authors = [.. (submission.Authors ?? []).Select(NormalizeLine).Where(a => a.Length > 0).Distinct()],
             PublishedAt = submission.Published?.ToUniversalTime(),
-            Language = language.Length == 0 ? null : language,
+            Language = language.Length == 0 ? LanguageDetector.Detect(text) : language,
             Text = text,
             ContentHash = contentHash,
             IngestedAt = clock.GetUtcNow(),
@@ -93,6 +94,7 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
     }
 
     /// <summary>NFC, LF line ends, no control characters, single spaces inside lines, at most one blank line in a row.</summary>
+    /// <remarks>One pass over the characters (it runs for every article of every batch).</remarks>
     public static string NormalizeText(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -100,28 +102,54 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
             return "";
         }
 
-        var lines = text.Normalize(NormalizationForm.FormC).ReplaceLineEndings("\n").Split('\n').Select(NormalizeLine);
-        var result = new StringBuilder(text.Length);
-        var blank = false;
-        foreach (var line in lines)
+        var source = text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
+        var result = new StringBuilder(source.Length);
+        var newlines = 0;
+        var space = false;
+        for (var i = 0; i < source.Length; i++)
         {
-            if (line.Length == 0)
+            var c = source[i];
+            if (c == '\r' && i + 1 < source.Length && source[i + 1] == '\n')
             {
-                blank = result.Length > 0;
                 continue;
             }
 
-            if (result.Length > 0)
+            if (c is '\n' or '\r' or '\f' or '\u0085' or '\u2028' or '\u2029')
             {
-                result.Append(blank ? "\n\n" : "\n");
+                if (result.Length > 0)
+                {
+                    newlines++;
+                }
+
+                space = false;
+                continue;
             }
 
-            result.Append(line);
-            blank = false;
+            if (IsInlineWhitespace(c) || char.IsControl(c))
+            {
+                space = result.Length > 0 && newlines == 0;
+                continue;
+            }
+
+            if (newlines > 0)
+            {
+                result.Append(newlines > 1 ? "\n\n" : "\n");
+                newlines = 0;
+            }
+            else if (space)
+            {
+                result.Append(' ');
+            }
+
+            space = false;
+            result.Append(c);
         }
 
         return result.ToString();
     }
+
+    static bool IsInlineWhitespace(char c) =>
+        c is ' ' or '\t' or '\u00A0' or '\u202F' or '\u205F' or '\u3000' or (>= '\u2000' and <= '\u200B');
 
     static string NormalizeLine(string? line) =>
         string.IsNullOrWhiteSpace(line) ? "" : InlineWhitespace().Replace(ControlCharacters().Replace(line.Normalize(NormalizationForm.FormC), " "), " ").Trim();

@@ -6,7 +6,7 @@ namespace Pipeline.Ingestion.Control;
 /// The operator's pause switch (dashboard command "Pause ingestion"). While paused, every submission (any POST, PUT or
 /// PATCH outside /admin) is answered 503 with Retry-After, before anything is read or published: clients such as
 /// <c>pipeline import</c> retry 503s, so nothing is lost, and the rest of the pipeline drains what is queued. The
-/// state is in memory: a restarted ingestion service starts running. Feed pollers should check <see cref="IsPaused"/>.
+/// state is in memory: a restarted ingestion service starts running. The feed poller polls nothing while paused.
 /// </summary>
 public sealed class IngestionPause
 {

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Pipeline.Ingestion.Articles;
+
+namespace Pipeline.Ingestion.Feeds;
+
+/// <summary>GET/POST /feeds and DELETE /feeds/{id}: the feeds the service polls, with each one's last outcome.</summary>
+public static class FeedEndpoints
+{
+    /// <summary>A feed to add.</summary>
+    public sealed record FeedRequest(string? Url, string? Name);
+
+    /// <summary>A feed and its poll state.</summary>
+    public sealed record FeedView(
+        string Id, string Url, string? Name, string Origin, DateTimeOffset? LastPolledAt, DateTimeOffset? LastSuccessAt,
+        string? LastError, int ConsecutiveFailures, long ItemsAccepted, long ItemsDuplicate, long ItemsRejected)
+    {
+        public static FeedView Of(FeedState f) =>
+            new(f.Id, f.Url, f.Name, f.Origin, f.LastPolledAt, f.LastSuccessAt, f.LastError, f.ConsecutiveFailures, f.ItemsAccepted, f.ItemsDuplicate, f.ItemsRejected);
+    }
+
+    public static IEndpointRouteBuilder MapFeedEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/feeds", (FeedRegistry registry) => registry.All().Select(FeedView.Of))
+            .WithName("ListFeeds")
+            .WithSummary("The feeds polled, with each one's last poll, last error and item counts.");
+        app.MapPost("/feeds", AddAsync)
+            .WithName("AddFeed")
+            .WithSummary("Add an RSS or Atom feed; it is polled from now on and kept across restarts.")
+            .Produces<FeedView>(StatusCodes.Status201Created)
+            .Produces<FeedView>(StatusCodes.Status200OK)
+            .ProducesValidationProblem();
+        app.MapDelete("/feeds/{id}", (string id, FeedRegistry registry) => registry.Find(id) switch
+            {
+                null => Results.Problem(title: "No such feed", detail: $"There is no feed with id '{id}'.", statusCode: StatusCodes.Status404NotFound),
+                { Origin: "configuration" } => Results.Problem(
+                    title: "Configured feed",
+                    detail: $"Feed '{id}' comes from Ingestion:Feeds:Sources; remove it there.",
+                    statusCode: StatusCodes.Status409Conflict),
+                _ => registry.Remove(id) ? Results.NoContent() : Results.NotFound(),
+            })
+            .WithName("RemoveFeed")
+            .WithSummary("Stop polling a feed that was added through the API.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    static async Task<IResult> AddAsync(FeedRequest request, FeedRegistry registry, IOptions<FeedOptions> options, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Url) || !ArticleNormalizer.TryCanonicalizeUrl(request.Url.Trim(), out var url))
+        {
+            return Invalid("url", $"url must be an absolute http or https URL, got '{request.Url}'.");
+        }
+
+        if (!options.Value.AllowPrivateAddresses && await InternalAddressAsync(new Uri(url).Host, cancellationToken) is { } address)
+        {
+            return Invalid("url", $"{new Uri(url).Host} is a private, loopback or link-local address ({address}); refused (Ingestion:Feeds:AllowPrivateAddresses is off).");
+        }
+
+        var (feed, added) = registry.Add(url, request.Name);
+        return added ? Results.Created($"/feeds/{feed.Id}", FeedView.Of(feed)) : Results.Ok(FeedView.Of(feed));
+    }
+
+    /// <summary>The first internal address the host resolves to, if any (the poller checks again at every connection).</summary>
+    static async Task<IPAddress?> InternalAddressAsync(string host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+            return addresses.FirstOrDefault(AddressGuard.IsInternal);
+        }
+        catch (SocketException)
+        {
+            return null; // not resolvable now: the poll will report it
+        }
+    }
+
+    static IResult Invalid(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message, title: "The feed was rejected");
+}

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Pipeline.Contracts;
+using Pipeline.Testing;
+
+namespace Pipeline.Ingestion.Tests;
+
+/// <summary>Feeds served by a real Kestrel on 127.0.0.1 (loopback explicitly allowed where the test needs it).</summary>
+public sealed class FeedTests
+{
+    static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Feed_items_are_published_from_their_linked_pages_and_an_unchanged_feed_costs_a_304()
+    {
+        await using var site = await NewsSite.StartAsync();
+        await using var host = await IngestionHost.StartAsync(harness: true, new Dictionary<string, string?>
+        {
+            ["Ingestion:Feeds:AllowPrivateAddresses"] = "true",
+            ["Ingestion:Feeds:PollInterval"] = "00:00:01",
+        });
+
+        var added = await host.Client.PostAsJsonAsync("/feeds", new { url = site.FeedUrl, name = "Example News" }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+
+        var articles = await WaitAsync(() => host.Harness().Published.Select<ArticleIngested>(Cancel).Select(p => p.Context.Message).ToList(), a => a.Count >= 2);
+        await WaitAsync(() => site.NotModified, n => n >= 1);
+
+        var senate = Assert.Single(articles, a => a.CanonicalUrl == site.Url("/senate-budget"));
+        Assert.Contains("The Senate passed the annual budget", senate.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cookie settings", senate.Text, StringComparison.Ordinal);
+        Assert.Equal(DateTimeOffset.Parse("2024-03-05T08:30:00Z", System.Globalization.CultureInfo.InvariantCulture), senate.PublishedAt);
+        Assert.Contains(articles, a => a.CanonicalUrl == site.Url("/rates") && a.Text.Contains("quarter point", StringComparison.Ordinal));
+        Assert.Equal(2, articles.Count);
+        Assert.Equal(1, site.PageRequests("/senate-budget"));
+
+        var feeds = await host.Client.GetFromJsonAsync<JsonElement>("/feeds", Cancel);
+        var feed = Assert.Single(feeds.EnumerateArray());
+        Assert.Equal(2, feed.GetProperty("itemsAccepted").GetInt32());
+        Assert.Equal(JsonValueKind.Null, feed.GetProperty("lastError").ValueKind);
+    }
+
+    [Fact]
+    public async Task Loopback_feed_is_refused_unless_allowed_and_a_failing_feed_shows_in_feeds_and_health()
+    {
+        await using var site = await NewsSite.StartAsync();
+        await using var host = await IngestionHost.StartAsync(harness: true, new Dictionary<string, string?>
+        {
+            ["Ingestion:Feeds:PollInterval"] = "00:00:01",
+            ["Ingestion:Feeds:Sources:0:Url"] = site.FeedUrl, // configured, so it is polled even though it is refused
+        });
+
+        var refused = await host.Client.PostAsJsonAsync("/feeds", new { url = site.Url("/other-feed.xml") }, Cancel);
+        var notHttp = await host.Client.PostAsJsonAsync("/feeds", new { url = "file:///etc/passwd" }, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("loopback", (await refused.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("errors").GetProperty("url")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, notHttp.StatusCode);
+
+        var feed = await WaitAsync(
+            async () => (await host.Client.GetFromJsonAsync<JsonElement>("/feeds", Cancel)).EnumerateArray().Single(),
+            f => f.GetProperty("lastError").ValueKind == JsonValueKind.String);
+        Assert.Contains("refused", feed.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, site.FeedRequests);
+
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Cancel);
+        Assert.Equal(HealthStatus.Degraded, health.Entries["feeds"].Status);
+        Assert.Contains(site.FeedUrl, health.Entries["feeds"].Description, StringComparison.Ordinal);
+        Assert.False(await host.Harness().Published.Any<ArticleIngested>(Cancel));
+    }
+
+    [Fact]
+    public async Task Feeds_added_through_the_api_survive_a_restart_and_can_be_removed()
+    {
+        var directory = Directory.CreateTempSubdirectory("ingestion-feeds-");
+        var settings = new Dictionary<string, string?> { ["Ingestion:DataDirectory"] = directory.FullName, ["Ingestion:Feeds:PollInterval"] = "01:00:00" };
+        try
+        {
+            string id;
+            await using (var first = await IngestionHost.StartAsync(harness: true, settings))
+            {
+                var added = await first.Client.PostAsJsonAsync("/feeds", new { url = "https://feeds.example.org/world.xml" }, Cancel);
+                id = (await added.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetString()!;
+            }
+
+            await using var second = await IngestionHost.StartAsync(harness: true, settings);
+            var feeds = await second.Client.GetFromJsonAsync<JsonElement>("/feeds", Cancel);
+            Assert.Equal("https://feeds.example.org/world.xml", Assert.Single(feeds.EnumerateArray()).GetProperty("url").GetString());
+
+            Assert.Equal(HttpStatusCode.NoContent, (await second.Client.DeleteAsync($"/feeds/{id}", Cancel)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await second.Client.DeleteAsync($"/feeds/{id}", Cancel)).StatusCode);
+            Assert.Empty((await second.Client.GetFromJsonAsync<JsonElement>("/feeds", Cancel)).EnumerateArray());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    static async Task<T> WaitAsync<T>(Func<T> read, Func<T, bool> done) => await WaitAsync(() => Task.FromResult(read()), done);
+
+    static async Task<T> WaitAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(100, Cancel);
+        }
+    }
+
+    /// <summary>An RSS feed with two items and their pages, with an ETag, counting what it is asked for.</summary>
+    sealed class NewsSite : IAsyncDisposable
+    {
+        const string ETag = "\"v1\"";
+        readonly LoopbackWebApp _app;
+        readonly ConcurrentDictionary<string, int> _requests;
+        readonly int[] _notModified;
+
+        NewsSite(LoopbackWebApp app, ConcurrentDictionary<string, int> requests, int[] notModified)
+        {
+            _app = app;
+            _requests = requests;
+            _notModified = notModified;
+        }
+
+        public string FeedUrl => Url("/feed.xml");
+
+        public int NotModified => Volatile.Read(ref _notModified[0]);
+
+        public int FeedRequests => _requests.GetValueOrDefault("/feed.xml");
+
+        public int PageRequests(string path) => _requests.GetValueOrDefault(path);
+
+        public string Url(string path) => new Uri(_app.Client.BaseAddress!, path).ToString();
+
+        public static async Task<NewsSite> StartAsync()
+        {
+            var requests = new ConcurrentDictionary<string, int>();
+            var notModified = new int[1];
+            LoopbackWebApp? app = null;
+            app = await LoopbackWebApp.StartAsync(_ => { }, web =>
+            {
+                web.Use(async (context, next) =>
+                {
+                    requests.AddOrUpdate(context.Request.Path, 1, (_, n) => n + 1);
+                    await next(context);
+                });
+                web.MapGet("/feed.xml", (HttpContext context) =>
+                {
+                    if (context.Request.Headers.IfNoneMatch == ETag)
+                    {
+                        Interlocked.Increment(ref notModified[0]);
+                        return Results.StatusCode(StatusCodes.Status304NotModified);
+                    }
+
+                    context.Response.Headers.ETag = ETag;
+                    var self = $"{context.Request.Scheme}://{context.Request.Host}";
+                    return Results.Text(
+                        $"""
+                        <?xml version="1.0" encoding="utf-8"?>
+                        <rss version="2.0"><channel><title>Example News</title><link>{self}/</link><description>News</description>
+                          <item><title>Senate passes budget</title><link>{self}/senate-budget?utm_source=rss</link>
+                            <pubDate>Tue, 05 Mar 2024 08:30:00 GMT</pubDate><description>The Senate passed the budget.</description></item>
+                          <item><title>Central bank raises rates</title><link>{self}/rates</link>
+                            <pubDate>Wed, 06 Mar 2024 12:00:00 GMT</pubDate>
+                            <description>&lt;p&gt;The central bank raised interest rates by a quarter point on Wednesday, its third increase this year, citing stubborn inflation in services.&lt;/p&gt;</description></item>
+                        </channel></rss>
+                        """,
+                        "application/rss+xml");
+                });
+                web.MapGet("/senate-budget", () => Results.Text(HtmlAndNormalisationTests.NewsPage, "text/html"));
+                web.MapGet("/rates", () => Results.StatusCode(StatusCodes.Status500InternalServerError)); // the item's own text stands in
+            });
+            return new NewsSite(app, requests, notModified);
+        }
+
+        public ValueTask DisposeAsync() => _app.DisposeAsync();
+    }
+}
