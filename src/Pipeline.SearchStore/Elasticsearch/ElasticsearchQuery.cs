@@ -190,11 +190,13 @@ public static class ElasticsearchQuery
     /// <summary>
     /// The exact field of each enrichment field of the request, from the answer of <c>GET {index}/_mapping/field/…</c>:
     /// the <c>.keyword</c> sub-field of a full-text field, else the field itself when it is a keyword; refuses
-    /// fields no mapping makes exact (never declared filterable or facetable, or not indexed yet).
+    /// fields no mapping makes exact (never declared filterable or facetable, or not indexed yet), and facets on fields
+    /// whose mapping meta lists uses without "facetable" (fields mapped before the meta was written count as facetable).
     /// </summary>
     public static Dictionary<string, string> ResolveEnrichmentFields(SearchRequest request, JsonElement? mappings)
     {
         var keywords = new HashSet<string>(StringComparer.Ordinal);
+        var uses = new Dictionary<string, string>(StringComparer.Ordinal);
         if (mappings is { ValueKind: JsonValueKind.Object } root)
         {
             foreach (var index in root.EnumerateObject())
@@ -206,9 +208,22 @@ public static class ElasticsearchQuery
 
                 foreach (var field in fields.EnumerateObject())
                 {
-                    if (field.Value.TryGetProperty("mapping", out var mapping) && mapping.EnumerateObject().Any(m => m.Value.TryGetProperty("type", out var type) && type.GetString() == "keyword"))
+                    if (!field.Value.TryGetProperty("mapping", out var mapping))
                     {
-                        keywords.Add(field.Name);
+                        continue;
+                    }
+
+                    foreach (var leaf in mapping.EnumerateObject())
+                    {
+                        if (leaf.Value.TryGetProperty("type", out var type) && type.GetString() == "keyword")
+                        {
+                            keywords.Add(field.Name);
+                        }
+
+                        if (leaf.Value.TryGetProperty("meta", out var meta) && meta.TryGetProperty(ElasticsearchEnrichmentFields.UsesMetaKey, out var declared))
+                        {
+                            uses[field.Name] = declared.GetString() ?? "";
+                        }
                     }
                 }
             }
@@ -223,7 +238,8 @@ public static class ElasticsearchQuery
 
         foreach (var facet in request.Facets.Where(f => EnrichmentSearchField.Claims(f.Field)))
         {
-            exact[facet.Field] = Exact(facet.Field) ?? throw EnrichmentSearchField.NotDeclared(facet.Field, "facet", "facetable");
+            var facetable = !uses.TryGetValue(facet.Field, out var declared) || declared.Split(',').Contains("facetable", StringComparer.Ordinal);
+            exact[facet.Field] = facetable ? Exact(facet.Field) ?? throw EnrichmentSearchField.NotDeclared(facet.Field, "facet", "facetable") : throw EnrichmentSearchField.NotDeclared(facet.Field, "facet", "facetable");
         }
 
         return exact;

@@ -350,7 +350,11 @@ public abstract class SearchBehaviourSuite : IAsyncDisposable
             Assert.Equal(name, (await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(Where(name, "x"), Cancel))).Parameter);
         }
 
-        Assert.Equal("facet", (await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest("enrichment.fact-checks.claim")] }, Cancel))).Parameter);
+        foreach (var name in (string[])["enrichment.fact-checks.claim", "enrichment.fact-checks.verdict", "enrichment.sentiment.label", "enrichment.fact-checks.id.keyword"])
+        {
+            Assert.Equal("facet", (await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest(name)] }, Cancel))).Parameter);
+        }
+
         Assert.Equal("enrichment.fact-checks.status", (await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(All(new NumberRangeFilter("enrichment.fact-checks.status", 1)), Cancel))).Parameter);
     }
 }

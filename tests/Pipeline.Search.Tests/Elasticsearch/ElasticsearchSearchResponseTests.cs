@@ -137,8 +137,8 @@ public sealed class ElasticsearchSearchResponseTests
         var cluster = new RecordedElasticsearch()
             .Answer("_mapping/field", 200, """
                 {"articles":{"mappings":{
-                  "enrichment.fact-checks.status":{"full_name":"enrichment.fact-checks.status","mapping":{"status":{"type":"keyword","ignore_above":8191}}},
-                  "enrichment.fact-checks.verdict":{"full_name":"enrichment.fact-checks.verdict","mapping":{"verdict":{"type":"text","analyzer":"english"}}},
+                  "enrichment.fact-checks.status":{"full_name":"enrichment.fact-checks.status","mapping":{"status":{"type":"keyword","ignore_above":8191,"meta":{"uses":"filterable,facetable"}}}},
+                  "enrichment.fact-checks.verdict":{"full_name":"enrichment.fact-checks.verdict","mapping":{"verdict":{"type":"text","analyzer":"english","meta":{"uses":"searchable,filterable"}}}},
                   "enrichment.fact-checks.verdict.keyword":{"full_name":"enrichment.fact-checks.verdict.keyword","mapping":{"keyword":{"type":"keyword","ignore_above":8191}}}}}}
                 """)
             .Answer("_search", 200, """{"hits":{"total":{"value":0},"hits":[]},"aggregations":{"facet_0":{"buckets":[{"key":"matched","doc_count":4},{"key":"no-match","doc_count":2}]}}}""");
@@ -164,16 +164,22 @@ public sealed class ElasticsearchSearchResponseTests
     [Fact]
     public async Task An_enrichment_field_the_mapping_does_not_have_is_refused_naming_it()
     {
-        // A text-only field (searchable, never filterable) and a field no enricher declared.
+        // A text-only field (searchable, never filterable), a filterable field not declared facetable, and a field no enricher declared.
         var cluster = new RecordedElasticsearch().Answer("_mapping/field", 200, """
-            {"articles":{"mappings":{"enrichment.fact-checks.claim":{"full_name":"enrichment.fact-checks.claim","mapping":{"claim":{"type":"text"}}}}}}
+            {"articles":{"mappings":{
+              "enrichment.fact-checks.claim":{"full_name":"enrichment.fact-checks.claim","mapping":{"claim":{"type":"text","meta":{"uses":"searchable"}}}},
+              "enrichment.fact-checks.verdict":{"full_name":"enrichment.fact-checks.verdict","mapping":{"verdict":{"type":"keyword","meta":{"uses":"filterable"}}}}}}}
             """);
 
         var claim = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => Search(cluster).SearchAsync(new SearchRequest(null) { Filters = [new TermsFilter("enrichment.fact-checks.claim", ["x"])] }, Cancel));
         var unknown = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => Search(cluster).SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest("enrichment.sentiment.label")] }, Cancel));
 
+        var notFacetable = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => Search(cluster).SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest("enrichment.fact-checks.verdict")] }, Cancel));
+
         Assert.Equal("enrichment.fact-checks.claim", claim.Parameter);
         Assert.Equal("facet", unknown.Parameter);
+        Assert.Equal("facet", notFacetable.Parameter);
+        Assert.Contains("facetable", notFacetable.Message, StringComparison.Ordinal);
         Assert.Equal(0, cluster.Count("_search"));
     }
 
