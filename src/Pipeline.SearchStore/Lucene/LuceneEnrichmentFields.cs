@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 
 namespace Pipeline.SearchStore.Lucene;
@@ -9,11 +10,16 @@ namespace Pipeline.SearchStore.Lucene;
 /// </summary>
 static class LuceneEnrichmentFields
 {
+    /// <summary>Merged field infos per reader (a refresh makes a new reader), so a query does not merge them again.</summary>
+    static readonly ConditionalWeakTable<IndexReader, FieldInfos> Infos = new();
+
+    static FieldInfos? InfosOf(IndexReader? reader) => reader is null ? null : Infos.GetValue(reader, MultiFields.GetMergedFieldInfos);
+
     /// <summary>The exact index field of each enrichment field the request filters or facets on; refuses undeclared ones.</summary>
     public static Dictionary<string, string> Resolve(SearchRequest request, IndexReader? reader)
     {
         var exact = new Dictionary<string, string>(StringComparer.Ordinal);
-        var infos = reader is null ? null : MultiFields.GetMergedFieldInfos(reader);
+        var infos = InfosOf(reader);
         foreach (var filter in request.Filters.Where(f => EnrichmentSearchField.Claims(f.Field)))
         {
             exact[filter.Field] = Exact(infos, filter.Field)?.Name ?? throw EnrichmentSearchField.NotDeclared(filter.Field, filter.Field, "filterable");
@@ -32,9 +38,9 @@ static class LuceneEnrichmentFields
 
     /// <summary>Enrichment fields indexed as whole values, which the query parser must match whole (keyword analyzer).</summary>
     public static IEnumerable<string> ExactFields(IndexReader? reader) =>
-        reader is null
+        InfosOf(reader) is not { } infos
             ? []
-            : MultiFields.GetMergedFieldInfos(reader)
+            : infos
                 .Where(f => f.Name.StartsWith(EnrichmentFieldValues.Prefix, StringComparison.Ordinal) && IsExact(f))
                 .Select(f => f.Name);
 
