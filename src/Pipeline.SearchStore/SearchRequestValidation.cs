@@ -9,6 +9,12 @@ public static class SearchRequestValidation
     {
         foreach (var filter in request.Filters)
         {
+            if (EnrichmentSearchField.Claims(filter.Field))
+            {
+                ValidateEnrichmentFilter(filter);
+                continue;
+            }
+
             var field = SearchFields.Find(filter.Field)
                 ?? throw new InvalidSearchRequestException(filter.Field, $"'{filter.Field}' is not a filterable field.");
             var expected = filter switch
@@ -29,7 +35,12 @@ public static class SearchRequestValidation
         foreach (var facet in request.Facets)
         {
             var field = SearchFields.Find(facet.Field);
-            if (field is null || field.Kind == SearchFieldKind.Number)
+            if (EnrichmentSearchField.Claims(facet.Field) && !EnrichmentSearchField.IsWellFormed(facet.Field))
+            {
+                throw new InvalidSearchRequestException("facet", $"'{facet.Field}' is not an enrichment field name: it must be enrichment.<enricher>.<field>.");
+            }
+
+            if ((field is null && !EnrichmentSearchField.Claims(facet.Field)) || field?.Kind == SearchFieldKind.Number)
             {
                 throw new InvalidSearchRequestException("facet", $"'{facet.Field}' is not a facetable field.");
             }
@@ -43,6 +54,28 @@ public static class SearchRequestValidation
         if (request.Cursor is not null && request.From != 0)
         {
             throw new InvalidSearchRequestException("cursor", "cursor and from cannot be combined: a cursor continues after the previous page.");
+        }
+    }
+
+    /// <summary>
+    /// An enricher-declared field: well-formed and filtered by exact values. Whether it is declared filterable is the
+    /// store's to check against its index.
+    /// </summary>
+    static void ValidateEnrichmentFilter(SearchFilter filter)
+    {
+        if (!EnrichmentSearchField.IsWellFormed(filter.Field))
+        {
+            throw new InvalidSearchRequestException(filter.Field, $"'{filter.Field}' is not an enrichment field name: it must be enrichment.<enricher>.<field>.");
+        }
+
+        if (filter is not TermsFilter terms)
+        {
+            throw new InvalidSearchRequestException(filter.Field, $"{filter.Field} is a keyword field, filtered by exact values.");
+        }
+
+        if (terms.Values.Count == 0 || terms.Values.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new InvalidSearchRequestException(filter.Field, $"{filter.Field} needs a non-empty value.");
         }
     }
 

@@ -130,6 +130,10 @@ public sealed class EnrichmentFieldIndexingTests : IDisposable
         Assert.Equal("text", fields.GetProperty("notes").GetProperty("type").GetString());
         Assert.False(fields.GetProperty("notes").TryGetProperty("fields", out _));
         Assert.Equal("keyword", fields.GetProperty("tag").GetProperty("fields").GetProperty("keyword").GetProperty("type").GetString());
+
+        // The declared uses ride in the mapping's meta: the search side refuses a facet on a field not declared facetable.
+        Assert.Equal("filterable,facetable", fields.GetProperty("rating").GetProperty("meta").GetProperty("uses").GetString());
+        Assert.Equal("searchable,filterable", fields.GetProperty("tag").GetProperty("meta").GetProperty("uses").GetString());
         var document = JsonDocument.Parse(cluster.Requests.Single(r => r.Path.Contains("_bulk", StringComparison.Ordinal)).Body.Split('\n')[1]).RootElement;
         Assert.Equal("low", document.GetProperty("enrichment").GetProperty("credibility").GetProperty("rating")[0].GetString());
         Assert.False(document.GetProperty("enrichment").GetProperty("credibility").TryGetProperty("ignored", out _));

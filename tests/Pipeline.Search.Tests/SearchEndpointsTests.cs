@@ -38,6 +38,26 @@ public sealed partial class SearchEndpointsTests(SearchServiceFixture service) :
     }
 
     [Fact]
+    public async Task Enricher_declared_fields_filter_by_their_own_parameter_and_facet_with_exact_counts()
+    {
+        var results = await Client.GetFromJsonAsync<JsonElement>("/search?enrichment.fact-checks.status=matched&language=en&facet=enrichment.fact-checks.id&facet=enrichment.fact-checks.status&size=1", Cancel);
+
+        var matching = service.Corpus.Where(a => a.Article.Language == "en" && service.FactChecks.GetValueOrDefault(a.Article.ArticleId).Status == "matched").ToList();
+        Assert.NotEmpty(matching);
+        Assert.Equal(matching.Count, results.GetProperty("total").GetInt64());
+        var facets = results.GetProperty("facets");
+        Assert.Equal("enrichment.fact-checks.id", facets[0].GetProperty("field").GetString());
+        var ids = facets[0].GetProperty("buckets").EnumerateArray().ToDictionary(b => b.GetProperty("value").GetString()!, b => b.GetProperty("count").GetInt64());
+        Assert.Equal(matching.GroupBy(a => service.FactChecks[a.Article.ArticleId].Id!).ToDictionary(g => g.Key, g => (long)g.Count()), ids);
+        Assert.Equal(matching.Count, Assert.Single(facets[1].GetProperty("buckets").EnumerateArray()).GetProperty("count").GetInt64());
+
+        var either = await Client.GetFromJsonAsync<JsonElement>("/search?enrichment.fact-checks.status=matched,no-match&size=1", Cancel);
+        Assert.Equal(service.FactChecks.Count, either.GetProperty("total").GetInt64());
+        var inQuery = await Client.GetFromJsonAsync<JsonElement>("/search?q=enrichment.fact-checks.status:no-match&size=1", Cancel);
+        Assert.Equal(service.FactChecks.Count(f => f.Value.Status == "no-match"), inQuery.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
     public async Task Next_cursor_continues_the_listing()
     {
         var first = await Client.GetFromJsonAsync<JsonElement>("/search?sort=newest&size=5", Cancel);
@@ -58,6 +78,12 @@ public sealed partial class SearchEndpointsTests(SearchServiceFixture service) :
     [InlineData("/search?sort=random", "sort")]
     [InlineData("/search?published_from=yesterday", "published_from")]
     [InlineData("/search?facet=colour", "facet")]
+    [InlineData("/search?enrichment.fact-checks.colour=red", "enrichment.fact-checks.colour")]
+    [InlineData("/search?enrichment.fact-checks.claim=red", "enrichment.fact-checks.claim")]
+    [InlineData("/search?enrichment.fact-checks=matched", "enrichment.fact-checks")]
+    [InlineData("/search?enrichment.fact-checks.status=", "enrichment.fact-checks.status")]
+    [InlineData("/search?facet=enrichment.fact-checks.claim", "facet")]
+    [InlineData("/search?facet=enrichment.nobody.status", "facet")]
     [InlineData("/search?interval=week&facet=published", "interval")]
     [InlineData("/search?from=9999&size=10", "from")]
     [InlineData("/search?from=-1", "from")]

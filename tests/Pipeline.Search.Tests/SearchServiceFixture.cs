@@ -18,6 +18,9 @@ public sealed class SearchServiceFixture : IAsyncLifetime
 
     public List<CorpusArticle> Corpus { get; } = SearchCorpus.Random(80, seed: 5);
 
+    /// <summary>The fact-check status and matched fact-check id of the random articles that have a fact-check enrichment.</summary>
+    public Dictionary<string, (string Status, string? Id)> FactChecks { get; } = [];
+
     public HttpClient Client => _app!.Client;
 
     public Uri BaseAddress => _app!.Client.BaseAddress!;
@@ -33,6 +36,23 @@ public sealed class SearchServiceFixture : IAsyncLifetime
         {
             Assert.Empty(await index.WriteAsync([.. chunk.SelectMany(a => a.Messages())], CancellationToken.None));
         }
+
+        // Every third random article matched a fact-check (one of two), every third other one matched none.
+        var factChecks = new List<object>();
+        for (var i = 0; i < 80; i++)
+        {
+            var article = Corpus[i].Article;
+            if (i % 3 == 2)
+            {
+                continue;
+            }
+
+            var (status, id) = i % 3 == 0 ? ("matched", $"fc-{i % 2}") : ("no-match", (string?)null);
+            FactChecks[article.ArticleId] = (status, id);
+            factChecks.Add(id is null ? SearchBehaviourSuite.FactChecks(article, status) : SearchBehaviourSuite.FactChecks(article, status, (id, "A checked claim", "False")));
+        }
+
+        Assert.Empty(await index.WriteAsync(factChecks, CancellationToken.None));
 
         _app = await LoopbackWebApp.StartAsync(
             builder =>

@@ -20,6 +20,8 @@ public static class SearchEndpoints
                 "Every filter must hold for the same article; claim filters (claim_type, worthiness, attribution) each hold for some claim of it. " +
                 "entity=Q30&worthiness=0.5 (or worthiness>=0.5) finds articles that mention Q30 and have a claim at least 0.5 check-worthy. " +
                 "Facet counts are exact and count the articles matching the whole query. Page with nextCursor (search_after). " +
+                "Fields an enricher declares filterable or facetable are named enrichment.{enricher}.{field}: enrichment.fact-checks.status=matched " +
+                "filters (any of comma-separated values), facet=enrichment.fact-checks.status counts; a field no indexed article declares so is a 400. " +
                 "An invalid parameter, a query syntax error included, is a 400 naming the parameter.")
             .ProducesValidationProblem();
         app.MapGet("/articles/{id}", GetArticleAsync)
@@ -56,7 +58,11 @@ public static class SearchEndpoints
                     : throw new InvalidSearchRequestException("worthiness", $"worthiness must be a number between 0 and 1, got '{raw}'.");
             }
 
-            var request = parameters.ToRequest(fromOperator);
+            // Enricher-declared fields are filtered by their own name: enrichment.fact-checks.status=matched.
+            var enrichmentFilters = http.Query
+                .Where(p => EnrichmentSearchField.Claims(p.Key))
+                .Select(p => KeyValuePair.Create(p.Key, p.Value.Select(v => v ?? "").ToArray()));
+            var request = parameters.ToRequest(fromOperator, enrichmentFilters);
             activity?.SetTag("search.query", request.Query);
             var results = await search.SearchAsync(request, cancellationToken);
             activity?.SetTag("search.total", results.Total);

@@ -65,7 +65,7 @@ public sealed record SearchParameters
     [FromQuery(Name = "published_to")]
     public string? PublishedTo { get; init; }
 
-    /// <summary>Facets to count: entity, entity_type, claim_type, attribution, outlet, language, status, enricher, published.</summary>
+    /// <summary>Facets to count: entity, entity_type, claim_type, attribution, outlet, language, status, enricher, published, or an enricher-declared facetable field enrichment.{enricher}.{field}.</summary>
     [FromQuery(Name = "facet")]
     public string[]? Facet { get; init; }
 
@@ -84,8 +84,11 @@ public sealed record SearchParameters
     public const int MaxSize = 100;
     public const int MaxWindow = 10_000;
 
-    /// <summary>The store's request, or the name of the first invalid parameter and why.</summary>
-    public SearchRequest ToRequest(double? worthinessFromOperator)
+    /// <summary>
+    /// The store's request, or the name of the first invalid parameter and why. <paramref name="enrichmentFilters"/> are
+    /// the query string's <c>enrichment.{enricher}.{field}=value[,value]</c> parameters (any of the values).
+    /// </summary>
+    public SearchRequest ToRequest(double? worthinessFromOperator, IEnumerable<KeyValuePair<string, string[]>>? enrichmentFilters = null)
     {
         var size = Size ?? 10;
         var from = From ?? 0;
@@ -107,6 +110,11 @@ public sealed record SearchParameters
         AddTerms(filters, SearchFields.Outlet, Outlet);
         AddTerms(filters, SearchFields.Language, Language);
         AddTerms(filters, SearchFields.Status, Status);
+        foreach (var (name, values) in enrichmentFilters ?? [])
+        {
+            AddTerms(filters, new SearchField(name, SearchFieldKind.Keyword, "enricher-declared field"), values);
+        }
+
         if ((Worthiness ?? worthinessFromOperator) is { } minimum)
         {
             if (minimum is < 0 or > 1 || double.IsNaN(minimum))

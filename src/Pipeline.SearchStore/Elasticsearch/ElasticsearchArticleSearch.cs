@@ -10,7 +10,7 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
         SearchRequestValidation.Validate(request);
         var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
         await connection.EnsureIndexAsync(cancellationToken);
-        var body = ElasticsearchQuery.Build(request, cursor);
+        var body = ElasticsearchQuery.Build(request, cursor, await EnrichmentFieldsAsync(request, cancellationToken));
 
         var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.POST, $"/{connection.Index}/_search", body.ToJsonString(), cancellationToken);
         using (json)
@@ -39,6 +39,28 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
                 Facets = ElasticsearchQuery.Facets(request, json.RootElement),
                 NextCursor = next,
             };
+        }
+    }
+
+    /// <summary>The exact fields of the request's enrichment fields, from the index mapping (one request, only when there are any).</summary>
+    async Task<IReadOnlyDictionary<string, string>> EnrichmentFieldsAsync(SearchRequest request, CancellationToken cancellationToken)
+    {
+        var names = ElasticsearchQuery.EnrichmentFieldsOf(request);
+        if (names.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var path = $"/{connection.Index}/_mapping/field/{string.Join(',', names.Select(Uri.EscapeDataString))}";
+        var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.GET, path, null, cancellationToken);
+        using (json)
+        {
+            if (status is not (200 or 404))
+            {
+                throw new ElasticsearchUnavailableException($"_mapping/field answered HTTP {status}: {json?.RootElement}");
+            }
+
+            return ElasticsearchQuery.ResolveEnrichmentFields(request, status == 200 ? json?.RootElement : null);
         }
     }
 

@@ -34,16 +34,25 @@ public static class ElasticsearchEnrichmentFields
         return root;
     }
 
-    /// <summary>The mapping of one declared field, as the <c>_mapping</c> body puts it.</summary>
+    /// <summary>The <c>meta</c> key whose value lists the declared uses (<see cref="UsesMeta"/>), for the search side.</summary>
+    public const string UsesMetaKey = "uses";
+
+    /// <summary>The declared uses as the mapping's meta keeps them: "searchable,filterable,facetable" or a part of it.</summary>
+    public static string UsesMeta(EnrichmentFieldUses uses) =>
+        string.Join(',', new[] { (EnrichmentFieldUses.Searchable, "searchable"), (EnrichmentFieldUses.Filterable, "filterable"), (EnrichmentFieldUses.Facetable, "facetable") }
+            .Where(u => uses.HasFlag(u.Item1)).Select(u => u.Item2));
+
+    /// <summary>The mapping of one declared field, as the <c>_mapping</c> body puts it, its declared uses in <c>meta</c>.</summary>
     public static JsonObject MappingOf(EnrichmentField field)
     {
         var exact = field.Uses.HasFlag(EnrichmentFieldUses.Filterable) || field.Uses.HasFlag(EnrichmentFieldUses.Facetable);
+        var meta = new JsonObject { [UsesMetaKey] = UsesMeta(field.Uses) };
         if (!field.Uses.HasFlag(EnrichmentFieldUses.Searchable))
         {
-            return new JsonObject { ["type"] = "keyword", ["ignore_above"] = 8191 };
+            return new JsonObject { ["type"] = "keyword", ["ignore_above"] = 8191, ["meta"] = meta };
         }
 
-        var text = new JsonObject { ["type"] = "text", ["analyzer"] = "english" };
+        var text = new JsonObject { ["type"] = "text", ["analyzer"] = "english", ["meta"] = meta };
         if (exact)
         {
             text["fields"] = new JsonObject { ["keyword"] = new JsonObject { ["type"] = "keyword", ["ignore_above"] = 8191 } };

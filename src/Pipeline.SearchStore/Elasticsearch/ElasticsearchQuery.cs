@@ -14,8 +14,10 @@ public static class ElasticsearchQuery
     const string FacetPrefix = "facet_";
     const string LabelAggregation = "label";
 
-    public static JsonObject Build(SearchRequest request, SearchCursor? cursor)
+    /// <summary>The search body; enrichment fields filter and facet on their <paramref name="exact"/> (keyword) field.</summary>
+    public static JsonObject Build(SearchRequest request, SearchCursor? cursor, IReadOnlyDictionary<string, string>? exact = null)
     {
+        exact ??= new Dictionary<string, string>();
         JsonNode must = string.IsNullOrWhiteSpace(request.Query)
             ? new JsonObject { ["match_all"] = new JsonObject() }
             : new JsonObject
@@ -30,7 +32,7 @@ public static class ElasticsearchQuery
         var filters = new JsonArray(new JsonObject { ["term"] = new JsonObject { ["has_article"] = true } });
         foreach (var filter in request.Filters)
         {
-            filters.Add(Filter(filter));
+            filters.Add(Filter(filter, exact));
         }
 
         var body = new JsonObject
@@ -72,7 +74,7 @@ public static class ElasticsearchQuery
             var aggregations = new JsonObject();
             for (var i = 0; i < request.Facets.Count; i++)
             {
-                aggregations[FacetPrefix + i.ToString(CultureInfo.InvariantCulture)] = Aggregation(request.Facets[i]);
+                aggregations[FacetPrefix + i.ToString(CultureInfo.InvariantCulture)] = Aggregation(request.Facets[i], exact);
             }
 
             body["aggs"] = aggregations;
@@ -81,11 +83,12 @@ public static class ElasticsearchQuery
         return body;
     }
 
-    static string FieldOf(string name) => name == SearchFields.Outlet.Name ? "source" : name;
+    static string FieldOf(string name, IReadOnlyDictionary<string, string> exact) =>
+        exact.TryGetValue(name, out var field) ? field : name == SearchFields.Outlet.Name ? "source" : name;
 
-    static JsonObject Filter(SearchFilter filter)
+    static JsonObject Filter(SearchFilter filter, IReadOnlyDictionary<string, string> exact)
     {
-        var field = FieldOf(filter.Field);
+        var field = FieldOf(filter.Field, exact);
         return filter switch
         {
             TermsFilter { RequireAll: true } all => new JsonObject
@@ -139,10 +142,9 @@ public static class ElasticsearchQuery
         _ => new JsonArray(new JsonObject { ["_score"] = "desc" }, new JsonObject { ["id"] = "asc" }),
     };
 
-    static JsonObject Aggregation(FacetRequest facet)
+    static JsonObject Aggregation(FacetRequest facet, IReadOnlyDictionary<string, string> exact)
     {
-        var field = SearchFields.Find(facet.Field)!;
-        if (field.Kind == SearchFieldKind.Date)
+        if (SearchFields.Find(facet.Field)?.Kind == SearchFieldKind.Date)
         {
             var (interval, format) = facet.Interval switch
             {
@@ -160,7 +162,7 @@ public static class ElasticsearchQuery
         {
             ["terms"] = new JsonObject
             {
-                ["field"] = FieldOf(facet.Field),
+                ["field"] = FieldOf(facet.Field, exact),
                 ["size"] = facet.Size,
                 // On more than one shard, terms counts are exact only if every shard returns every candidate.
                 ["shard_size"] = Math.Max(facet.Size * 10, 1_000),
@@ -176,6 +178,71 @@ public static class ElasticsearchQuery
         }
 
         return terms;
+    }
+
+    /// <summary>The enrichment fields a request filters or facets on, each with its <c>.keyword</c> companion: the fields whose mappings to look up.</summary>
+    public static IReadOnlyList<string> EnrichmentFieldsOf(SearchRequest request) =>
+        [.. request.Filters.Select(f => f.Field).Concat(request.Facets.Select(f => f.Field))
+            .Where(EnrichmentSearchField.Claims)
+            .Distinct(StringComparer.Ordinal)
+            .SelectMany(f => new[] { f, f + ".keyword" })];
+
+    /// <summary>
+    /// The exact field of each enrichment field of the request, from the answer of <c>GET {index}/_mapping/field/…</c>:
+    /// the <c>.keyword</c> sub-field of a full-text field, else the field itself when it is a keyword; refuses
+    /// fields no mapping makes exact (never declared filterable or facetable, or not indexed yet), and facets on fields
+    /// whose mapping meta lists uses without "facetable" (fields mapped before the meta was written count as facetable).
+    /// </summary>
+    public static Dictionary<string, string> ResolveEnrichmentFields(SearchRequest request, JsonElement? mappings)
+    {
+        var keywords = new HashSet<string>(StringComparer.Ordinal);
+        var uses = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (mappings is { ValueKind: JsonValueKind.Object } root)
+        {
+            foreach (var index in root.EnumerateObject())
+            {
+                if (!index.Value.TryGetProperty("mappings", out var fields) || fields.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                foreach (var field in fields.EnumerateObject())
+                {
+                    if (!field.Value.TryGetProperty("mapping", out var mapping))
+                    {
+                        continue;
+                    }
+
+                    foreach (var leaf in mapping.EnumerateObject())
+                    {
+                        if (leaf.Value.TryGetProperty("type", out var type) && type.GetString() == "keyword")
+                        {
+                            keywords.Add(field.Name);
+                        }
+
+                        if (leaf.Value.TryGetProperty("meta", out var meta) && meta.TryGetProperty(ElasticsearchEnrichmentFields.UsesMetaKey, out var declared))
+                        {
+                            uses[field.Name] = declared.GetString() ?? "";
+                        }
+                    }
+                }
+            }
+        }
+
+        var exact = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? Exact(string name) => keywords.Contains(name + ".keyword") ? name + ".keyword" : keywords.Contains(name) ? name : null;
+        foreach (var filter in request.Filters.Where(f => EnrichmentSearchField.Claims(f.Field)))
+        {
+            exact[filter.Field] = Exact(filter.Field) ?? throw EnrichmentSearchField.NotDeclared(filter.Field, filter.Field, "filterable");
+        }
+
+        foreach (var facet in request.Facets.Where(f => EnrichmentSearchField.Claims(f.Field)))
+        {
+            var facetable = !uses.TryGetValue(facet.Field, out var declared) || declared.Split(',').Contains("facetable", StringComparer.Ordinal);
+            exact[facet.Field] = facetable ? Exact(facet.Field) ?? throw EnrichmentSearchField.NotDeclared(facet.Field, "facet", "facetable") : throw EnrichmentSearchField.NotDeclared(facet.Field, "facet", "facetable");
+        }
+
+        return exact;
     }
 
     /// <summary>Reads the facets back from the aggregations, in the order they were requested.</summary>

@@ -22,6 +22,7 @@ static class LuceneAnalysis
 
     public static Analyzer CreateAnalyzer() => new EnglishAnalyzer(LuceneVersion.LUCENE_48);
 
-    public static Analyzer CreateQueryAnalyzer() =>
-        new PerFieldAnalyzerWrapper(CreateAnalyzer(), KeywordFields.ToDictionary(f => f, Analyzer (_) => new KeywordAnalyzer()));
+    /// <summary>English for text; the keyword fields and <paramref name="exactFields"/> (enrichment fields of whole values) whole.</summary>
+    public static Analyzer CreateQueryAnalyzer(IEnumerable<string>? exactFields = null) =>
+        new PerFieldAnalyzerWrapper(CreateAnalyzer(), KeywordFields.Concat(exactFields ?? []).Distinct(StringComparer.Ordinal).ToDictionary(f => f, Analyzer (_) => new KeywordAnalyzer()));
 }

@@ -33,17 +33,19 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
     {
         SearchRequestValidation.Validate(request);
         var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
-        var query = LuceneQueries.Parse(request.Query);
-        var filter = LuceneQueries.Filter(request.Filters, _hasArticle);
         var searchers = Searchers();
-        if (searchers is null)
-        {
-            return Task.FromResult(new SearchResults(0, []));
-        }
-
-        var searcher = searchers.Acquire();
+        var searcher = searchers?.Acquire();
         try
         {
+            // Enrichment fields are known from the index itself, so the searcher comes first.
+            var exact = LuceneEnrichmentFields.Resolve(request, searcher?.IndexReader);
+            var query = LuceneQueries.Parse(request.Query, LuceneEnrichmentFields.ExactFields(searcher?.IndexReader));
+            var filter = LuceneQueries.Filter(request.Filters, _hasArticle, exact);
+            if (searcher is null)
+            {
+                return Task.FromResult(new SearchResults(0, []));
+            }
+
             // One more than the page, to know whether a next page exists, and one for the cursor's own article.
             var wanted = request.From + request.Size + 1 + (cursor is null ? 0 : 1);
             var top = TopFieldCollector.Create(LuceneQueries.Sort(request.Sort), wanted, LuceneQueries.After(cursor), fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
@@ -58,7 +60,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             var page = ranked.Skip(request.From).Take(request.Size).ToList();
             var highlights = request.Highlight && !string.IsNullOrWhiteSpace(request.Query) ? new LuceneHighlights(query) : null;
             var hits = page.Select(scoreDoc => Hit(searcher, scoreDoc, highlights)).ToList();
-            var facets = matching is null ? [] : request.Facets.Select(f => LuceneFacets.Count(f, matching.Segments, searcher.IndexReader)).ToList();
+            var facets = matching is null ? [] : request.Facets.Select(f => LuceneFacets.Count(f, matching.Segments, searcher.IndexReader, exact)).ToList();
             var next = ranked.Length > request.From + request.Size && hits.Count > 0
                 ? new SearchCursor(request.Sort, SortValue(request.Sort, hits[^1]), hits[^1].ArticleId).Encode()
                 : null;
@@ -66,7 +68,10 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
         }
         finally
         {
-            searchers.Release(searcher);
+            if (searcher is not null)
+            {
+                searchers!.Release(searcher);
+            }
         }
     }
 

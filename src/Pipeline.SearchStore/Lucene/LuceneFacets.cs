@@ -66,8 +66,13 @@ sealed class MatchingDocsCollector : ICollector
 /// </summary>
 static class LuceneFacets
 {
-    public static FacetResult Count(FacetRequest facet, IReadOnlyList<(AtomicReaderContext Context, int[] Docs, int Count)> segments, IndexReader reader)
+    public static FacetResult Count(FacetRequest facet, IReadOnlyList<(AtomicReaderContext Context, int[] Docs, int Count)> segments, IndexReader reader, IReadOnlyDictionary<string, string> exact)
     {
+        if (exact.TryGetValue(facet.Field, out var enrichment))
+        {
+            return Terms(facet, enrichment, segments, reader);
+        }
+
         var field = SearchFields.Find(facet.Field)!;
         return field.Kind == SearchFieldKind.Date
             ? DateHistogram(facet, segments)

@@ -11,14 +11,15 @@ static class LuceneQueries
 {
     static readonly Dictionary<string, float> Boosts = new() { [LuceneFields.Title] = 3f, [LuceneFields.Text] = 1f };
 
-    public static Query Parse(string? text)
+    /// <summary>The query text; <paramref name="exactFields"/> (enrichment fields of whole values) are matched whole.</summary>
+    public static Query Parse(string? text, IEnumerable<string> exactFields)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             return new MatchAllDocsQuery();
         }
 
-        var parser = new MultiFieldQueryParser(LuceneVersion.LUCENE_48, [LuceneFields.Title, LuceneFields.Text], LuceneAnalysis.CreateQueryAnalyzer(), Boosts)
+        var parser = new MultiFieldQueryParser(LuceneVersion.LUCENE_48, [LuceneFields.Title, LuceneFields.Text], LuceneAnalysis.CreateQueryAnalyzer(exactFields), Boosts)
         {
             DefaultOperator = Operator.AND,
         };
@@ -41,8 +42,8 @@ static class LuceneQueries
     /// <summary>Only documents that have their article are found; cached per segment, as every query uses it.</summary>
     public static Filter HasArticle() => new CachingWrapperFilter(new QueryWrapperFilter(new TermQuery(new Term(LuceneFields.HasArticle, "true"))));
 
-    /// <summary>Every filter must hold (AND), and <paramref name="hasArticle"/>.</summary>
-    public static Filter Filter(IReadOnlyList<SearchFilter> filters, Filter hasArticle)
+    /// <summary>Every filter must hold (AND), and <paramref name="hasArticle"/>; enrichment fields filter their <paramref name="exact"/> field.</summary>
+    public static Filter Filter(IReadOnlyList<SearchFilter> filters, Filter hasArticle, IReadOnlyDictionary<string, string> exact)
     {
         if (filters.Count == 0)
         {
@@ -52,15 +53,15 @@ static class LuceneQueries
         var all = new BooleanQuery();
         foreach (var filter in filters)
         {
-            all.Add(Clause(filter), Occur.MUST);
+            all.Add(Clause(filter, exact), Occur.MUST);
         }
 
         return new BooleanFilter { new FilterClause(hasArticle, Occur.MUST), new FilterClause(new QueryWrapperFilter(all), Occur.MUST) };
     }
 
-    static Query Clause(SearchFilter filter)
+    static Query Clause(SearchFilter filter, IReadOnlyDictionary<string, string> exact)
     {
-        var field = LuceneFields.For(SearchFields.Find(filter.Field)!);
+        var field = exact.TryGetValue(filter.Field, out var enrichment) ? enrichment : LuceneFields.For(SearchFields.Find(filter.Field)!);
         switch (filter)
         {
             case TermsFilter terms:

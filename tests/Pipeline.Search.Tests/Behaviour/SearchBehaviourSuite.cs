@@ -284,4 +284,77 @@ public abstract class SearchBehaviourSuite : IAsyncDisposable
         Assert.Equal(["Q6279", "Q76"], (await search.SuggestEntitiesAsync("b", 5, Cancel)).Select(s => s.Qid));
         Assert.Empty(await search.SuggestEntitiesAsync("xyz", 5, Cancel));
     }
+
+    /// <summary>The sample fact-check enricher's fields, plus a verdict that is both full text and filterable (a <c>.keyword</c> field).</summary>
+    public static readonly EnrichmentField[] FactCheckFields =
+    [
+        new() { Name = "claim", Path = "matches.claim", Uses = EnrichmentFieldUses.Searchable },
+        new() { Name = "id", Path = "matches.factCheckId", Uses = EnrichmentFieldUses.Filterable | EnrichmentFieldUses.Facetable },
+        new() { Name = "status", Path = "status", Uses = EnrichmentFieldUses.Filterable | EnrichmentFieldUses.Facetable },
+        new() { Name = "verdict", Path = "matches.verdict", Uses = EnrichmentFieldUses.Searchable | EnrichmentFieldUses.Filterable },
+    ];
+
+    /// <summary>A fact-check enrichment of the article, declaring <see cref="FactCheckFields"/>.</summary>
+    public static ArticleEnriched FactChecks(ArticleIngested article, string status, params (string Id, string Claim, string Verdict)[] matches) =>
+        EnrichmentPayloads.Create(
+            "fact-checks",
+            "1",
+            article,
+            new { status, matches = matches.Select(m => new { factCheckId = m.Id, claim = m.Claim, verdict = m.Verdict }).ToArray() },
+            article.IngestedAt) with
+        { Fields = FactCheckFields };
+
+    static SearchRequest Where(string field, params string[] values) => All(new TermsFilter(field, values));
+
+    [Fact]
+    public async Task Enricher_declared_fields_filter_facet_and_query_by_their_exact_values()
+    {
+        var (index, search) = await OpenAsync();
+        var (a, b, c, d) = (
+            SearchCorpus.Make("a", "Vaccine rumour", "A post said vaccines cause autism.", SearchCorpus.T0, [], []),
+            SearchCorpus.Make("b", "Two rumours", "Posts repeated two debunked stories.", SearchCorpus.T0, [], []),
+            SearchCorpus.Make("c", "Budget", "The budget passed.", SearchCorpus.T0, [], []),
+            SearchCorpus.Make("d", "Weather", "It rained.", SearchCorpus.T0, [], []));
+        const string Autism = "Vaccines cause autism";
+
+        // Two writes, so the Lucene index counts across segments; d has no fact-check enrichment at all.
+        Assert.Empty(await index.WriteAsync([.. a.Messages(), FactChecks(a.Article, "matched", ("fc-1", Autism, "False")), .. b.Messages(), FactChecks(b.Article, "matched", ("fc-1", Autism, "False"), ("fc-2", "The election was stolen", "Misleading"))], Cancel));
+        Assert.Empty(await index.WriteAsync([.. c.Messages(), FactChecks(c.Article, "no-match"), .. d.Messages()], Cancel));
+        await RefreshAsync();
+
+        Assert.Equal(["a", "b"], Ids(await search.SearchAsync(Where("enrichment.fact-checks.status", "matched"), Cancel)));
+        Assert.Equal(["b"], Ids(await search.SearchAsync(All(new TermsFilter("enrichment.fact-checks.status", ["matched", "no-match"]), new TermsFilter("enrichment.fact-checks.id", ["fc-2"])), Cancel)));
+        Assert.Equal(["b"], Ids(await search.SearchAsync(Where("enrichment.fact-checks.id", "fc-2"), Cancel)));
+        Assert.Equal(["c"], Ids(await search.SearchAsync(Where("enrichment.fact-checks.status", "no-match", "unknown"), Cancel)));
+
+        // Searchable and filterable: filtered on the exact value (case included), found by words in q.
+        Assert.Equal(["a", "b"], Ids(await search.SearchAsync(Where("enrichment.fact-checks.verdict", "False"), Cancel)));
+        Assert.Empty(Ids(await search.SearchAsync(Where("enrichment.fact-checks.verdict", "false"), Cancel)));
+        Assert.Equal(["b"], Ids(await search.SearchAsync(Where("enrichment.fact-checks.verdict", "Misleading"), Cancel)));
+
+        // Facets count articles (b mentions fc-1 once), exactly, over what the query and filters match.
+        var facets = await search.SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest("enrichment.fact-checks.status"), new FacetRequest("enrichment.fact-checks.id")] }, Cancel);
+        Assert.Equal([new FacetBucket("matched", 2), new FacetBucket("no-match", 1)], facets.Facets[0].Buckets);
+        Assert.Equal([new FacetBucket("fc-1", 2), new FacetBucket("fc-2", 1)], facets.Facets[1].Buckets);
+        var narrowed = await search.SearchAsync(Where("enrichment.fact-checks.id", "fc-2") with { Facets = [new FacetRequest("enrichment.fact-checks.id")] }, Cancel);
+        Assert.Equal([new FacetBucket("fc-1", 1), new FacetBucket("fc-2", 1)], narrowed.Facets[0].Buckets);
+
+        // In q, exact fields match whole values; full-text ones are analysed like the text.
+        Assert.Equal(["c"], Ids(await search.SearchAsync(new SearchRequest("enrichment.fact-checks.status:no-match"), Cancel)));
+        Assert.Equal(["a", "b"], Ids(await search.SearchAsync(new SearchRequest("enrichment.fact-checks.id:fc-1", Size: 10), Cancel)));
+        Assert.Equal(["a", "b"], Ids(await search.SearchAsync(new SearchRequest("enrichment.fact-checks.claim:autism"), Cancel)));
+
+        // Not declared filterable (claim is full text only), never declared, or not a field name: the parameter is named.
+        foreach (var name in (string[])["enrichment.fact-checks.claim", "enrichment.fact-checks.colour", "enrichment.sentiment.label", "enrichment.fact-checks"])
+        {
+            Assert.Equal(name, (await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(Where(name, "x"), Cancel))).Parameter);
+        }
+
+        foreach (var name in (string[])["enrichment.fact-checks.claim", "enrichment.fact-checks.verdict", "enrichment.sentiment.label", "enrichment.fact-checks.id.keyword"])
+        {
+            Assert.Equal("facet", (await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest(name)] }, Cancel))).Parameter);
+        }
+
+        Assert.Equal("enrichment.fact-checks.status", (await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(All(new NumberRangeFilter("enrichment.fact-checks.status", 1)), Cancel))).Parameter);
+    }
 }

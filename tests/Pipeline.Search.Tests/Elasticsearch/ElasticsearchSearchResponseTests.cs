@@ -131,6 +131,59 @@ public sealed class ElasticsearchSearchResponseTests
     }
 
     [Fact]
+    public async Task Enrichment_fields_filter_and_facet_on_the_exact_field_the_mapping_has()
+    {
+        // As GET {index}/_mapping/field/… answers: status is a keyword, verdict is text with a keyword sub-field.
+        var cluster = new RecordedElasticsearch()
+            .Answer("_mapping/field", 200, """
+                {"articles":{"mappings":{
+                  "enrichment.fact-checks.status":{"full_name":"enrichment.fact-checks.status","mapping":{"status":{"type":"keyword","ignore_above":8191,"meta":{"uses":"filterable,facetable"}}}},
+                  "enrichment.fact-checks.verdict":{"full_name":"enrichment.fact-checks.verdict","mapping":{"verdict":{"type":"text","analyzer":"english","meta":{"uses":"searchable,filterable"}}}},
+                  "enrichment.fact-checks.verdict.keyword":{"full_name":"enrichment.fact-checks.verdict.keyword","mapping":{"keyword":{"type":"keyword","ignore_above":8191}}}}}}
+                """)
+            .Answer("_search", 200, """{"hits":{"total":{"value":0},"hits":[]},"aggregations":{"facet_0":{"buckets":[{"key":"matched","doc_count":4},{"key":"no-match","doc_count":2}]}}}""");
+        var request = new SearchRequest(null)
+        {
+            Filters = [new TermsFilter("enrichment.fact-checks.status", ["matched", "no-match"]), new TermsFilter("enrichment.fact-checks.verdict", ["False"])],
+            Facets = [new FacetRequest("enrichment.fact-checks.status", Size: 5)],
+        };
+
+        var results = await Search(cluster).SearchAsync(request, Cancel);
+
+        var lookup = cluster.Requests.Single(r => r.Path.Contains("_mapping/field", StringComparison.Ordinal)).Path;
+        Assert.Contains("enrichment.fact-checks.status,enrichment.fact-checks.status.keyword,enrichment.fact-checks.verdict,enrichment.fact-checks.verdict.keyword", lookup, StringComparison.Ordinal);
+        var body = LastSearchBody(cluster);
+        var filters = body["query"]!["bool"]!["filter"]!.AsArray().Select(f => f!.ToJsonString()).ToList();
+        Assert.Equal("""{"terms":{"enrichment.fact-checks.status":["matched","no-match"]}}""", filters[1]);
+        Assert.Equal("""{"terms":{"enrichment.fact-checks.verdict.keyword":["False"]}}""", filters[2]);
+        Assert.Equal("enrichment.fact-checks.status", body["aggs"]!["facet_0"]!["terms"]!["field"]!.GetValue<string>());
+        Assert.Equal(5, body["aggs"]!["facet_0"]!["terms"]!["size"]!.GetValue<int>());
+        Assert.Equal([new FacetBucket("matched", 4), new FacetBucket("no-match", 2)], Assert.Single(results.Facets).Buckets);
+    }
+
+    [Fact]
+    public async Task An_enrichment_field_the_mapping_does_not_have_is_refused_naming_it()
+    {
+        // A text-only field (searchable, never filterable), a filterable field not declared facetable, and a field no enricher declared.
+        var cluster = new RecordedElasticsearch().Answer("_mapping/field", 200, """
+            {"articles":{"mappings":{
+              "enrichment.fact-checks.claim":{"full_name":"enrichment.fact-checks.claim","mapping":{"claim":{"type":"text","meta":{"uses":"searchable"}}}},
+              "enrichment.fact-checks.verdict":{"full_name":"enrichment.fact-checks.verdict","mapping":{"verdict":{"type":"keyword","meta":{"uses":"filterable"}}}}}}}
+            """);
+
+        var claim = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => Search(cluster).SearchAsync(new SearchRequest(null) { Filters = [new TermsFilter("enrichment.fact-checks.claim", ["x"])] }, Cancel));
+        var unknown = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => Search(cluster).SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest("enrichment.sentiment.label")] }, Cancel));
+
+        var notFacetable = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => Search(cluster).SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest("enrichment.fact-checks.verdict")] }, Cancel));
+
+        Assert.Equal("enrichment.fact-checks.claim", claim.Parameter);
+        Assert.Equal("facet", unknown.Parameter);
+        Assert.Equal("facet", notFacetable.Parameter);
+        Assert.Contains("facetable", notFacetable.Message, StringComparison.Ordinal);
+        Assert.Equal(0, cluster.Count("_search"));
+    }
+
+    [Fact]
     public async Task An_invalid_request_is_refused_before_anything_is_sent()
     {
         var cluster = new RecordedElasticsearch();
