@@ -27,6 +27,9 @@ public sealed class RabbitMqNode : IAsyncDisposable
 
     public string NodeName { get; }
 
+    /// <summary>The node's process (its Erlang VM and helpers are its descendants).</summary>
+    public int ProcessId => _process.Id;
+
     public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}";
 
     public string Output => _output.ToString();

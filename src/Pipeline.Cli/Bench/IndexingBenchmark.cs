@@ -15,7 +15,13 @@ public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSetti
 
     public async Task<IndexingBenchmarkReport> RunAsync(CancellationToken cancellationToken)
     {
-        var report = new IndexingBenchmarkReport { Articles = settings.Articles, SourceArticles = corpus.SourceArticles, DrainArticles = settings.DrainArticles };
+        var report = new IndexingBenchmarkReport
+        {
+            Articles = settings.Articles,
+            SourceArticles = corpus.SourceArticles,
+            DrainArticles = settings.DrainArticles,
+            LoadAtStart = ProcessStats.LoadAverage(),
+        };
         var work = Directory.CreateTempSubdirectory("pipeline-bench-");
         await using var broker = await RabbitMqNode.StartAsync(cancellationToken);
         await using var connection = await RawBroker.ConnectAsync(broker.ConnectionString);
@@ -25,12 +31,35 @@ public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSetti
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
                 .StartAsync(async progress =>
                 {
-                    await RawBrokerAsync(connection, report, progress.AddTask("C1 raw broker", maxValue: 2 * settings.Messages));
-                    RawStoreRun(work.FullName, report, progress.AddTask("C2 raw Lucene", maxValue: 1));
-                    await RawPathAsync(connection, work.FullName, report, progress.AddTask("C3 raw path", maxValue: settings.Articles));
-                    await ServicePathAsync(broker, connection, work.FullName, report, progress.AddTask("E  indexing service", maxValue: settings.Articles), cancellationToken);
-                    await LatencyAsync(broker, connection, work.FullName, report, progress.AddTask("latency at half the rate", maxValue: settings.LatencySeconds), cancellationToken);
-                    await DrainAsync(broker, connection, work.FullName, report, progress.AddTask($"drain {settings.DrainMessages:N0} messages", maxValue: settings.DrainArticles), cancellationToken);
+                    if (settings.Runs("c1"))
+                    {
+                        await RawBrokerAsync(connection, report, progress.AddTask("C1 raw broker", maxValue: 2 * settings.Messages));
+                    }
+
+                    if (settings.Runs("c2"))
+                    {
+                        RawStoreRun(work.FullName, report, progress.AddTask("C2 raw Lucene", maxValue: 1));
+                    }
+
+                    if (settings.Runs("c3"))
+                    {
+                        await RawPathAsync(broker, connection, work.FullName, report, progress.AddTask("C3 raw path", maxValue: settings.Articles));
+                    }
+
+                    if (settings.Runs("e"))
+                    {
+                        await ServicePathAsync(broker, connection, work.FullName, report, progress.AddTask("E  indexing service", maxValue: settings.Articles), cancellationToken);
+                    }
+
+                    if (settings.Runs("latency"))
+                    {
+                        await LatencyAsync(broker, connection, work.FullName, report, progress.AddTask("latency at a fixed rate", maxValue: settings.LatencySeconds), cancellationToken);
+                    }
+
+                    if (settings.Runs("drain"))
+                    {
+                        await DrainAsync(broker, connection, work.FullName, report, progress.AddTask($"drain {settings.DrainMessages:N0} messages", maxValue: settings.DrainArticles), cancellationToken);
+                    }
                 });
         }
         finally
@@ -38,6 +67,7 @@ public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSetti
             work.Delete(recursive: true);
         }
 
+        report.LoadAtEnd = ProcessStats.LoadAverage();
         return report;
     }
 
@@ -89,7 +119,7 @@ public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSetti
         task.Increment(1);
     }
 
-    async Task RawPathAsync(IConnection connection, string work, IndexingBenchmarkReport report, ProgressTask task)
+    async Task RawPathAsync(RabbitMqNode broker, IConnection connection, string work, IndexingBenchmarkReport report, ProgressTask task)
     {
         const string queue = "bench-c3";
         await RawBroker.DeclareQueueAsync(connection, queue, purge: true);
@@ -97,7 +127,9 @@ public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSetti
         var path = Path.Combine(work, "c3");
         await using (var raw = new RawPath(path))
         {
+            var cpu = CpuNow(broker, Environment.ProcessId);
             report.RawPath = await WatchAsync(path, settings.Articles, task, raw.RunAsync(connection, queue, settings.Messages, settings.Prefetch));
+            report.RawPathCpu = CpuNow(broker, Environment.ProcessId) - cpu;
         }
 
         await RawBroker.DeleteQueueAsync(connection, queue);
@@ -105,14 +137,15 @@ public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSetti
 
     async Task ServicePathAsync(RabbitMqNode broker, IConnection connection, string work, IndexingBenchmarkReport report, ProgressTask task, CancellationToken cancellationToken)
     {
-        var (elapsed, peak) = await DrainThroughServiceAsync(broker, connection, Path.Combine(work, "e"), settings.Articles, task, cancellationToken);
+        var (elapsed, peak, cpu) = await DrainThroughServiceAsync(broker, connection, Path.Combine(work, "e"), settings.Articles, task, cancellationToken);
         report.ServicePath = elapsed;
         report.ServicePeakRss = peak;
+        report.ServicePathCpu = cpu;
     }
 
     async Task DrainAsync(RabbitMqNode broker, IConnection connection, string work, IndexingBenchmarkReport report, ProgressTask task, CancellationToken cancellationToken)
     {
-        var (elapsed, peak) = await DrainThroughServiceAsync(broker, connection, Path.Combine(work, "drain"), settings.DrainArticles, task, cancellationToken);
+        var (elapsed, peak, _) = await DrainThroughServiceAsync(broker, connection, Path.Combine(work, "drain"), settings.DrainArticles, task, cancellationToken);
         report.Drain = elapsed;
         report.DrainPeakRss = peak;
     }
@@ -121,7 +154,7 @@ public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSetti
     /// The indexing service declares its queue, stops, the backlog is published, and the service is started again and
     /// timed from its first searchable article to its last (so its process start-up is not counted).
     /// </summary>
-    async Task<(TimeSpan Elapsed, long PeakRss)> DrainThroughServiceAsync(
+    async Task<(TimeSpan Elapsed, long PeakRss, CpuUse Cpu)> DrainThroughServiceAsync(
         RabbitMqNode broker, IConnection connection, string indexPath, int articles, ProgressTask task, CancellationToken cancellationToken)
     {
         var serviceSettings = ServiceSettings(broker, indexPath);
@@ -132,15 +165,17 @@ public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSetti
         await RawBroker.DeclareQueueAsync(connection, IndexingQueue, purge: true);
         await RawBroker.PublishAsync(connection, IndexingQueue, Envelopes(articles));
         await using var service = await ServiceProcess.StartAsync(IndexingAssembly, serviceSettings, cancellationToken);
+        var cpu = CpuNow(broker, service.ProcessId);
         var elapsed = await WatchAsync(indexPath, articles, task, Task.CompletedTask);
+        var used = CpuNow(broker, service.ProcessId) - cpu;
         var peak = service.PeakResidentBytes();
-        return (elapsed, peak);
+        return (elapsed, peak, used);
     }
 
     async Task LatencyAsync(RabbitMqNode broker, IConnection connection, string work, IndexingBenchmarkReport report, ProgressTask task, CancellationToken cancellationToken)
     {
         var indexPath = Path.Combine(work, "latency");
-        report.LatencyRate = Math.Max(1, report.ServiceArticlesPerSecond / 2);
+        report.LatencyRate = settings.LatencyRate > 0 ? settings.LatencyRate : Math.Max(1, report.ServiceArticlesPerSecond / 2);
         await RawBroker.DeclareQueueAsync(connection, IndexingQueue, purge: true);
         await using var service = await ServiceProcess.StartAsync(IndexingAssembly, ServiceSettings(broker, indexPath), cancellationToken);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
@@ -228,6 +263,9 @@ public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSetti
         await consumer;
         return Stopwatch.GetElapsedTime(first);
     }
+
+    /// <summary>CPU seconds used so far by the indexer (the service, or this process for C3) and by the broker.</summary>
+    static CpuUse CpuNow(RabbitMqNode broker, int indexer) => new(ProcessStats.CpuSeconds(indexer), ProcessStats.CpuSeconds(broker.ProcessId));
 
     Dictionary<string, string> ServiceSettings(RabbitMqNode broker, string indexPath) => new()
     {

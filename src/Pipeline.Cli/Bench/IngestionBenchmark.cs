@@ -23,7 +23,7 @@ public sealed class IngestionBenchmark(IngestionCorpus corpus, int articles, lon
 
     public async Task<IngestionBenchmarkReport> RunAsync(CancellationToken cancellationToken)
     {
-        var report = new IngestionBenchmarkReport { Articles = articles, SourceArticles = corpus.SourceArticles, LoadAverage = LoadAverage() };
+        var report = new IngestionBenchmarkReport { Articles = articles, SourceArticles = corpus.SourceArticles, LoadAverage = ProcessStats.LoadAverage() };
         var work = Directory.CreateTempSubdirectory("pipeline-bench-ingestion-");
         await using var broker = await RabbitMqNode.StartAsync(cancellationToken);
         await using var connection = await RawBroker.ConnectAsync(broker.ConnectionString);
@@ -89,11 +89,11 @@ public sealed class IngestionBenchmark(IngestionCorpus corpus, int articles, lon
 
         var body = Lines(WarmUpArticles, articles);
         report.BatchBytes = body.Sum(b => (long)b.Length);
-        var cpu = CpuSeconds(service.ProcessId);
+        var cpu = ProcessStats.CpuSeconds(service.ProcessId);
         var clock = Stopwatch.StartNew();
         report.ServiceCounts = await PostAsync(http, body, task, cancellationToken);
         report.Service = clock.Elapsed;
-        report.ServiceCpuSeconds = CpuSeconds(service.ProcessId) - cpu;
+        report.ServiceCpuSeconds = ProcessStats.CpuSeconds(service.ProcessId) - cpu;
         report.ServicePeakRss = service.PeakResidentBytes();
         report.QueuedMessages = await QueuedAsync(connection);
         if (warmUp.Accepted == 0 || !report.ServiceCounts.SawSummary)
@@ -219,22 +219,6 @@ public sealed class IngestionBenchmark(IngestionCorpus corpus, int articles, lon
         ["Ingestion:DataDirectory"] = dataDirectory,
         ["Logging:LogLevel:Default"] = "Warning",
     };
-
-    /// <summary>User + system CPU time of a process so far, from /proc (0 where there is none).</summary>
-    static double CpuSeconds(int processId)
-    {
-        var path = $"/proc/{processId}/stat";
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
-        // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
-        var fields = File.ReadAllText(path).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     static string IngestionAssembly => RepositoryLayout.ServiceAssembly("Pipeline.Ingestion");
 }

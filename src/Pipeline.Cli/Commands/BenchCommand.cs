@@ -15,16 +15,39 @@ public static class BenchCommand
         var drain = new Option<int>("--drain-messages") { Description = "Messages in the backlog-drain row.", DefaultValueFactory = _ => 200_000 };
         var latencySeconds = new Option<int>("--latency-seconds") { Description = "Length of the fixed-rate latency run.", DefaultValueFactory = _ => 20 };
         var prefetch = new Option<int>("--prefetch") { Description = "Prefetch of the raw consumers (C1, C3).", DefaultValueFactory = _ => 2_000 };
+        var rows = new Option<string>("--rows")
+        {
+            Description = $"Rows to measure, comma-separated, from {string.Join(",", IndexingBenchmarkSettings.AllRows)} (the ratio needs c3 and e).",
+            DefaultValueFactory = _ => string.Join(",", IndexingBenchmarkSettings.AllRows),
+        };
+        var latencyRate = new Option<double>("--latency-rate") { Description = "Articles/s of the latency row (default: half of E)." };
         var indexing = new Command("indexing", "The indexing path (E) against the raw broker (C1), raw Lucene (C2) and the simplest raw consumer-to-index code (C3).")
         {
-            articles, drain, latencySeconds, prefetch,
+            articles, drain, latencySeconds, prefetch, rows, latencyRate,
         };
         indexing.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = new IndexingBenchmarkSettings(parse.GetValue(articles), parse.GetValue(drain), parse.GetValue(latencySeconds), (ushort)Math.Clamp(parse.GetValue(prefetch), 1, ushort.MaxValue));
-            if (settings.Articles < 100 || settings.DrainMessages < 300 || settings.LatencySeconds < 1)
+            var chosen = parse.GetValue(rows)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => r.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+            var settings = new IndexingBenchmarkSettings(parse.GetValue(articles), parse.GetValue(drain), parse.GetValue(latencySeconds), (ushort)Math.Clamp(parse.GetValue(prefetch), 1, ushort.MaxValue))
             {
-                await errors.WriteLineAsync("error: --articles must be at least 100, --drain-messages at least 300 and --latency-seconds at least 1.");
+                Rows = chosen,
+                LatencyRate = parse.GetValue(latencyRate),
+            };
+            if (settings.Articles < 100 || settings.DrainMessages < 300 || settings.LatencySeconds < 1 || settings.LatencyRate < 0)
+            {
+                await errors.WriteLineAsync("error: --articles must be at least 100, --drain-messages at least 300, --latency-seconds at least 1 and --latency-rate not negative.");
+                return 2;
+            }
+
+            if (chosen.Count == 0 || chosen.FirstOrDefault(r => !IndexingBenchmarkSettings.AllRows.Contains(r)) is not null)
+            {
+                await errors.WriteLineAsync($"error: --rows takes a comma-separated list of {string.Join(", ", IndexingBenchmarkSettings.AllRows)}.");
+                return 2;
+            }
+
+            if (settings.Runs("latency") && !settings.Runs("e") && settings.LatencyRate == 0)
+            {
+                await errors.WriteLineAsync("error: the latency row runs at half of E: measure e too, or give --latency-rate.");
                 return 2;
             }
 
@@ -43,9 +66,20 @@ public static class BenchCommand
 
             var i = CultureInfo.InvariantCulture;
             await output.WriteLineAsync(report.ToMarkdown());
-            await output.WriteLineAsync(string.Create(i, $"indexing-articles-per-s: {report.ServiceArticlesPerSecond:F0}"));
-            await output.WriteLineAsync(string.Create(i, $"indexing-ratio: {report.Ratio:F2}"));
-            await output.WriteLineAsync(string.Create(i, $"peak-rss-mb: {report.PeakRssMb:F0}"));
+            if (settings.Runs("e"))
+            {
+                await output.WriteLineAsync(string.Create(i, $"indexing-articles-per-s: {report.ServiceArticlesPerSecond:F0}"));
+            }
+
+            if (settings.Runs("e") && settings.Runs("c3"))
+            {
+                await output.WriteLineAsync(string.Create(i, $"indexing-ratio: {report.Ratio:F2}"));
+            }
+
+            if (settings.Runs("e") || settings.Runs("drain"))
+            {
+                await output.WriteLineAsync(string.Create(i, $"peak-rss-mb: {report.PeakRssMb:F0}"));
+            }
             return 0;
         });
         return indexing;

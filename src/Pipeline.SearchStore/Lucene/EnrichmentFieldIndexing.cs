@@ -8,14 +8,14 @@ namespace Pipeline.SearchStore.Lucene;
 
 /// <summary>
 /// Indexes the fields enrichers declared: searchable ones as analysed English text, filterable ones as exact terms,
-/// facetable ones also as sorted-set doc values for counting. Called once per document by <see cref="LuceneFields"/>.
+/// facetable ones also as sorted-set doc values for counting. Called once per document by <see cref="LuceneDocumentBuilder"/>.
 /// </summary>
 public static class EnrichmentFieldIndexing
 {
     /// <summary>Lucene refuses terms over 32,766 UTF-8 bytes; longer exact values are skipped rather than refusing the article.</summary>
     const int MaxKeywordBytes = 32_766;
 
-    public static void AddTo(Document doc, ArticleDocument document)
+    public static void AddTo(Document doc, ArticleDocument document, ReusableFields fields)
     {
         foreach (var values in EnrichmentFieldValues.Of(document))
         {
@@ -24,7 +24,7 @@ public static class EnrichmentFieldIndexing
             {
                 if (uses.HasFlag(EnrichmentFieldUses.Searchable))
                 {
-                    doc.Add(new TextField(values.IndexName, value, Field.Store.NO));
+                    doc.Add(fields.Text(values.IndexName, value));
                 }
 
                 var exact = uses.HasFlag(EnrichmentFieldUses.Filterable) || uses.HasFlag(EnrichmentFieldUses.Facetable);
@@ -33,10 +33,10 @@ public static class EnrichmentFieldIndexing
                     continue;
                 }
 
-                doc.Add(new StringField(values.ExactName, value, Field.Store.NO));
+                doc.Add(fields.Keyword(values.ExactName, value));
                 if (uses.HasFlag(EnrichmentFieldUses.Facetable))
                 {
-                    doc.Add(new SortedSetDocValuesField(values.ExactName, new BytesRef(value)));
+                    doc.Add(fields.SortedSetDocValues(values.ExactName, value));
                 }
             }
         }

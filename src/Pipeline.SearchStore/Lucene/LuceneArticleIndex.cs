@@ -17,6 +17,9 @@ namespace Pipeline.SearchStore.Lucene;
 /// </summary>
 public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
 {
+    /// <summary>Articles in a write from which it is built on several threads.</summary>
+    const int ParallelWriteMinimum = 200;
+
     readonly SearchStoreOptions _settings;
     readonly int _writeThreads;
     readonly FSDirectory _directory;
@@ -29,7 +32,10 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
         _settings = options.Value;
         _writeThreads = _settings.WriteThreads > 0 ? _settings.WriteThreads : Environment.ProcessorCount;
         System.IO.Directory.CreateDirectory(_settings.LucenePath);
-        _directory = FSDirectory.Open(_settings.LucenePath);
+        // Positional reads rather than memory maps (FSDirectory.Open's choice on 64-bit): the writer only reads for
+        // merges and for the current version of the documents it updates, and mapping every segment it touches would
+        // add the whole index's file pages to the indexing process's resident memory while it drains a backlog.
+        _directory = new NIOFSDirectory(_settings.LucenePath);
         (_writer, _searchers) = Open();
     }
 
@@ -69,33 +75,42 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
             var searcher = _searchers.Acquire();
             try
             {
-                // Merging, JSON and text analysis are CPU work per document: spread over the cores. IndexWriter takes
-                // concurrent updates (one in-memory segment per thread) and IndexSearcher concurrent reads.
+                // Merging, JSON and text analysis are CPU work per document: a large write is spread over the cores
+                // (IndexWriter takes concurrent updates, one in-memory segment per thread). A small one stays on one
+                // thread, so that it flushes one segment at its commit, not one per thread.
                 var groups = messages.GroupBy(IndexMessages.ArticleIdOf, StringComparer.Ordinal).ToList();
                 var refused = new ConcurrentBag<IndexRejection>();
-                Parallel.ForEach(groups, new ParallelOptions { MaxDegreeOfParallelism = _writeThreads, CancellationToken = cancellationToken }, group =>
-                {
-                    try
+                var threads = groups.Count >= ParallelWriteMinimum ? _writeThreads : 1;
+                Parallel.ForEach(
+                    groups,
+                    new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
+                    () => new WriteThread(new CurrentDocuments(searcher.IndexReader), LuceneFields.Builder()),
+                    (group, _, thread) =>
                     {
-                        if (string.IsNullOrWhiteSpace(group.Key))
+                        try
                         {
-                            throw new InvalidDataException("The article id is empty.");
+                            if (string.IsNullOrWhiteSpace(group.Key))
+                            {
+                                throw new InvalidDataException("The article id is empty.");
+                            }
+
+                            var merged = DocumentMerge.Apply(thread.Current.Find(group.Key), group.Key, group);
+
+                            // A document Lucene refuses (an immense term, say) leaves the writer usable and the previous
+                            // version of the document in place; only its own messages are rejected.
+                            _writer.UpdateDocument(new Term(LuceneFields.Id, group.Key), thread.Builder.Build(merged));
+                        }
+                        catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException)
+                        {
+                            foreach (var message in group)
+                            {
+                                refused.Add(new IndexRejection(message, group.Key, e.Message));
+                            }
                         }
 
-                        var merged = DocumentMerge.Apply(Find(searcher, group.Key), group.Key, group);
-
-                        // A document Lucene refuses (an immense term, say) leaves the writer usable and the previous
-                        // version of the document in place; only its own messages are rejected.
-                        _writer.UpdateDocument(new Term(LuceneFields.Id, group.Key), LuceneFields.ToLucene(merged));
-                    }
-                    catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException)
-                    {
-                        foreach (var message in group)
-                        {
-                            refused.Add(new IndexRejection(message, group.Key, e.Message));
-                        }
-                    }
-                });
+                        return thread;
+                    },
+                    _ => { });
                 rejections.AddRange(refused);
             }
             finally
@@ -123,12 +138,8 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
         }
     }
 
-    static ArticleDocument? Find(IndexSearcher searcher, string articleId)
-    {
-        var top = searcher.Search(new TermQuery(new Term(LuceneFields.Id, articleId)), 1);
-        return top.TotalHits == 0 ? null : LuceneFields.FromLucene(searcher.Doc(top.ScoreDocs[0].Doc));
-    }
-
+    /// <summary>What one indexing thread of a write keeps: its id lookup and its reusable document fields.</summary>
+    sealed record WriteThread(CurrentDocuments Current, LuceneDocumentBuilder Builder);
 
     public void Dispose()
     {

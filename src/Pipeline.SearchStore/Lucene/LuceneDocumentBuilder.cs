@@ -1,27 +1,31 @@
 using System.Text.Json;
 using Lucene.Net.Documents;
-using Lucene.Net.Util;
 
 namespace Pipeline.SearchStore.Lucene;
 
 /// <summary>
 /// Builds the Lucene document of an <see cref="ArticleDocument"/>: text fields, keyword fields indexed for filters
 /// and kept as sorted-set doc values for exact facet counts, numeric fields for ranges, sort and the date histogram,
-/// the id as sorted doc values for the paging tiebreak, and the whole document as stored source.
+/// the id as sorted doc values for the paging tiebreak, and the whole document as stored source. One builder per
+/// indexing thread: its fields are reused (see <see cref="ReusableFields"/>), so a built document is valid until the
+/// next <see cref="Build"/>.
 /// </summary>
-static class LuceneDocumentBuilder
+public sealed class LuceneDocumentBuilder(JsonSerializerOptions json)
 {
     /// <summary>Lucene refuses terms over 32,766 UTF-8 bytes; keyword values are checked first, to name the field.</summary>
     const int MaxKeywordBytes = 32_766;
 
-    public static Document Build(ArticleDocument document, JsonSerializerOptions json)
+    readonly ReusableFields _fields = new();
+
+    public Document Build(ArticleDocument document)
     {
+        _fields.Reset();
         var doc = new Document
         {
-            new StringField(LuceneFields.Id, document.ArticleId, Field.Store.YES),
-            new SortedDocValuesField(LuceneFields.Id, new BytesRef(document.ArticleId)),
-            new StringField(LuceneFields.HasArticle, document.Article is null ? "false" : "true", Field.Store.NO),
-            new StoredField(LuceneFields.StoredSource, JsonSerializer.Serialize(document, json)),
+            _fields.StoredKeyword(LuceneFields.Id, document.ArticleId),
+            _fields.SortedDocValues(LuceneFields.Id, document.ArticleId),
+            _fields.Keyword(LuceneFields.HasArticle, document.Article is null ? "false" : "true"),
+            _fields.Stored(LuceneFields.StoredSource, JsonSerializer.Serialize(document, json)),
         };
 
         foreach (var enricher in document.Enrichments.Keys)
@@ -31,8 +35,8 @@ static class LuceneDocumentBuilder
 
         if (document.Article is { } article)
         {
-            doc.Add(new TextField(LuceneFields.Title, article.Title, Field.Store.NO));
-            doc.Add(new TextField(LuceneFields.Text, article.Text, Field.Store.NO));
+            doc.Add(_fields.Text(LuceneFields.Title, article.Title));
+            doc.Add(_fields.Text(LuceneFields.Text, article.Text));
             if (!string.IsNullOrEmpty(article.Source))
             {
                 AddFacetable(doc, LuceneFields.Source, article.Source);
@@ -45,8 +49,8 @@ static class LuceneDocumentBuilder
 
             if (article.PublishedAt is { } published)
             {
-                doc.Add(new Int64Field(LuceneFields.Published, published.ToUnixTimeMilliseconds(), Field.Store.NO));
-                doc.Add(new NumericDocValuesField(LuceneFields.Published, published.ToUnixTimeMilliseconds()));
+                doc.Add(_fields.Int64(LuceneFields.Published, published.ToUnixTimeMilliseconds()));
+                doc.Add(_fields.Int64DocValues(LuceneFields.Published, published.ToUnixTimeMilliseconds()));
             }
         }
 
@@ -58,7 +62,7 @@ static class LuceneDocumentBuilder
         AddAll(doc, LuceneFields.Attribution, facts.AttributionKinds);
         if (facts.MaxWorthiness is { } worthiness)
         {
-            doc.Add(new DoubleField(LuceneFields.Worthiness, worthiness, Field.Store.NO));
+            doc.Add(_fields.Double(LuceneFields.Worthiness, worthiness));
         }
 
         foreach (var label in facts.EntityLabels)
@@ -71,11 +75,11 @@ static class LuceneDocumentBuilder
             doc.Add(Keyword(LuceneFields.EntitySuggest, suggestion));
         }
 
-        EnrichmentFieldIndexing.AddTo(doc, document);
+        EnrichmentFieldIndexing.AddTo(doc, document, _fields);
         return doc;
     }
 
-    static void AddAll(Document doc, string field, IEnumerable<string> values)
+    void AddAll(Document doc, string field, IEnumerable<string> values)
     {
         foreach (var value in values)
         {
@@ -83,14 +87,14 @@ static class LuceneDocumentBuilder
         }
     }
 
-    static void AddFacetable(Document doc, string field, string value)
+    void AddFacetable(Document doc, string field, string value)
     {
         doc.Add(Keyword(field, value));
-        doc.Add(new SortedSetDocValuesField(field, new BytesRef(value)));
+        doc.Add(_fields.SortedSetDocValues(field, value));
     }
 
-    static StringField Keyword(string name, string value) =>
+    Field Keyword(string name, string value) =>
         System.Text.Encoding.UTF8.GetByteCount(value) <= MaxKeywordBytes
-            ? new StringField(name, value, Field.Store.NO)
+            ? _fields.Keyword(name, value)
             : throw new InvalidDataException($"The value of keyword field '{name}' is longer than {MaxKeywordBytes} bytes.");
 }

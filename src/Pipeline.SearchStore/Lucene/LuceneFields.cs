@@ -36,7 +36,11 @@ public static class LuceneFields
     /// <summary>The Lucene field of a query-model field (the outlet is the article's source).</summary>
     public static string For(SearchField field) => field.Name == SearchFields.Outlet.Name ? Source : field.Name;
 
-    public static Document ToLucene(ArticleDocument document) => LuceneDocumentBuilder.Build(document, Json);
+    /// <summary>The Lucene document of an article, built with fields of its own (an indexing loop reuses a <see cref="Builder"/>).</summary>
+    public static Document ToLucene(ArticleDocument document) => Builder().Build(document);
+
+    /// <summary>A document builder for one indexing thread.</summary>
+    public static LuceneDocumentBuilder Builder() => new(Json);
 
     public static ArticleDocument FromLucene(Document doc) =>
         JsonSerializer.Deserialize<ArticleDocument>(doc.Get(StoredSource), Json)
