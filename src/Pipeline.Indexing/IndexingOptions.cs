@@ -34,9 +34,14 @@ public sealed class IndexingOptions
     [Range(0, 65_535)]
     public int PrefetchCount { get; set; }
 
-    /// <summary>Most messages in one store write (one commit) when the group-commit writer combines queued batches.</summary>
-    [Range(1, 1_000_000)]
-    public int MaxMessagesPerWrite { get; set; } = 20_000;
+    /// <summary>
+    /// Most messages in one store write (one commit) when the group-commit writer combines queued batches. 0 means half
+    /// of the prefetch: while one half is being written, the broker delivers the other half and it fills the next
+    /// batches, so receiving and writing overlap. A write that takes the whole prefetch leaves the broker nothing to
+    /// send until it is acknowledged, and the writer then idles while the next messages arrive.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxMessagesPerWrite { get; set; }
 
     /// <summary>
     /// Least time between two commits. 0 commits as soon as the previous commit is done (group commit alone decides
@@ -60,4 +65,6 @@ public sealed class IndexingOptions
     public string DeadLetterQueue { get; set; } = "indexing-dead-letter";
 
     public int EffectivePrefetchCount => PrefetchCount > 0 ? PrefetchCount : BatchMessageLimit * BatchConcurrencyLimit;
+
+    public int EffectiveMaxMessagesPerWrite => MaxMessagesPerWrite > 0 ? MaxMessagesPerWrite : Math.Max(BatchMessageLimit, EffectivePrefetchCount / 2);
 }

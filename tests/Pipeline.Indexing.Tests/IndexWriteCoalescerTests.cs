@@ -77,6 +77,30 @@ public sealed class IndexWriteCoalescerTests
     }
 
     [Fact]
+    public async Task A_write_takes_whole_batches_up_to_half_the_prefetch_so_the_rest_can_arrive_meanwhile()
+    {
+        var index = new GatedIndex();
+        var options = new IndexingOptions { BatchMessageLimit = 2, BatchConcurrencyLimit = 4 };
+        Assert.Equal(4, options.EffectiveMaxMessagesPerWrite);
+        using var writer = new IndexWriteCoalescer(index, Options.Create(options), NullLogger<IndexWriteCoalescer>.Instance);
+        await writer.StartAsync(Cancel);
+
+        var first = writer.WriteAsync(["a1"], Cancel);
+        while (index.WriteSizes.Count == 0)
+        {
+            await Task.Delay(5, Cancel);
+        }
+
+        // Queued while the first write runs: 2 + 2 fill the next write; the third batch would pass the limit.
+        var queued = new[] { writer.WriteAsync(["b1", "b2"], Cancel), writer.WriteAsync(["c1", "c2"], Cancel), writer.WriteAsync(["d1", "d2"], Cancel) };
+        index.FirstWriteRelease.SetResult();
+        await Task.WhenAll(queued.Append(first));
+
+        Assert.Equal([1, 4, 2], index.WriteSizes);
+        await writer.StopAsync(Cancel);
+    }
+
+    [Fact]
     public async Task A_store_failure_fails_every_batch_of_that_write_so_each_is_retried()
     {
         var index = new ThrowingIndex();

@@ -45,10 +45,12 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
 
                 group.Clear();
                 var count = 0;
-                while (count < options.Value.MaxMessagesPerWrite && _queue.Reader.TryRead(out var pending))
+                var limit = options.Value.EffectiveMaxMessagesPerWrite;
+                while (_queue.Reader.TryPeek(out var next) && (count == 0 || count + next.Messages.Count <= limit))
                 {
-                    group.Add(pending);
-                    count += pending.Messages.Count;
+                    _queue.Reader.TryRead(out var pending);
+                    group.Add(pending!);
+                    count += pending!.Messages.Count;
                 }
 
                 await WriteGroupAsync(group, count, stoppingToken);
