@@ -5,9 +5,24 @@ public interface IArticleIndex
 {
     /// <summary>
     /// Merges the messages (<see cref="Contracts.ArticleIngested"/> and <see cref="Contracts.ArticleEnriched"/>) into
-    /// their articles' documents, one write per article, and returns once the writes are durable. A document the
-    /// store refuses does not fail the call: its messages come back as rejections. Only a failure of the store
-    /// itself (disk, connection) throws, and then nothing of the call may be taken as written.
+    /// their articles' documents, one write per article, and hands the documents to the store. Returns as soon as the
+    /// next write may begin; the returned <see cref="IndexWrite"/> completes once these documents are durable (a store
+    /// may make a write durable while the next one is being merged). A document the store refuses does not fail the
+    /// write: its messages come back as rejections. Only a failure of the store itself (disk, connection) fails it,
+    /// and then nothing of the write may be taken as written.
     /// </summary>
-    Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken);
+    Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken);
+}
+
+/// <summary>A write handed to a store; <see cref="Durable"/> completes with the refused messages once it is durable.</summary>
+public sealed record IndexWrite(Task<IReadOnlyList<IndexRejection>> Durable)
+{
+    public static IndexWrite Completed(IReadOnlyList<IndexRejection> rejections) => new(Task.FromResult(rejections));
+}
+
+public static class ArticleIndexExtensions
+{
+    /// <summary>Writes the messages and waits until they are durable; returns the refused ones.</summary>
+    public static async Task<IReadOnlyList<IndexRejection>> WriteAsync(this IArticleIndex index, IReadOnlyList<object> messages, CancellationToken cancellationToken) =>
+        await (await index.BeginWriteAsync(messages, cancellationToken)).Durable;
 }

@@ -16,7 +16,7 @@ public sealed class IndexWriteCoalescerTests
 
         public List<int> WriteSizes { get; } = [];
 
-        public async Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+        public async Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
         {
             lock (WriteSizes)
             {
@@ -28,7 +28,7 @@ public sealed class IndexWriteCoalescerTests
                 await FirstWriteRelease.Task;
             }
 
-            return [.. messages.OfType<string>().Where(m => m.StartsWith("bad", StringComparison.Ordinal)).Select(m => new IndexRejection(m, m, "refused"))];
+            return IndexWrite.Completed([.. messages.OfType<string>().Where(m => m.StartsWith("bad", StringComparison.Ordinal)).Select(m => new IndexRejection(m, m, "refused"))]);
         }
     }
 
@@ -113,7 +113,7 @@ public sealed class IndexWriteCoalescerTests
 
     sealed class ThrowingIndex : IArticleIndex
     {
-        public Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken) =>
+        public Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken) =>
             throw new IOException("disk full");
     }
 }

@@ -95,10 +95,10 @@ public sealed class IndexingConsumerTests : IDisposable
 
         public int Calls => _calls;
 
-        public Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken) =>
+        public Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _calls) <= failures
                 ? throw new IOException("The store is down.")
-                : inner.WriteAsync(messages, cancellationToken);
+                : inner.BeginWriteAsync(messages, cancellationToken);
     }
 
     [Fact]

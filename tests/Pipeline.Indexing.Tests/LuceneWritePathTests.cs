@@ -94,3 +94,85 @@ public sealed class LuceneWritePathTests : IDisposable
 
     public void Dispose() => _directory.Delete(recursive: true);
 }
+
+/// <summary>Pipelined writes: merged while the previous ones commit, durable only after a commit of their own.</summary>
+public sealed class LucenePipelinedWriteTests : IDisposable
+{
+    static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    readonly DirectoryInfo _directory = System.IO.Directory.CreateTempSubdirectory("pipeline-pipelined-");
+
+    IOptions<SearchStoreOptions> Options => Microsoft.Extensions.Options.Options.Create(new SearchStoreOptions { LucenePath = _directory.FullName });
+
+    /// <summary>A directory whose file syncs (every commit's) fail while <see cref="Failing"/> is set: a disk gone bad.</summary>
+    sealed class FailingDirectory(string path) : NIOFSDirectory(path)
+    {
+        public volatile bool Failing;
+
+        public override void Sync(ICollection<string> names)
+        {
+            if (Failing)
+            {
+                throw new IOException("No space left on device.");
+            }
+
+            base.Sync(names);
+        }
+    }
+
+    [Fact]
+    public async Task Writes_begun_before_the_previous_ones_are_durable_still_merge_into_what_those_wrote()
+    {
+        var articles = Enumerable.Range(0, 20).Select(i => Messages.Article($"article-{i:D2}")).ToList();
+        var writes = new List<IndexWrite>();
+        using (var index = new LuceneArticleIndex(Options))
+        {
+            // Each article's three parts in three successive writes, none waiting for the previous one's commit.
+            foreach (var part in new Func<Pipeline.Contracts.ArticleIngested, object>[] { a => a, a => Messages.Claims(a), a => Messages.Entities(a) })
+            {
+                foreach (var chunk in articles.Chunk(5))
+                {
+                    writes.Add(await index.BeginWriteAsync([.. chunk.Select(part)], Cancel));
+                }
+            }
+
+            foreach (var write in writes)
+            {
+                Assert.Empty(await write.Durable);
+            }
+        }
+
+        using var search = new LuceneArticleSearch(Options);
+        Assert.Equal(20, (await search.SearchAsync(new SearchRequest("enricher:claims AND enricher:entities", Size: 50), Cancel)).Total);
+        foreach (var article in articles)
+        {
+            Assert.Equal(["claims", "entities"], (await search.GetAsync(article.ArticleId, Cancel))!.CurrentEnrichers.Order());
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_commit_fails_its_write_and_the_store_takes_the_retry_and_later_writes_after_it()
+    {
+        var directory = new FailingDirectory(_directory.FullName);
+        var first = Messages.Article("first");
+        var second = Messages.Article("second");
+        using (var index = new LuceneArticleIndex(Options, directory))
+        {
+            Assert.Empty(await index.WriteAsync([first], Cancel));
+
+            directory.Failing = true;
+            var failed = await index.BeginWriteAsync([second, Messages.Claims(first)], Cancel);
+            await Assert.ThrowsAsync<IOException>(() => failed.Durable);
+
+            directory.Failing = false;
+            Assert.Empty(await index.WriteAsync([second, Messages.Claims(first)], Cancel));
+            Assert.Empty(await index.WriteAsync([Messages.Entities(first)], Cancel));
+        }
+
+        using var search = new LuceneArticleSearch(Options);
+        Assert.Equal(2, (await search.SearchAsync(new SearchRequest(null), Cancel)).Total);
+        Assert.Equal(["claims", "entities"], (await search.GetAsync("first", Cancel))!.CurrentEnrichers.Order());
+    }
+
+    public void Dispose() => _directory.Delete(recursive: true);
+}

@@ -6,11 +6,12 @@ using Pipeline.SearchStore;
 namespace Pipeline.Indexing.Writing;
 
 /// <summary>
-/// Group commit. Batch consumers hand their messages here and wait; a single loop takes everything that has queued
-/// up (from every consumer, both message types) and makes it one store write and one commit. So an article and its
-/// enrichments that arrive together become one document write, the number of commits stays low under load, and
-/// the store sees one writer. A consumer's wait ends when its messages are durable, and only then does it
-/// acknowledge them.
+/// Group commit. Batch consumers hand their messages here and wait; a single loop takes what has queued up (from
+/// every consumer, both message types, up to <see cref="IndexingOptions.EffectiveMaxMessagesPerWrite"/>) and makes it
+/// one store write. So an article and its enrichments that arrive together become one document write, the number of
+/// commits stays low under load, and the store sees one writer. The loop takes the next group as soon as the store
+/// has merged the previous one, so a store that commits in the background (Lucene) commits one group while it merges
+/// the next. A consumer's wait ends when its messages are durable, and only then does it acknowledge them.
 /// </summary>
 public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOptions> options, ILogger<IndexWriteCoalescer> logger) : BackgroundService
 {
@@ -53,7 +54,7 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
                     count += pending!.Messages.Count;
                 }
 
-                await WriteGroupAsync(group, count, stoppingToken);
+                await BeginGroupAsync([.. group], count, stoppingToken);
                 lastWrite = Stopwatch.GetTimestamp();
             }
         }
@@ -71,9 +72,13 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
         }
     }
 
-    async Task WriteGroupAsync(List<PendingWrite> group, int count, CancellationToken stoppingToken)
+    /// <summary>
+    /// Hands the group to the store and returns once the store may take the next one; the group's consumers are
+    /// answered when the write is durable, which for a pipelining store happens while the next group is merged.
+    /// </summary>
+    async Task BeginGroupAsync(List<PendingWrite> group, int count, CancellationToken stoppingToken)
     {
-        using var activity = IndexingTelemetry.Source.StartActivity("index write");
+        var activity = IndexingTelemetry.Source.StartActivity("index write");
         activity?.SetTag("messages", count);
         activity?.SetTag("consumer.batches", group.Count);
         var started = Stopwatch.GetTimestamp();
@@ -83,9 +88,31 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
             messages.AddRange(pending.Messages);
         }
 
+        IndexWrite write;
         try
         {
-            var rejections = await index.WriteAsync(messages, stoppingToken);
+            write = await index.BeginWriteAsync(messages, stoppingToken);
+        }
+        catch (Exception e)
+        {
+            Fail(group, count, activity, e);
+            activity?.Dispose();
+            if (e is OperationCanceledException && stoppingToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            return;
+        }
+
+        _ = CompleteWhenDurableAsync(group, count, write, started, activity);
+    }
+
+    async Task CompleteWhenDurableAsync(List<PendingWrite> group, int count, IndexWrite write, long started, Activity? activity)
+    {
+        try
+        {
+            var rejections = await write.Durable;
             logger.LogDebug("Wrote {Count} messages from {Batches} batches in {Ms} ms", count, group.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             IndexingTelemetry.RecordWrite(count, rejections.Count, Stopwatch.GetElapsedTime(started));
             var byMessage = rejections.ToLookup(r => r.Message, ReferenceEqualityComparer.Instance);
@@ -96,13 +123,22 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
         }
         catch (Exception e)
         {
-            // The store itself failed: nothing of this group is durable, so every consumer retries its batch.
-            logger.LogWarning(e, "Writing {Count} messages to the store failed; their batches will be retried", count);
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            foreach (var pending in group)
-            {
-                pending.Completion.TrySetException(e);
-            }
+            Fail(group, count, activity, e);
+        }
+        finally
+        {
+            activity?.Dispose();
+        }
+    }
+
+    /// <summary>The store itself failed: nothing of this group is durable, so every consumer retries its batch.</summary>
+    void Fail(List<PendingWrite> group, int count, Activity? activity, Exception e)
+    {
+        logger.LogWarning(e, "Writing {Count} messages to the store failed; their batches will be retried", count);
+        activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+        foreach (var pending in group)
+        {
+            pending.Completion.TrySetException(e);
         }
     }
 

@@ -24,7 +24,11 @@ public sealed class ElasticsearchArticleIndex(ElasticsearchConnection connection
         public string? Json { get; set; }
     }
 
-    public async Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+    /// <summary>A bulk item that succeeded is durable already, so a write is durable when it returns.</summary>
+    public async Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken) =>
+        IndexWrite.Completed(await WriteAsync(messages, cancellationToken));
+
+    async Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
         {
