@@ -6,7 +6,8 @@ namespace Pipeline.EntityLinking.KnowledgeBase;
 /// <summary>
 /// The one normalisation shared by the alias index and the text: tokens are runs of letters and digits or single
 /// other characters; the key is the tokens lower-cased, without diacritics, typographic quotes and dashes mapped to
-/// ASCII, joined by single spaces. So "U.S." is "u . s ." in both the KB and the text.
+/// ASCII, joined by single spaces, with the spelling variants of <see cref="AppendKeyToken"/> folded. So "U.S." is
+/// "us" in both the KB and the text.
 /// </summary>
 public static class SurfaceForms
 {
@@ -61,19 +62,56 @@ public static class SurfaceForms
         }
 
         var builder = new StringBuilder(surface.Length);
+        var token = new StringBuilder(16);
+        var state = default(KeyState);
         var hasWord = false;
         for (var t = first; t < tokens.Count; t++)
         {
-            if (builder.Length > 0)
-            {
-                builder.Append(' ');
-            }
-
-            AppendToken(builder, surface.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start));
+            token.Clear();
+            AppendToken(token, surface.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start));
+            AppendKeyToken(builder, token.ToString(), ref state);
             hasWord |= IsWordChar(surface[tokens[t].Start]);
         }
 
-        return hasWord ? builder.ToString() : null;
+        return hasWord && builder.Length > 0 ? builder.ToString() : null;
+    }
+
+    /// <summary>Where a key being built stands: whether its last token is a single letter, and whether a dot followed it.</summary>
+    public struct KeyState
+    {
+        internal bool LastIsInitial;
+        internal bool Dotted;
+    }
+
+    /// <summary>
+    /// Appends one normalised token to a key. Spelling variants of one name get one key: dots are dropped and
+    /// dotted initials joined ("U.S.", "U.S" and "US" are all "us"; "N.J." is "nj"), a hyphen is a space
+    /// ("Rolls-Royce" is "rolls royce"), and "&amp;" is "and" ("Merck &amp; Co" is "Merck and Co").
+    /// </summary>
+    public static void AppendKeyToken(StringBuilder key, string token, ref KeyState state)
+    {
+        switch (token)
+        {
+            case ".":
+                state.Dotted = state.LastIsInitial;
+                return;
+            case "-":
+                state = default;
+                return;
+            case "&":
+                token = "and";
+                break;
+        }
+
+        var initial = token.Length == 1 && char.IsLetter(token[0]);
+        if (!(initial && state.LastIsInitial && state.Dotted) && key.Length > 0)
+        {
+            key.Append(' ');
+        }
+
+        key.Append(token);
+        state.LastIsInitial = initial;
+        state.Dotted = false;
     }
 
     /// <summary>Appends the normalised form of one token.</summary>

@@ -60,6 +60,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         "actor", "actress", "singer", "analyst", "economist", "professor", "chief", "commissioner", "lawmaker", "officer", "sir",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    const int MaxTextTokensPerAlias = 3 * EntityKnowledgeBase.MaxTokensPerAlias;
+
     public string Name => "wikidata-kb+" + similarity.Name;
 
     public EntityKnowledgeBase KnowledgeBase => kb;
@@ -265,7 +267,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
 
             var end = t;
-            while (end + 1 <= last && !claimed[end + 1 - first] && (pieces[end + 1 - first] != Piece.Neutral || Connectors.Contains(doc.Normalized(end + 1)) || CompanySuffixes.Contains(doc.TokenText(end + 1))))
+            while (end + 1 <= last && !claimed[end + 1 - first] && (pieces[end + 1 - first] != Piece.Neutral || Connectors.Contains(doc.Normalized(end + 1)) || CompanySuffixes.Contains(doc.TokenText(end + 1)) || doc.IsHyphenTail(end + 1)))
             {
                 end++;
             }
@@ -284,24 +286,29 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
     static bool IsNeutral(Document doc, int t)
     {
         var word = doc.Normalized(t);
-        return !doc.IsWord(t) || char.IsDigit(doc.Text[doc.Tokens[t].Start]) || Connectors.Contains(word) || PersonCues.Contains(word) || TitleWords.Contains(word) ||
+        return !doc.IsWord(t) || char.IsDigit(doc.Text[doc.Tokens[t].Start]) || char.IsLower(doc.Text[doc.Tokens[t].Start]) || Connectors.Contains(word) || PersonCues.Contains(word) || TitleWords.Contains(word) ||
             CompanySuffixes.Contains(doc.TokenText(t)) || (NotNames.Contains(word) && !doc.IsUpper(t));
     }
 
     (int Last, AliasCandidate[] Candidates)? LongestAliasMatch(Document doc, int first, int runLast, StringBuilder key)
     {
         var tokens = doc.Tokens;
-        runLast = Math.Min(runLast, first + kb.MaxAliasTokens - 1);
-        Span<int> lengths = stackalloc int[EntityKnowledgeBase.MaxTokensPerAlias + 1];
+        // Dots and hyphens are text tokens but not key tokens ("U.S." is one key token): bound both counts.
+        runLast = Math.Min(runLast, first + MaxTextTokensPerAlias - 1);
+        Span<int> lengths = stackalloc int[MaxTextTokensPerAlias];
         key.Clear();
+        var state = default(SurfaceForms.KeyState);
+        var keyTokens = 0;
         for (var t = first; t <= runLast; t++)
         {
-            if (t > first)
+            var before = key.Length;
+            SurfaceForms.AppendKeyToken(key, doc.Normalized(t), ref state);
+            if (key.Length > before && (before == 0 || key[before] == ' ') && ++keyTokens > kb.MaxAliasTokens)
             {
-                key.Append(' ');
+                runLast = t - 1;
+                break;
             }
 
-            key.Append(doc.Normalized(t));
             lengths[t - first] = key.Length;
         }
 
@@ -707,7 +714,16 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
 
         public bool CanStartName(int t) =>
             (IsCapitalisedWord(t) || (char.IsDigit(Text[Tokens[t].Start]) && Tokens[t].End - Tokens[t].Start > 1 && ContainsLetter(t))) &&
-            !(SentenceStart(t) && NotNames.Contains(Normalized(t)) && !IsUpper(t));
+            !(SentenceStart(t) && NotNames.Contains(Normalized(t)) && !IsUpper(t)) &&
+            !(t >= 2 && HyphenJoined(t - 2) && IsCapitalisedWord(t - 2));
+
+        /// <summary>Tokens a, a+1, a+2 are one hyphenated word ("Rolls-Royce", "Ying-jeou", "Beijing-based").</summary>
+        public bool HyphenJoined(int a) =>
+            a >= 0 && a + 2 < Tokens.Count && Normalized(a + 1) == "-" && Tokens[a].End == Tokens[a + 1].Start && Tokens[a + 1].End == Tokens[a + 2].Start &&
+            IsWord(a) && IsWord(a + 2);
+
+        /// <summary>A lower-case word hyphenated to a capitalised one ("jeou" in "Ma Ying-jeou", "based" in "Beijing-based").</summary>
+        public bool IsHyphenTail(int t) => t >= 2 && HyphenJoined(t - 2) && IsCapitalisedWord(t - 2) && !IsCapitalisedWord(t);
 
         public bool CanContinueName(int t)
         {
@@ -717,12 +733,18 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 return t > 0 && IsCapitalisedWord(t - 1) && Tokens[t - 1].End - Tokens[t - 1].Start == 1;
             }
 
-            return IsCapitalisedWord(t) || char.IsDigit(Text[Tokens[t].Start]) || Connectors.Contains(Normalized(t));
+            return IsCapitalisedWord(t) || char.IsDigit(Text[Tokens[t].Start]) || Connectors.Contains(Normalized(t)) || IsHyphenTail(t);
         }
 
         public bool CanEndName(int t)
         {
             if (IsCapitalisedWord(t) || char.IsDigit(Text[Tokens[t].Start]))
+            {
+                // Not inside a hyphenated name: "Bristol" is not a name of its own in "Bristol-Myers".
+                return !(HyphenJoined(t) && IsCapitalisedWord(t + 2));
+            }
+
+            if (IsHyphenTail(t))
             {
                 return true;
             }
