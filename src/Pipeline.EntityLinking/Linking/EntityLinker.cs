@@ -230,7 +230,15 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             var nameBefore = before >= first && pieces[before - first] == Piece.Name;
             var end = mLast;
             var kept = candidates;
-            if (suffixAt > mLast && !nameBefore && Enumerable.Range(after, suffixAt - after).All(t => pieces[t - first] != Piece.Matched))
+            var legalFormEnd = LegalFormEnd(doc, mLast);
+            if (legalFormEnd > mLast && !nameBefore)
+            {
+                // "Union Carbide Corp", "Apple Inc.", "Merck and Co Inc": the company's name and its legal form.
+                kept = candidates.Where(c => kb.Types[c.Entity] is not (EntityType.Per or EntityType.Loc)).ToArray();
+                end = legalFormEnd;
+                nameAfter = false;
+            }
+            else if (suffixAt > mLast && !nameBefore && Enumerable.Range(after, suffixAt - after).All(t => pieces[t - first] != Piece.Matched))
             {
                 // "Paxar Corp", "Huntsman Chemical Corp", "Morgan Stanley and Co Inc": a known company name, its line
                 // of business and its legal form.
@@ -250,7 +258,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 continue; // only part of a longer name the KB lacks ("Wall Street" in "Wall Street Journal")
             }
 
-            for (var t = mFirst; t <= end; t++)
+            for (var t = mFirst; t <= Math.Min(end, last); t++)
             {
                 claimed[t - first] = true;
             }
@@ -278,9 +286,44 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
 
             var single = end == t;
-            spans.Add(new MentionSpan(tokens[t].Start, tokens[end].End, t, end, []) { Doubtful = single && doc.SentenceStart(t) && !doc.IsUpper(t) });
+            spans.Add(new MentionSpan(tokens[t].Start, tokens[end].End, t, end, []) { Doubtful = single && doc.SentenceStart(t) && !doc.IsUpper(t) && !doc.CapitalisedInsideSentence(t) });
             t = end;
         }
+    }
+
+    /// <summary>
+    /// The last token of a legal form right after a name ("Corp", "Inc.", "and Co Inc", "Co., Ltd."), or
+    /// <paramref name="nameLast"/> when none follows. The dot of an abbreviated form belongs to it.
+    /// </summary>
+    static int LegalFormEnd(Document doc, int nameLast)
+    {
+        var end = nameLast;
+        var t = nameLast + 1;
+        while (t < doc.Tokens.Count && doc.Adjacent(t - 1, t))
+        {
+            var text = doc.TokenText(t);
+            if (CompanySuffixes.Contains(text))
+            {
+                end = t;
+                t++;
+            }
+            else if (text == "." && end == t - 1 && end > nameLast)
+            {
+                end = t;
+                t++;
+            }
+            else if (text is "," or "and" or "&" && t + 1 < doc.Tokens.Count && doc.Adjacent(t, t + 1) && CompanySuffixes.Contains(doc.TokenText(t + 1)) &&
+                (text == "," || doc.TokenText(t + 1) is "Co" or "Cos"))
+            {
+                t++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return end;
     }
 
     static bool IsNeutral(Document doc, int t)
@@ -364,7 +407,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
 
             // A lone sentence-initial word ("Apple", "General") is too often just a word.
-            if (last == first && doc.SentenceStart(first) && !doc.IsUpper(first) && (kept[0].Flags & AliasFlags.Label) == 0)
+            if (last == first && doc.SentenceStart(first) && !doc.IsUpper(first) && (kept[0].Flags & AliasFlags.Label) == 0 && !doc.CapitalisedInsideSentence(first))
             {
                 continue;
             }
@@ -681,6 +724,28 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         }
 
         HashSet<string>? _lowerCaseWords;
+        HashSet<string>? _namesInsideSentences;
+
+        /// <summary>
+        /// The word is also written capitalised inside a sentence elsewhere in the text: a name, even where it opens a
+        /// sentence ("Reagan said ..." after "President Reagan").
+        /// </summary>
+        public bool CapitalisedInsideSentence(int t)
+        {
+            if (_namesInsideSentences is null)
+            {
+                _namesInsideSentences = new HashSet<string>(StringComparer.Ordinal);
+                for (var i = 0; i < Tokens.Count; i++)
+                {
+                    if (IsCapitalisedWord(i) && !SentenceStart(i))
+                    {
+                        _namesInsideSentences.Add(TokenText(i));
+                    }
+                }
+            }
+
+            return _namesInsideSentences.Contains(TokenText(t));
+        }
 
         public bool HasLowerCaseUse(int t)
         {
