@@ -293,7 +293,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
 
     /// <summary>
     /// The last token of a legal form right after a name ("Corp", "Inc.", "and Co Inc", "Co., Ltd."), or
-    /// <paramref name="nameLast"/> when none follows. The dot of an abbreviated form belongs to it.
+    /// <paramref name="nameLast"/> when none follows. The dot of an abbreviated form belongs to it, unless it is
+    /// also the full stop ("... Avco Corp. Avco Financial ...").
     /// </summary>
     static int LegalFormEnd(Document doc, int nameLast)
     {
@@ -307,7 +308,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 end = t;
                 t++;
             }
-            else if (text == "." && end == t - 1 && end > nameLast)
+            else if (text == "." && end == t - 1 && end > nameLast && !doc.EndsSentence(t))
             {
                 end = t;
                 t++;
@@ -602,6 +603,16 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
         }
 
+        // Last words of names the KB does not know, shaped like a person's name (two or three capitalised words).
+        var unknownSurnames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var span in spans.Where(s => s.LastToken > s.FirstToken && s.LastToken - s.FirstToken <= 2 && (s.Entity < 0 || s.Confidence < settings.MinConfidence)))
+        {
+            if (Enumerable.Range(span.FirstToken, span.LastToken - span.FirstToken + 1).All(t => doc.IsCapitalisedWord(t) && !doc.IsUpper(t) && !CompanySuffixes.Contains(doc.TokenText(t))))
+            {
+                unknownSurnames.Add(doc.Normalized(span.LastToken));
+            }
+        }
+
         foreach (var span in spans)
         {
             if (span.ExpansionOf is { Entity: >= 0 } full && full.Confidence >= settings.MinConfidence)
@@ -623,6 +634,12 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 {
                     Adopt(span, longer);
                 }
+            }
+            else if (span.Entity >= 0 && unknownSurnames.Contains(form) &&
+                (kb.Types[span.Entity] == EntityType.Per || span.Confidence < 0.8))
+            {
+                // "Riley" after "Bob Riley", whom the KB lacks, is that person, not a namesake the KB has.
+                span.Entity = -1;
             }
         }
 
@@ -817,6 +834,10 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             // The final dot of "U.S." or "Inc." belongs to the name when it follows a single capital or an abbreviation.
             return TokenText(t) == "." && t > 0 && Adjacent(t - 1, t) && IsCapitalisedWord(t - 1) && Tokens[t - 1].End - Tokens[t - 1].Start == 1;
         }
+
+        /// <summary>The dot at token t is followed by the end of the text or by a new sentence (a capitalised word).</summary>
+        public bool EndsSentence(int t) =>
+            t + 1 >= Tokens.Count || (Tokens[t + 1].Start > Tokens[t].End && (IsCapitalisedWord(t + 1) || Text.AsSpan(Tokens[t].End, Tokens[t + 1].Start - Tokens[t].End).Contains('\n')));
 
         public bool SentenceStart(int t)
         {
