@@ -75,6 +75,29 @@ public sealed class KnowledgeBaseTests : IDisposable
     }
 
     [Fact]
+    public void The_build_step_index_is_loaded_without_building_and_a_stale_one_is_ignored()
+    {
+        WriteSmallKb();
+        var shipped = Path.Combine(_directory.FullName, "kb-index");
+        var output = new StringWriter();
+
+        Assert.Equal(0, KnowledgeBaseIndexStep.Run([_directory.FullName, shipped], output));
+        Assert.Equal(0, KnowledgeBaseIndexStep.Run([_directory.FullName, shipped], output));
+        var load = KnowledgeBaseLoader.Load(_directory.FullName, cacheDirectory: null, shippedIndexDirectory: shipped);
+
+        Assert.Contains("KB index built", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("KB index up to date", output.ToString(), StringComparison.Ordinal);
+        Assert.True(load.FromCache);
+        Assert.StartsWith(shipped, load.CachePath, StringComparison.Ordinal);
+        Assert.Equal("Q15031", load.KnowledgeBase.Qids[load.KnowledgeBase.Candidates("xi jinping")[0].Entity]);
+
+        File.AppendAllText(Path.Combine(_directory.FullName, "kb_news_entities.tsv"), "Q22686\tDonald Trump\t\t45th President\t\t\tPER\t\t\t90\n");
+        var changed = KnowledgeBaseLoader.Load(_directory.FullName, cacheDirectory: null, shippedIndexDirectory: shipped);
+        Assert.False(changed.FromCache);
+        Assert.True(changed.KnowledgeBase.Contains("Q22686"));
+    }
+
+    [Fact]
     public void A_changed_kb_file_is_rebuilt_instead_of_read_from_a_stale_cache()
     {
         WriteSmallKb();
