@@ -18,7 +18,7 @@ public sealed class NameVariants
 {
     static readonly FrozenSet<string> LegalForms = new[]
     {
-        "inc", "incorporated", "corp", "corporation", "co", "company", "cos", "ltd", "limited", "plc", "ag", "sa", "nv", "gmbh",
+        "inc", "corp", "co", "cos", "ltd", "plc", "ag", "sa", "nv", "gmbh",
         "llc", "lp", "bhd", "holdings", "group", "spa", "se", ",", "and",
     }.ToFrozenSet(StringComparer.Ordinal);
 

@@ -105,7 +105,8 @@ public static class SurfaceForms
     /// <summary>
     /// Appends one normalised token to a key. Spelling variants of one name get one key: dots are dropped and
     /// dotted initials joined ("U.S.", "U.S" and "US" are all "us"; "N.J." is "nj"), a hyphen is a space
-    /// ("Rolls-Royce" is "rolls royce"), and "&amp;" is "and" ("Merck &amp; Co" is "Merck and Co").
+    /// ("Rolls-Royce" is "rolls royce"), "&amp;" is "and" ("Merck &amp; Co" is "Merck and Co"), and legal forms are
+    /// abbreviated ("General Electric Company" is "General Electric Co").
     /// </summary>
     public static void AppendKeyToken(StringBuilder key, string token, ref KeyState state) => AppendKeyToken(key, token.AsSpan(), ref state);
 
@@ -130,10 +131,15 @@ public static class SurfaceForms
             return;
         }
 
-        if (token is "&")
+        token = token switch
         {
-            token = "and";
-        }
+            "&" => "and",
+            "company" => "co",
+            "corporation" => "corp",
+            "incorporated" => "inc",
+            "limited" => "ltd",
+            _ => token,
+        };
 
         var initial = token.Length == 1 && char.IsLetter(token[0]);
         if (!(initial && state.LastIsInitial && state.Dotted) && key.Length > 0)

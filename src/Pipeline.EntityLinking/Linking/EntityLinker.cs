@@ -230,8 +230,15 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             var nameBefore = before >= first && pieces[before - first] == Piece.Name;
             var end = mLast;
             var kept = candidates;
+            // A legal form after a match that is not the whole name ("Brothers Inc" in "Shearson Lehman Brothers Inc",
+            // "Troy Corp" in "Helen of Troy Corp") ends a company name the KB lacks.
             var legalFormEnd = LegalFormEnd(doc, mLast);
-            if (legalFormEnd > mLast && !nameBefore)
+            if (legalFormEnd > mLast && !Enumerable.Range(first, mFirst - first).All(t => pieces[t - first] == Piece.Neutral && (t == first || !Connectors.Contains(doc.Normalized(t)))))
+            {
+                continue;
+            }
+
+            if (legalFormEnd > mLast)
             {
                 // "Union Carbide Corp", "Apple Inc.", "Merck and Co Inc": the company's name and its legal form.
                 kept = candidates.Where(c => kb.Types[c.Entity] is not (EntityType.Per or EntityType.Loc)).ToArray();
@@ -263,7 +270,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 claimed[t - first] = true;
             }
 
-            spans.Add(new MentionSpan(tokens[mFirst].Start, tokens[end].End, mFirst, end, kept));
+            spans.Add(new MentionSpan(tokens[mFirst].Start, tokens[end].End, mFirst, end, kept) { HasLegalForm = end > mLast && legalFormEnd > mLast || CompanySuffixes.Contains(doc.TokenText(mLast)) });
         }
 
         // What is left of the run and is name-like becomes NIL mentions: the KB does not know these names.
@@ -308,7 +315,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 end = t;
                 t++;
             }
-            else if (text == "." && end == t - 1 && end > nameLast && !doc.EndsSentence(t))
+            else if (text == "." && end == t - 1 && CompanySuffixes.Contains(doc.TokenText(end)) && !doc.EndsSentence(t))
             {
                 end = t;
                 t++;
@@ -495,6 +502,12 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 typeFit *= 0.4;
             }
 
+            // A name with a legal form is the company, not a brand of the same name ("Rolls Royce Plc").
+            if (span.HasLegalForm && kb.Descriptions[entity].StartsWith("brand", StringComparison.Ordinal))
+            {
+                typeFit *= 0.3;
+            }
+
             // With one candidate the context cannot change the choice; skip the (possibly costly) similarity.
             var contextFit = span.Candidates.Length == 1 ? 0 : context.Similarity(span.Start, span.End, kb.Labels[entity], kb.Descriptions[entity]);
             var coherence = anchors is null ? 0 : Coherence(entity, anchors);
@@ -519,8 +532,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         var winner = span.Candidates[best].Entity;
         var confidence = 1 / total;
         var single = span.FirstToken == span.LastToken;
-        confidence *= single
-            ? 0.4 + (0.6 * Math.Min(1.0, kb.Popularity[winner] * 2))
+        confidence *= span.HasLegalForm ? 0.85 + (0.15 * Math.Min(1.0, kb.Popularity[winner] * 1.6))
+            : single ? 0.4 + (0.6 * Math.Min(1.0, kb.Popularity[winner] * 2))
             : 0.55 + (0.45 * Math.Min(1.0, kb.Popularity[winner] * 1.6));
 
         // A capitalised word the same text also uses in lower case ("Court", "State", "Fall") is a common word.
@@ -653,6 +666,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
         }
 
+        ResolveAcronyms(doc, spans);
+
         // One sense per document: a surface form keeps the entity of its most confident occurrence.
         foreach (var group in spans.Where(s => s.Entity >= 0).GroupBy(s => doc.Text[s.Start..s.End], StringComparer.Ordinal))
         {
@@ -675,6 +690,86 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// An acronym stands for an organisation the same text names in full: "SEC" for "Securities and Exchange
+    /// Commission" (the initials: this wins over the acronym's own link), "VW" for "Volkswagen" (its letters in order,
+    /// from the first: only when the acronym has no link of its own).
+    /// </summary>
+    void ResolveAcronyms(Document doc, List<MentionSpan> spans)
+    {
+        var named = spans.Where(s => s.Entity >= 0 && s.Confidence >= settings.MinConfidence && kb.Types[s.Entity] is EntityType.Org or EntityType.Misc or EntityType.Unknown).ToList();
+        if (named.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var span in spans.Where(s => s.FirstToken == s.LastToken && s.End - s.Start is >= 2 and <= 5 && doc.IsUpper(s.FirstToken)))
+        {
+            var acronym = doc.TokenText(span.FirstToken);
+            var byInitials = named.FirstOrDefault(n => n != span && Initials(doc, n) == acronym);
+            if (byInitials is not null)
+            {
+                // Name and acronym together: an entity both can mean is the one ("General Electric Co" ... "GEC").
+                var shared = byInitials.Candidates.Select(c => c.Entity).FirstOrDefault(e => span.Candidates.Any(c => c.Entity == e), -1);
+                if (shared >= 0 && shared != byInitials.Entity)
+                {
+                    byInitials.Entity = shared;
+                }
+
+                if (byInitials.Entity != span.Entity)
+                {
+                    Adopt(span, byInitials);
+                }
+
+                continue;
+            }
+
+            if (span.Entity < 0 || span.Confidence < settings.MinConfidence)
+            {
+                var byLetters = named.FirstOrDefault(n => n.FirstToken == n.LastToken && kb.Types[n.Entity] == EntityType.Org && !doc.IsUpper(n.FirstToken) && LettersInOrder(acronym, doc.TokenText(n.FirstToken)));
+                if (byLetters is not null)
+                {
+                    Adopt(span, byLetters);
+                }
+            }
+        }
+    }
+
+    /// <summary>The capitals that start the words of a mention, legal forms and connectors left out ("SEC", "GEC").</summary>
+    static string Initials(Document doc, MentionSpan span)
+    {
+        var initials = new StringBuilder(8);
+        for (var t = span.FirstToken; t <= span.LastToken; t++)
+        {
+            if (doc.IsCapitalisedWord(t) && !(CompanySuffixes.Contains(doc.TokenText(t)) && t > span.FirstToken && doc.TokenText(t) != "Co"))
+            {
+                initials.Append(doc.Text[doc.Tokens[t].Start]);
+            }
+        }
+
+        return initials.ToString();
+    }
+
+    static bool LettersInOrder(string acronym, string name)
+    {
+        if (name.Length <= acronym.Length || char.ToUpperInvariant(name[0]) != acronym[0])
+        {
+            return false;
+        }
+
+        var at = 1;
+        foreach (var letter in acronym.AsSpan(1))
+        {
+            at = name.IndexOf(char.ToLowerInvariant(letter), at) + 1;
+            if (at == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     static void Adopt(MentionSpan span, MentionSpan full)
@@ -706,6 +801,9 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         public bool Doubtful { get; set; }
 
         public MentionSpan? ExpansionOf { get; set; }
+
+        /// <summary>The mention ends in a legal form ("Rolls Royce Plc"): the text itself says it is a company.</summary>
+        public bool HasLegalForm { get; set; }
     }
 
     /// <summary>A text split into tokens, with the per-token facts mention detection asks about.</summary>
