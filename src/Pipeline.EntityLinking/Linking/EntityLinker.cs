@@ -415,7 +415,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
 
             // A lone sentence-initial word ("Apple", "General") is too often just a word.
-            if (last == first && doc.SentenceStart(first) && !doc.IsUpper(first) && (kept[0].Flags & AliasFlags.Label) == 0 && !doc.CapitalisedInsideSentence(first))
+            if (last == first && doc.SentenceStart(first) && !doc.IsUpper(first) && (kept[0].Flags & AliasFlags.Label) == 0 && !doc.CapitalisedInsideSentence(first) &&
+                LegalFormEnd(doc, first) == first)
             {
                 continue;
             }
@@ -694,8 +695,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
 
     /// <summary>
     /// An acronym stands for an organisation the same text names in full: "SEC" for "Securities and Exchange
-    /// Commission" (the initials: this wins over the acronym's own link), "VW" for "Volkswagen" (its letters in order,
-    /// from the first: only when the acronym has no link of its own).
+    /// Commission" (the initials: this wins over the acronym's own link), "VW" for "Volkswagen AG" (the letters of a
+    /// one-word company name in order, from the first: only when the acronym has no link of its own).
     /// </summary>
     void ResolveAcronyms(Document doc, List<MentionSpan> spans)
     {
@@ -728,7 +729,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
 
             if (span.Entity < 0 || span.Confidence < settings.MinConfidence)
             {
-                var byLetters = named.FirstOrDefault(n => n.FirstToken == n.LastToken && kb.Types[n.Entity] == EntityType.Org && !doc.IsUpper(n.FirstToken) && LettersInOrder(acronym, doc.TokenText(n.FirstToken)));
+                var byLetters = named.FirstOrDefault(n => kb.Types[n.Entity] == EntityType.Org && !doc.IsUpper(n.FirstToken) && LettersInOrder(acronym, doc.TokenText(n.FirstToken)) &&
+                    Enumerable.Range(n.FirstToken + 1, n.LastToken - n.FirstToken).All(t => CompanySuffixes.Contains(doc.TokenText(t)) || doc.TokenText(t) == "."));
                 if (byLetters is not null)
                 {
                     Adopt(span, byLetters);
