@@ -144,11 +144,19 @@ public sealed class EntityKnowledgeBase
             {
                 AddForm(forms, key, new FormEntry(entity.Index, AliasFlags.Derived, false, DerivedWeight), replace: false);
             }
+
+            // A company named by a hyphenated compound and more is also named by the compound alone ("Bristol-Myers"
+            // for "Bristol-Myers Squibb", "Hewlett-Packard" for "Hewlett-Packard Enterprise").
+            if (entity.Description.Contains("company", StringComparison.Ordinal) && LeadingCompound(entity.Label) is { } compound && SurfaceForms.Key(compound) is { } compoundKey)
+            {
+                AddForm(forms, compoundKey, new FormEntry(entity.Index, AliasFlags.Derived, false, DerivedWeight), replace: false);
+            }
         }
 
         // Family names ("Hollande", "Churkin") only where no entity has the form as its own name or alias: a news
-        // text names a person by surname after the first mention, but "Washington" is still the city. (Adding them
-        // there too, at a lower weight, was measured: surnames of people the KB lacks then link to namesakes it has.)
+        // text names a person by surname after the first mention, but "Washington" is still the city. Measured and
+        // rejected: adding them there too, at a lower weight or only for the most popular persons, links surnames of
+        // people the KB lacks to namesakes it has (the news KB rates thousands of legislators as popular).
         foreach (var (key, entity) in familyNames)
         {
             if (!forms.TryGetValue(key, out var existing) || existing.All(e => (e.Flags & AliasFlags.FamilyName) != 0))
@@ -204,6 +212,21 @@ public sealed class EntityKnowledgeBase
         !description.Contains("surname", StringComparison.OrdinalIgnoreCase) &&
         !description.Contains("given name", StringComparison.OrdinalIgnoreCase) &&
         !description.StartsWith("Wikimedia ", StringComparison.Ordinal);
+
+    static string? LeadingCompound(string label)
+    {
+        var space = label.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0)
+        {
+            return null;
+        }
+
+        var first = label[..space];
+        var hyphen = first.IndexOf('-', StringComparison.Ordinal);
+        return hyphen > 1 && hyphen < first.Length - 2 && char.IsUpper(first[0]) && char.IsUpper(first[hyphen + 1]) && first.All(c => char.IsLetter(c) || c == '-')
+            ? first
+            : null;
+    }
 
     /// <summary>Weight of a derived form (<see cref="NameVariants"/>) against a listed one.</summary>
     const float DerivedWeight = 0.5f;

@@ -22,7 +22,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
 
     static readonly FrozenSet<string> CompanySuffixes = new[]
     {
-        "Corp", "Corporation", "Inc", "Co", "Cos", "Ltd", "Plc", "PLC", "plc", "LLC", "AG", "SA", "NV", "GmbH", "Bhd", "Limited", "Incorporated",
+        "Corp", "Corporation", "Inc", "Co", "Cos", "Ltd", "Plc", "PLC", "plc", "LLC", "AG", "SA", "NV", "GmbH", "Bhd", "Limited", "Incorporated", "Holdings",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     // Capitalised words that are not names on their own: sentence starters, calendar words, titles.
@@ -334,11 +334,16 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         return end;
     }
 
+    /// <summary>
+    /// Not part of a name: punctuation, numbers, lower-case words, connectors, titles, legal forms, sentence openers, and
+    /// a sentence-initial word shaped like a gerund or adverb that the KB does not know ("Excluding Brazil").
+    /// </summary>
     static bool IsNeutral(Document doc, int t)
     {
         var word = doc.Normalized(t);
         return !doc.IsWord(t) || char.IsDigit(doc.Text[doc.Tokens[t].Start]) || char.IsLower(doc.Text[doc.Tokens[t].Start]) || Connectors.Contains(word) || PersonCues.Contains(word) || TitleWords.Contains(word) ||
-            CompanySuffixes.Contains(doc.TokenText(t)) || (NotNames.Contains(word) && !doc.IsUpper(t));
+            CompanySuffixes.Contains(doc.TokenText(t)) || (NotNames.Contains(word) && !doc.IsUpper(t)) ||
+            (word.Length > 5 && (word.EndsWith("ing", StringComparison.Ordinal) || word.EndsWith("ly", StringComparison.Ordinal)) && doc.SentenceStart(t) && !doc.CapitalisedInsideSentence(t));
     }
 
     (int Last, AliasCandidate[] Candidates)? LongestAliasMatch(Document doc, int first, int runLast, StringBuilder key)
