@@ -88,7 +88,42 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         }
 
         ResolveCoreference(document, spans);
+        UnlinkSportsMetonymy(document, spans);
         return Payload(text, spans);
+    }
+
+    static readonly FrozenSet<string> SportsWords = new[]
+    {
+        "game", "games", "season", "coach", "inning", "innings", "quarterback", "touchdown", "touchdowns", "playoff", "playoffs",
+        "league", "striker", "midfielder", "pitcher", "tournament", "championship", "scored", "goals", "homer", "rushing",
+        "nfl", "nba", "mlb", "nhl", "fifa", "uefa", "olympics", "wicket", "wickets", "semifinal", "semifinals", "quarterfinal",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    static readonly FrozenSet<string> Locatives = new[]
+    {
+        "in", "at", "from", "near", "outside", "across", "into", "to", "of", "around", "throughout", "toward", "towards",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// In a sentence about a game ("Boston beat New York 5-3", "England's quarterfinal"), a bare place name stands for
+    /// its team, which the place is not: such links become NIL (a wrong link is worse than none). A place after a
+    /// locative preposition ("in London") stays the place.
+    /// </summary>
+    void UnlinkSportsMetonymy(Document doc, List<MentionSpan> spans)
+    {
+        foreach (var span in spans)
+        {
+            // Capitals are a dateline ("MIAMI (AP) -") or a code ("UK"), not a team.
+            if (span.Entity < 0 || kb.Types[span.Entity] != EntityType.Loc || doc.IsUpper(span.FirstToken) || (span.FirstToken > 0 && Locatives.Contains(doc.Normalized(span.FirstToken - 1))))
+            {
+                continue;
+            }
+
+            if (doc.IsSportsSentence(span.FirstToken))
+            {
+                span.Entity = -1;
+            }
+        }
     }
 
     EntitiesPayload Payload(string text, List<MentionSpan> spans)
@@ -846,6 +881,37 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         }
 
         HashSet<string>? _lowerCaseWords;
+        int[]? _sentenceOf;
+        HashSet<int>? _sportsSentences;
+
+        /// <summary>The sentence of token t has a score ("6-2", "3 - 1") or a word only games have ("quarterback", "playoffs").</summary>
+        public bool IsSportsSentence(int t)
+        {
+            if (_sentenceOf is null || _sportsSentences is null)
+            {
+                _sentenceOf = new int[Tokens.Count];
+                _sportsSentences = [];
+                var sentence = 0;
+                for (var i = 0; i < Tokens.Count; i++)
+                {
+                    if (i > 0 && SentenceStart(i))
+                    {
+                        sentence++;
+                    }
+
+                    _sentenceOf[i] = sentence;
+                    var score = i + 2 < Tokens.Count && char.IsDigit(Text[Tokens[i].Start]) && Tokens[i].End - Tokens[i].Start <= 3 &&
+                        TokenText(i + 1) == "-" && char.IsDigit(Text[Tokens[i + 2].Start]) && Tokens[i + 2].End - Tokens[i + 2].Start <= 3 &&
+                        (i + 3 >= Tokens.Count || !char.IsDigit(Text[Tokens[i + 3].Start]));
+                    if (score || SportsWords.Contains(Normalized(i)))
+                    {
+                        _sportsSentences.Add(sentence);
+                    }
+                }
+            }
+
+            return _sportsSentences.Contains(_sentenceOf[t]);
+        }
         HashSet<string>? _namesInsideSentences;
 
         /// <summary>
