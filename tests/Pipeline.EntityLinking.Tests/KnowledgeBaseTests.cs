@@ -75,6 +75,29 @@ public sealed class KnowledgeBaseTests : IDisposable
     }
 
     [Fact]
+    public void The_build_step_index_is_loaded_without_building_and_a_stale_one_is_ignored()
+    {
+        WriteSmallKb();
+        var shipped = Path.Combine(_directory.FullName, "kb-index");
+        var output = new StringWriter();
+
+        Assert.Equal(0, KnowledgeBaseIndexStep.Run([_directory.FullName, shipped], output));
+        Assert.Equal(0, KnowledgeBaseIndexStep.Run([_directory.FullName, shipped], output));
+        var load = KnowledgeBaseLoader.Load(_directory.FullName, cacheDirectory: null, shippedIndexDirectory: shipped);
+
+        Assert.Contains("KB index built", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("KB index up to date", output.ToString(), StringComparison.Ordinal);
+        Assert.True(load.FromCache);
+        Assert.StartsWith(shipped, load.CachePath, StringComparison.Ordinal);
+        Assert.Equal("Q15031", load.KnowledgeBase.Qids[load.KnowledgeBase.Candidates("xi jinping")[0].Entity]);
+
+        File.AppendAllText(Path.Combine(_directory.FullName, "kb_news_entities.tsv"), "Q22686\tDonald Trump\t\t45th President\t\t\tPER\t\t\t90\n");
+        var changed = KnowledgeBaseLoader.Load(_directory.FullName, cacheDirectory: null, shippedIndexDirectory: shipped);
+        Assert.False(changed.FromCache);
+        Assert.True(changed.KnowledgeBase.Contains("Q22686"));
+    }
+
+    [Fact]
     public void A_changed_kb_file_is_rebuilt_instead_of_read_from_a_stale_cache()
     {
         WriteSmallKb();
@@ -148,5 +171,30 @@ public sealed class KnowledgeBaseTests : IDisposable
         Assert.Null(payload.Mentions.Single(m => m.Text == "Zorblat Quenting").Qid);
         Assert.DoesNotContain(payload.Mentions, m => m.Text == "fbi");
         Assert.Equal(["Q15031", "Q956", "Q48340", "Q8333"], payload.EntityIds);
+    }
+
+    [Fact]
+    public void Derived_names_acronyms_legal_forms_and_sports_metonymy_are_resolved_in_the_text()
+    {
+        Write("kb_news_entities.tsv", Header +
+            "Q953944\tUnited States Securities and Exchange Commission\t\tgovernment body\t\t\tORG\t\t\t11\n" +
+            "Q30\tUnited States of America\tU.S.|United States\tcountry in North America\t\t\tLOC\t\tQ6256 Q3624078\t2000\n" +
+            "Q156578\tVolkswagen Group\tVolkswagen\tcompany in Wolfsburg, Germany\t\t\tORG\t\t\t21\n" +
+            "Q243278\tRolls-Royce Holdings\t\tcompany in London\t\t\tORG\t\t\t50\n" +
+            "Q100\tBoston\t\tcity in Massachusetts\t\t\tLOC\t\t\t500\n");
+        var kb = KnowledgeBaseLoader.Load(_directory.FullName, cacheDirectory: null).KnowledgeBase;
+        var linker = KnowledgeBaseEntityLinker.Create(kb);
+
+        var payload = linker.Link(
+            "The Securities and Exchange Commission said so on Monday. The SEC fined Volkswagen AG, and VW paid. Rolls Royce Plc " +
+            "said nothing. Boston beat Chicago 5-3 in the league game. She lives in Boston.");
+
+        Assert.Equal("Q953944", payload.Mentions.Single(m => m.Text == "Securities and Exchange Commission").Qid);
+        Assert.Equal("Q953944", payload.Mentions.Single(m => m.Text == "SEC").Qid);
+        Assert.Equal("Q156578", payload.Mentions.Single(m => m.Text == "Volkswagen AG").Qid);
+        Assert.Equal("Q156578", payload.Mentions.Single(m => m.Text == "VW").Qid);
+        Assert.Equal("Q243278", payload.Mentions.Single(m => m.Text == "Rolls Royce Plc").Qid);
+        var boston = payload.Mentions.Where(m => m.Text == "Boston").OrderBy(m => m.Start).ToList();
+        Assert.Equal([null, "Q100"], boston.Select(m => m.Qid));
     }
 }

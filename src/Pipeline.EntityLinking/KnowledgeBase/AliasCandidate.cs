@@ -16,4 +16,7 @@ public enum AliasFlags : byte
 
     /// <summary>The form is only the family name of a person ("Hollande"): weak evidence on its own.</summary>
     FamilyName = 4,
+
+    /// <summary>The form is derived from a listed one ("Securities and Exchange Commission" from "U.S. Securities and Exchange Commission").</summary>
+    Derived = 8,
 }

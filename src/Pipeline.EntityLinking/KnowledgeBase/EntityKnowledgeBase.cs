@@ -88,8 +88,9 @@ public sealed class EntityKnowledgeBase
         var descriptions = new string[count];
         var types = new EntityType[count];
         var popularity = new float[count];
-        var forms = new Dictionary<string, List<(int Entity, bool Label, bool Upper)>>(count * 3, StringComparer.Ordinal);
+        var forms = new Dictionary<string, List<FormEntry>>(count * 3, StringComparer.Ordinal);
         var familyNames = new List<(string Key, int Entity)>();
+        var named = new List<MergedEntity>(count);
         foreach (var entity in merged.Values)
         {
             var i = entity.Index;
@@ -103,6 +104,7 @@ public sealed class EntityKnowledgeBase
                 continue; // kept for lookups by QID, but never a candidate of a name in the text
             }
 
+            named.Add(entity);
             if (types[i] == EntityType.Per && FamilyNameKey(entity.Label) is { } familyName)
             {
                 familyNames.Add((familyName, i));
@@ -124,23 +126,42 @@ public sealed class EntityKnowledgeBase
                     continue;
                 }
 
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(forms, key, out var known);
-                if (!known)
-                {
-                    list = [];
-                }
+                AddForm(forms, key, new FormEntry(i, isLabel ? AliasFlags.Label : AliasFlags.None, SurfaceForms.IsUpperCase(surface), 1f));
+            }
+        }
 
-                var upper = SurfaceForms.IsUpperCase(surface);
-                var at = list!.FindIndex(c => c.Entity == i);
-                if (at < 0)
-                {
-                    list.Add((i, isLabel, upper));
-                }
-                else
-                {
-                    var previous = list[at];
-                    list[at] = (i, previous.Label || isLabel, previous.Upper && upper);
-                }
+        // Forms the KB does not list but news texts use, derived from the listed ones (see NameVariants); an
+        // entity's own form is never replaced by a derived one.
+        var variants = new NameVariants(named.Where(e => e.IsCountry).Select(e => (e.Index, e.SurfaceForms().Select(f => f.Surface))));
+        foreach (var entity in named)
+        {
+            if (types[entity.Index] is EntityType.Per or EntityType.Loc)
+            {
+                continue;
+            }
+
+            foreach (var key in variants.Of(entity.SurfaceForms().Select(f => SurfaceForms.Key(f.Surface)).OfType<string>()))
+            {
+                AddForm(forms, key, new FormEntry(entity.Index, AliasFlags.Derived, false, DerivedWeight), replace: false);
+            }
+
+            // A company named by a hyphenated compound and more is also named by the compound alone ("Bristol-Myers"
+            // for "Bristol-Myers Squibb", "Hewlett-Packard" for "Hewlett-Packard Enterprise").
+            if (entity.Description.Contains("company", StringComparison.Ordinal) && LeadingCompound(entity.Label) is { } compound && SurfaceForms.Key(compound) is { } compoundKey)
+            {
+                AddForm(forms, compoundKey, new FormEntry(entity.Index, AliasFlags.Derived, false, DerivedWeight), replace: false);
+            }
+        }
+
+        // Family names ("Hollande", "Churkin") only where no entity has the form as its own name or alias: a news
+        // text names a person by surname after the first mention, but "Washington" is still the city. Measured and
+        // rejected: adding them there too, at a lower weight or only for the most popular persons, links surnames of
+        // people the KB lacks to namesakes it has (the news KB rates thousands of legislators as popular).
+        foreach (var (key, entity) in familyNames)
+        {
+            if (!forms.TryGetValue(key, out var existing) || existing.All(e => (e.Flags & AliasFlags.FamilyName) != 0))
+            {
+                AddForm(forms, key, new FormEntry(entity, AliasFlags.FamilyName, false, 1f), replace: false);
             }
         }
 
@@ -148,19 +169,6 @@ public sealed class EntityKnowledgeBase
         foreach (var (key, list) in forms)
         {
             aliases[key] = Priors(list, popularity);
-        }
-
-        // Family names ("Hollande", "Churkin") only where no entity has the form as its own name or alias: a
-        // news text names a person by surname after the first mention, but "Washington" is still the city.
-        foreach (var group in familyNames.GroupBy(f => f.Key))
-        {
-            if (aliases.ContainsKey(group.Key))
-            {
-                continue;
-            }
-
-            var list = group.Select(f => (f.Entity, false, false)).Distinct().ToList();
-            aliases[group.Key] = Priors(list, popularity).Select(c => c with { Flags = c.Flags | AliasFlags.FamilyName }).ToArray();
         }
 
         return new EntityKnowledgeBase(qids, labels, descriptions, types, popularity, aliases);
@@ -205,25 +213,61 @@ public sealed class EntityKnowledgeBase
         !description.Contains("given name", StringComparison.OrdinalIgnoreCase) &&
         !description.StartsWith("Wikimedia ", StringComparison.Ordinal);
 
+    static string? LeadingCompound(string label)
+    {
+        var space = label.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0)
+        {
+            return null;
+        }
+
+        var first = label[..space];
+        var hyphen = first.IndexOf('-', StringComparison.Ordinal);
+        return hyphen > 1 && hyphen < first.Length - 2 && char.IsUpper(first[0]) && char.IsUpper(first[hyphen + 1]) && first.All(c => char.IsLetter(c) || c == '-')
+            ? first
+            : null;
+    }
+
+    /// <summary>Weight of a derived form (<see cref="NameVariants"/>) against a listed one.</summary>
+    const float DerivedWeight = 0.5f;
+
+    readonly record struct FormEntry(int Entity, AliasFlags Flags, bool Upper, float Weight);
+
+    static void AddForm(Dictionary<string, List<FormEntry>> forms, string key, FormEntry entry, bool replace = true)
+    {
+        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(forms, key, out var known);
+        list ??= [];
+        var at = list.FindIndex(c => c.Entity == entry.Entity);
+        if (at < 0)
+        {
+            list.Add(entry);
+        }
+        else if (replace)
+        {
+            var previous = list[at];
+            list[at] = previous with { Flags = previous.Flags | entry.Flags, Upper = previous.Upper && entry.Upper };
+        }
+    }
+
     /// <summary>
     /// P(entity | form) from popularity, with a form that is the entity's label weighing more than an alias:
     /// "Paris" is far more often the capital than one of the towns that has it as an alias.
     /// </summary>
-    static AliasCandidate[] Priors(List<(int Entity, bool Label, bool Upper)> list, float[] popularity)
+    static AliasCandidate[] Priors(List<FormEntry> list, float[] popularity)
     {
         var weights = new double[list.Count];
         var total = 0.0;
         for (var c = 0; c < list.Count; c++)
         {
             var p = Math.Max(popularity[list[c].Entity], 0.01);
-            weights[c] = p * p * p * p * (list[c].Label ? 1.5 : 1.0);
+            weights[c] = p * p * p * p * ((list[c].Flags & AliasFlags.Label) != 0 ? 1.5 : 1.0) * list[c].Weight;
             total += weights[c];
         }
 
         var result = new AliasCandidate[list.Count];
         for (var c = 0; c < list.Count; c++)
         {
-            var flags = (list[c].Label ? AliasFlags.Label : AliasFlags.None) | (list[c].Upper ? AliasFlags.UpperCase : AliasFlags.None);
+            var flags = list[c].Flags | (list[c].Upper ? AliasFlags.UpperCase : AliasFlags.None);
             result[c] = new AliasCandidate(list[c].Entity, (float)(weights[c] / total), flags);
         }
 
@@ -246,6 +290,8 @@ public sealed class EntityKnowledgeBase
         public EntityType Type => first.Type != EntityType.Unknown ? first.Type : _more.Select(r => r.Type).FirstOrDefault(t => t != EntityType.Unknown);
 
         public float Popularity => _more.Count == 0 ? first.Popularity : Math.Max(first.Popularity, _more.Max(r => r.Popularity));
+
+        public bool IsCountry => first.IsCountry || _more.Any(r => r.IsCountry);
 
         public void Merge(EntityRecord record) => _more.Add(record);
 

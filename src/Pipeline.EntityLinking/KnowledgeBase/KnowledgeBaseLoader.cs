@@ -41,10 +41,24 @@ public static class KnowledgeBaseLoader
         return named.Select(Path.GetFullPath).ToList();
     }
 
-    public static KnowledgeBaseLoad Load(string path, string? cacheDirectory, IReadOnlyList<string>? files = null)
+    /// <summary>
+    /// Where the build step (<see cref="KnowledgeBaseIndexStep"/>) puts the index of the bundled KB: the <c>kb-index</c>
+    /// folder beside the service's assemblies. Read-only; an index there is used when its name (a hash of the KB files'
+    /// paths, sizes and times) matches the configured KB.
+    /// </summary>
+    public static string ShippedIndexDirectory => Path.Combine(AppContext.BaseDirectory, "kb-index");
+
+    /// <summary>Loads the KB: its shipped index, else its cached index, else built from the files (and then cached).</summary>
+    public static KnowledgeBaseLoad Load(string path, string? cacheDirectory, IReadOnlyList<string>? files = null, string? shippedIndexDirectory = null)
     {
         var started = Stopwatch.GetTimestamp();
         var sources = Sources(path, files);
+        var shipped = Path.Combine(shippedIndexDirectory ?? ShippedIndexDirectory, KnowledgeBaseCache.FileName(sources));
+        if (KnowledgeBaseCache.TryRead(shipped) is { } prebuilt)
+        {
+            return new KnowledgeBaseLoad(prebuilt, sources, shipped, true, Stopwatch.GetElapsedTime(started));
+        }
+
         string? cachePath = null;
         if (!string.IsNullOrWhiteSpace(cacheDirectory))
         {

@@ -6,7 +6,8 @@ namespace Pipeline.EntityLinking.KnowledgeBase;
 /// <summary>
 /// The one normalisation shared by the alias index and the text: tokens are runs of letters and digits or single
 /// other characters; the key is the tokens lower-cased, without diacritics, typographic quotes and dashes mapped to
-/// ASCII, joined by single spaces. So "U.S." is "u . s ." in both the KB and the text.
+/// ASCII, joined by single spaces, with the spelling variants of <see cref="AppendKeyToken"/> folded. So "U.S." is
+/// "us" in both the KB and the text.
 /// </summary>
 public static class SurfaceForms
 {
@@ -16,65 +17,143 @@ public static class SurfaceForms
     public static void Tokenize(string text, List<(int Start, int End)> tokens)
     {
         var i = 0;
-        while (i < text.Length)
+        while (NextToken(text, ref i) is var (start, end) && end > start)
         {
-            var c = text[i];
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
-            {
-                i++;
-                continue;
-            }
-
-            if (IsWordChar(c))
-            {
-                var start = i;
-                while (i < text.Length && (IsWordChar(text[i]) || char.GetUnicodeCategory(text[i]) == UnicodeCategory.NonSpacingMark))
-                {
-                    i++;
-                }
-
-                tokens.Add((start, i));
-                continue;
-            }
-
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length)
-            {
-                tokens.Add((i, i + 2));
-                i += 2;
-                continue;
-            }
-
-            tokens.Add((i, i + 1));
-            i++;
+            tokens.Add((start, end));
         }
     }
+
+    /// <summary>The token at or after <paramref name="i"/> (an empty range at the end of the text); moves i past it.</summary>
+    static (int Start, int End) NextToken(ReadOnlySpan<char> text, ref int i)
+    {
+        while (i < text.Length && (char.IsWhiteSpace(text[i]) || char.IsControl(text[i])))
+        {
+            i++;
+        }
+
+        var start = i;
+        if (i >= text.Length)
+        {
+            return (start, start);
+        }
+
+        var c = text[i];
+        if (IsWordChar(c))
+        {
+            while (i < text.Length && (IsWordChar(text[i]) || (text[i] >= 128 && char.GetUnicodeCategory(text[i]) == UnicodeCategory.NonSpacingMark)))
+            {
+                i++;
+            }
+        }
+        else
+        {
+            i += char.IsHighSurrogate(c) && i + 1 < text.Length ? 2 : 1;
+        }
+
+        return (start, i);
+    }
+
+    [ThreadStatic]
+    static StringBuilder? t_key;
+
+    [ThreadStatic]
+    static StringBuilder? t_token;
 
     /// <summary>The index key of a surface form, or null when it has no letter or digit. A leading "the" is dropped.</summary>
     public static string? Key(string surface)
     {
-        var tokens = new List<(int Start, int End)>();
-        Tokenize(surface, tokens);
-        var first = 0;
-        if (tokens.Count > 1 && surface.AsSpan(tokens[0].Start, tokens[0].End - tokens[0].Start).Equals("the", StringComparison.OrdinalIgnoreCase))
-        {
-            first = 1;
-        }
-
-        var builder = new StringBuilder(surface.Length);
+        var key = t_key ??= new StringBuilder(64);
+        var token = t_token ??= new StringBuilder(32);
+        key.Clear();
+        var state = default(KeyState);
         var hasWord = false;
-        for (var t = first; t < tokens.Count; t++)
+        var i = 0;
+        var first = true;
+        var droppedThe = false;
+        while (NextToken(surface, ref i) is var (start, end) && end > start)
         {
-            if (builder.Length > 0)
+            var text = surface.AsSpan(start, end - start);
+            if (first && text.Equals("the", StringComparison.OrdinalIgnoreCase))
             {
-                builder.Append(' ');
+                first = false;
+                droppedThe = true;
+                continue;
             }
 
-            AppendToken(builder, surface.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start));
-            hasWord |= IsWordChar(surface[tokens[t].Start]);
+            first = false;
+            token.Clear();
+            AppendToken(token, text);
+            AppendKeyToken(key, token, ref state);
+            hasWord |= IsWordChar(surface[start]);
         }
 
-        return hasWord ? builder.ToString() : null;
+        if (droppedThe && key.Length == 0)
+        {
+            return "the"; // the whole form is "The"
+        }
+
+        return hasWord && key.Length > 0 ? key.ToString() : null;
     }
+
+    /// <summary>Where a key being built stands: whether its last token is a single letter, and whether a dot followed it.</summary>
+    public struct KeyState
+    {
+        internal bool LastIsInitial;
+        internal bool Dotted;
+    }
+
+    /// <summary>
+    /// Appends one normalised token to a key. Spelling variants of one name get one key: dots are dropped and
+    /// dotted initials joined ("U.S.", "U.S" and "US" are all "us"; "N.J." is "nj"), a hyphen is a space
+    /// ("Rolls-Royce" is "rolls royce"), "&amp;" is "and" ("Merck &amp; Co" is "Merck and Co"), and legal forms are
+    /// abbreviated ("General Electric Company" is "General Electric Co").
+    /// </summary>
+    public static void AppendKeyToken(StringBuilder key, string token, ref KeyState state) => AppendKeyToken(key, token.AsSpan(), ref state);
+
+    static void AppendKeyToken(StringBuilder key, StringBuilder token, ref KeyState state)
+    {
+        Span<char> buffer = stackalloc char[Math.Min(token.Length, 256)];
+        token.CopyTo(0, buffer, buffer.Length);
+        AppendKeyToken(key, buffer, ref state);
+    }
+
+    static void AppendKeyToken(StringBuilder key, ReadOnlySpan<char> token, ref KeyState state)
+    {
+        if (token is ".")
+        {
+            state.Dotted = state.LastIsInitial;
+            return;
+        }
+
+        if (token is "-")
+        {
+            state = default;
+            return;
+        }
+
+        token = token switch
+        {
+            "&" => "and",
+            "company" => "co",
+            "corporation" => "corp",
+            "incorporated" => "inc",
+            "limited" => "ltd",
+            _ => token,
+        };
+
+        var initial = token.Length == 1 && char.IsLetter(token[0]);
+        if (!(initial && state.LastIsInitial && state.Dotted) && key.Length > 0)
+        {
+            key.Append(' ');
+        }
+
+        key.Append(token);
+        state.LastIsInitial = initial;
+        state.Dotted = false;
+    }
+
+    // Lower-case, diacritic-free forms of non-ASCII characters, computed once per character.
+    static readonly string?[] Folded = new string?[char.MaxValue + 1];
 
     /// <summary>Appends the normalised form of one token.</summary>
     public static void AppendToken(StringBuilder builder, ReadOnlySpan<char> token)
@@ -83,35 +162,40 @@ public static class SurfaceForms
         {
             if (c < 128)
             {
-                builder.Append(char.ToLowerInvariant(c));
-                continue;
+                builder.Append(c is >= 'A' and <= 'Z' ? (char)(c + 32) : c);
             }
-
-            switch (c)
+            else
             {
-                case '\u2018' or '\u2019' or '\u02BC' or '\u00B4':
-                    builder.Append('\'');
-                    continue;
-                case '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014':
-                    builder.Append('-');
-                    continue;
-            }
-
-            if (char.IsSurrogate(c))
-            {
-                builder.Append(c);
-                continue;
-            }
-
-            var decomposed = c.ToString().Normalize(NormalizationForm.FormD);
-            foreach (var d in decomposed)
-            {
-                if (CharUnicodeInfo.GetUnicodeCategory(d) != UnicodeCategory.NonSpacingMark)
-                {
-                    builder.Append(char.ToLowerInvariant(d));
-                }
+                builder.Append(Folded[c] ??= Fold(c));
             }
         }
+    }
+
+    static string Fold(char c)
+    {
+        switch (c)
+        {
+            case '\u2018' or '\u2019' or '\u02BC' or '\u00B4':
+                return "'";
+            case '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014':
+                return "-";
+        }
+
+        if (char.IsSurrogate(c))
+        {
+            return c.ToString();
+        }
+
+        var folded = new StringBuilder(2);
+        foreach (var d in c.ToString().Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(d) != UnicodeCategory.NonSpacingMark)
+            {
+                folded.Append(char.ToLowerInvariant(d));
+            }
+        }
+
+        return folded.ToString();
     }
 
     /// <summary>True when every letter of the form is upper case and it has at least two letters (NSA, U.S.).</summary>

@@ -25,6 +25,7 @@ public static class TsvKnowledgeBaseReader
         var enwiki = Column(header, "enwiki_title", path);
         var type = Column(header, "coarse_type", path);
         var popularity = Array.FindLastIndex(header, h => h.Contains("popularity", StringComparison.OrdinalIgnoreCase));
+        var classes = Array.FindIndex(header, h => h.StartsWith("wikidata_types", StringComparison.Ordinal));
 
         var rows = new List<(string[] Fields, double Popularity)>();
         var max = 0.0;
@@ -61,11 +62,16 @@ public static class TsvKnowledgeBaseReader
                 Field(fields, description),
                 Field(fields, enwiki) is { Length: > 0 } title ? title : null,
                 EntityTypes.Parse(Field(fields, type)),
-                scale > 0 ? (float)((Math.Log(1 + p) - floor) * scale) : 0.5f));
+                scale > 0 ? (float)((Math.Log(1 + p) - floor) * scale) : 0.5f,
+                IsCountry(Field(fields, classes))));
         }
 
         return records;
     }
+
+    /// <summary>Classes (space-separated QIDs) that include country (Q6256) or sovereign state (Q3624078).</summary>
+    static bool IsCountry(string classes) =>
+        classes.Length > 0 && classes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(c => c is WikidataDumpReader.Country or WikidataDumpReader.SovereignState);
 
     /// <summary>Reads a (qid, coarse_type) correction file such as kb_type_fixes.tsv.</summary>
     public static Dictionary<string, EntityType> ReadTypeFixes(string path)
@@ -86,7 +92,7 @@ public static class TsvKnowledgeBaseReader
     /// <summary>Writes records in the same layout, so a KB built from a Wikidata dump loads like the bundled one.</summary>
     public static void Write(TextWriter writer, IEnumerable<EntityRecord> records, Func<EntityRecord, double>? rawPopularity = null)
     {
-        writer.Write("qid\tlabel\taliases\tdescription\tenwiki_title\tcoarse_type\tpopularity\n");
+        writer.Write("qid\tlabel\taliases\tdescription\tenwiki_title\tcoarse_type\twikidata_types\tpopularity\n");
         foreach (var r in records)
         {
             writer.Write(string.Join('\t',
@@ -96,6 +102,7 @@ public static class TsvKnowledgeBaseReader
                 Clean(r.Description),
                 Clean(r.EnwikiTitle ?? ""),
                 r.Type.ToTsv(),
+                r.IsCountry ? WikidataDumpReader.Country : "",
                 (rawPopularity?.Invoke(r) ?? r.Popularity).ToString(CultureInfo.InvariantCulture)));
             writer.Write('\n');
         }

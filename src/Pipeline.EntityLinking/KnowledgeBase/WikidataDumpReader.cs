@@ -11,6 +11,10 @@ namespace Pipeline.EntityLinking.KnowledgeBase;
 /// </summary>
 public static class WikidataDumpReader
 {
+    public const string Country = "Q6256";
+
+    public const string SovereignState = "Q3624078";
+
     static readonly HashSet<string> PersonClasses = ["Q5"];
 
     static readonly HashSet<string> OrganisationClasses =
@@ -104,7 +108,8 @@ public static class WikidataDumpReader
             }
         }
 
-        return new EntityRecord(id, label, aliases, English(root, "descriptions") ?? "", enwiki, TypeOf(root), sitelinks);
+        var (type, country) = TypeOf(root);
+        return new EntityRecord(id, label, aliases, English(root, "descriptions") ?? "", enwiki, type, sitelinks, country);
     }
 
     static string? English(JsonElement root, string property) =>
@@ -112,14 +117,15 @@ public static class WikidataDumpReader
             ? value.GetString()
             : null;
 
-    static EntityType TypeOf(JsonElement root)
+    static (EntityType Type, bool Country) TypeOf(JsonElement root)
     {
         if (!root.TryGetProperty("claims", out var claims) || claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("P31", out var instanceOf))
         {
-            return EntityType.Unknown;
+            return (EntityType.Unknown, false);
         }
 
         var type = EntityType.Unknown;
+        var country = false;
         foreach (var statement in instanceOf.EnumerateArray())
         {
             if (!statement.TryGetProperty("mainsnak", out var snak) || !snak.TryGetProperty("datavalue", out var value) ||
@@ -131,8 +137,10 @@ public static class WikidataDumpReader
             var cls = classId.GetString() ?? "";
             if (PersonClasses.Contains(cls))
             {
-                return EntityType.Per;
+                return (EntityType.Per, false);
             }
+
+            country |= cls is Country or SovereignState;
 
             if (OrganisationClasses.Contains(cls))
             {
@@ -148,6 +156,6 @@ public static class WikidataDumpReader
             }
         }
 
-        return type;
+        return (type, country);
     }
 }

@@ -22,7 +22,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
 
     static readonly FrozenSet<string> CompanySuffixes = new[]
     {
-        "Corp", "Corporation", "Inc", "Co", "Cos", "Ltd", "Plc", "PLC", "plc", "LLC", "AG", "SA", "NV", "GmbH", "Bhd", "Limited", "Incorporated",
+        "Corp", "Corporation", "Inc", "Co", "Cos", "Ltd", "Plc", "PLC", "plc", "LLC", "AG", "SA", "NV", "GmbH", "Bhd", "Limited", "Incorporated", "Holdings",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     // Capitalised words that are not names on their own: sentence starters, calendar words, titles.
@@ -60,6 +60,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         "actor", "actress", "singer", "analyst", "economist", "professor", "chief", "commissioner", "lawmaker", "officer", "sir",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    const int MaxTextTokensPerAlias = 3 * EntityKnowledgeBase.MaxTokensPerAlias;
+
     public string Name => "wikidata-kb+" + similarity.Name;
 
     public EntityKnowledgeBase KnowledgeBase => kb;
@@ -86,7 +88,42 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         }
 
         ResolveCoreference(document, spans);
+        UnlinkSportsMetonymy(document, spans);
         return Payload(text, spans);
+    }
+
+    static readonly FrozenSet<string> SportsWords = new[]
+    {
+        "game", "games", "season", "coach", "inning", "innings", "quarterback", "touchdown", "touchdowns", "playoff", "playoffs",
+        "league", "striker", "midfielder", "pitcher", "tournament", "championship", "scored", "goals", "homer", "rushing",
+        "nfl", "nba", "mlb", "nhl", "fifa", "uefa", "olympics", "wicket", "wickets", "semifinal", "semifinals", "quarterfinal",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    static readonly FrozenSet<string> Locatives = new[]
+    {
+        "in", "at", "from", "near", "outside", "across", "into", "to", "of", "around", "throughout", "toward", "towards",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// In a sentence about a game ("Boston beat New York 5-3", "England's quarterfinal"), a bare place name stands for
+    /// its team, which the place is not: such links become NIL (a wrong link is worse than none). A place after a
+    /// locative preposition ("in London") stays the place.
+    /// </summary>
+    void UnlinkSportsMetonymy(Document doc, List<MentionSpan> spans)
+    {
+        foreach (var span in spans)
+        {
+            // Capitals are a dateline ("MIAMI (AP) -") or a code ("UK"), not a team.
+            if (span.Entity < 0 || kb.Types[span.Entity] != EntityType.Loc || doc.IsUpper(span.FirstToken) || (span.FirstToken > 0 && Locatives.Contains(doc.Normalized(span.FirstToken - 1))))
+            {
+                continue;
+            }
+
+            if (doc.IsSportsSentence(span.FirstToken))
+            {
+                span.Entity = -1;
+            }
+        }
     }
 
     EntitiesPayload Payload(string text, List<MentionSpan> spans)
@@ -228,7 +265,22 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             var nameBefore = before >= first && pieces[before - first] == Piece.Name;
             var end = mLast;
             var kept = candidates;
-            if (suffixAt > mLast && !nameBefore && Enumerable.Range(after, suffixAt - after).All(t => pieces[t - first] != Piece.Matched))
+            // A legal form after a match that is not the whole name ("Brothers Inc" in "Shearson Lehman Brothers Inc",
+            // "Troy Corp" in "Helen of Troy Corp") ends a company name the KB lacks.
+            var legalFormEnd = LegalFormEnd(doc, mLast);
+            if (legalFormEnd > mLast && !Enumerable.Range(first, mFirst - first).All(t => pieces[t - first] == Piece.Neutral && (t == first || !Connectors.Contains(doc.Normalized(t)))))
+            {
+                continue;
+            }
+
+            if (legalFormEnd > mLast)
+            {
+                // "Union Carbide Corp", "Apple Inc.", "Merck and Co Inc": the company's name and its legal form.
+                kept = candidates.Where(c => kb.Types[c.Entity] is not (EntityType.Per or EntityType.Loc)).ToArray();
+                end = legalFormEnd;
+                nameAfter = false;
+            }
+            else if (suffixAt > mLast && !nameBefore && Enumerable.Range(after, suffixAt - after).All(t => pieces[t - first] != Piece.Matched))
             {
                 // "Paxar Corp", "Huntsman Chemical Corp", "Morgan Stanley and Co Inc": a known company name, its line
                 // of business and its legal form.
@@ -248,12 +300,12 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 continue; // only part of a longer name the KB lacks ("Wall Street" in "Wall Street Journal")
             }
 
-            for (var t = mFirst; t <= end; t++)
+            for (var t = mFirst; t <= Math.Min(end, last); t++)
             {
                 claimed[t - first] = true;
             }
 
-            spans.Add(new MentionSpan(tokens[mFirst].Start, tokens[end].End, mFirst, end, kept));
+            spans.Add(new MentionSpan(tokens[mFirst].Start, tokens[end].End, mFirst, end, kept) { HasLegalForm = end > mLast && legalFormEnd > mLast || CompanySuffixes.Contains(doc.TokenText(mLast)) });
         }
 
         // What is left of the run and is name-like becomes NIL mentions: the KB does not know these names.
@@ -265,7 +317,7 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
 
             var end = t;
-            while (end + 1 <= last && !claimed[end + 1 - first] && (pieces[end + 1 - first] != Piece.Neutral || Connectors.Contains(doc.Normalized(end + 1)) || CompanySuffixes.Contains(doc.TokenText(end + 1))))
+            while (end + 1 <= last && !claimed[end + 1 - first] && (pieces[end + 1 - first] != Piece.Neutral || Connectors.Contains(doc.Normalized(end + 1)) || CompanySuffixes.Contains(doc.TokenText(end + 1)) || doc.IsHyphenTail(end + 1)))
             {
                 end++;
             }
@@ -276,32 +328,78 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
 
             var single = end == t;
-            spans.Add(new MentionSpan(tokens[t].Start, tokens[end].End, t, end, []) { Doubtful = single && doc.SentenceStart(t) && !doc.IsUpper(t) });
+            spans.Add(new MentionSpan(tokens[t].Start, tokens[end].End, t, end, []) { Doubtful = single && doc.SentenceStart(t) && !doc.IsUpper(t) && !doc.CapitalisedInsideSentence(t) });
             t = end;
         }
     }
 
+    /// <summary>
+    /// The last token of a legal form right after a name ("Corp", "Inc.", "and Co Inc", "Co., Ltd."), or
+    /// <paramref name="nameLast"/> when none follows. The dot of an abbreviated form belongs to it, unless it is
+    /// also the full stop ("... Avco Corp. Avco Financial ...").
+    /// </summary>
+    static int LegalFormEnd(Document doc, int nameLast)
+    {
+        var end = nameLast;
+        var t = nameLast + 1;
+        while (t < doc.Tokens.Count && doc.Adjacent(t - 1, t))
+        {
+            var text = doc.TokenText(t);
+            if (CompanySuffixes.Contains(text))
+            {
+                end = t;
+                t++;
+            }
+            else if (text == "." && end == t - 1 && CompanySuffixes.Contains(doc.TokenText(end)) && !doc.EndsSentence(t))
+            {
+                end = t;
+                t++;
+            }
+            else if (text is "," or "and" or "&" && t + 1 < doc.Tokens.Count && doc.Adjacent(t, t + 1) && CompanySuffixes.Contains(doc.TokenText(t + 1)) &&
+                (text == "," || doc.TokenText(t + 1) is "Co" or "Cos"))
+            {
+                t++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return end;
+    }
+
+    /// <summary>
+    /// Not part of a name: punctuation, numbers, lower-case words, connectors, titles, legal forms, sentence openers, and
+    /// a sentence-initial word shaped like a gerund or adverb that the KB does not know ("Excluding Brazil").
+    /// </summary>
     static bool IsNeutral(Document doc, int t)
     {
         var word = doc.Normalized(t);
-        return !doc.IsWord(t) || char.IsDigit(doc.Text[doc.Tokens[t].Start]) || Connectors.Contains(word) || PersonCues.Contains(word) || TitleWords.Contains(word) ||
-            CompanySuffixes.Contains(doc.TokenText(t)) || (NotNames.Contains(word) && !doc.IsUpper(t));
+        return !doc.IsWord(t) || char.IsDigit(doc.Text[doc.Tokens[t].Start]) || char.IsLower(doc.Text[doc.Tokens[t].Start]) || Connectors.Contains(word) || PersonCues.Contains(word) || TitleWords.Contains(word) ||
+            CompanySuffixes.Contains(doc.TokenText(t)) || (NotNames.Contains(word) && !doc.IsUpper(t)) ||
+            (word.Length > 5 && (word.EndsWith("ing", StringComparison.Ordinal) || word.EndsWith("ly", StringComparison.Ordinal)) && doc.SentenceStart(t) && !doc.CapitalisedInsideSentence(t));
     }
 
     (int Last, AliasCandidate[] Candidates)? LongestAliasMatch(Document doc, int first, int runLast, StringBuilder key)
     {
         var tokens = doc.Tokens;
-        runLast = Math.Min(runLast, first + kb.MaxAliasTokens - 1);
-        Span<int> lengths = stackalloc int[EntityKnowledgeBase.MaxTokensPerAlias + 1];
+        // Dots and hyphens are text tokens but not key tokens ("U.S." is one key token): bound both counts.
+        runLast = Math.Min(runLast, first + MaxTextTokensPerAlias - 1);
+        Span<int> lengths = stackalloc int[MaxTextTokensPerAlias];
         key.Clear();
+        var state = default(SurfaceForms.KeyState);
+        var keyTokens = 0;
         for (var t = first; t <= runLast; t++)
         {
-            if (t > first)
+            var before = key.Length;
+            SurfaceForms.AppendKeyToken(key, doc.Normalized(t), ref state);
+            if (key.Length > before && (before == 0 || key[before] == ' ') && ++keyTokens > kb.MaxAliasTokens)
             {
-                key.Append(' ');
+                runLast = t - 1;
+                break;
             }
 
-            key.Append(doc.Normalized(t));
             lengths[t - first] = key.Length;
         }
 
@@ -357,7 +455,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
 
             // A lone sentence-initial word ("Apple", "General") is too often just a word.
-            if (last == first && doc.SentenceStart(first) && !doc.IsUpper(first) && (kept[0].Flags & AliasFlags.Label) == 0)
+            if (last == first && doc.SentenceStart(first) && !doc.IsUpper(first) && (kept[0].Flags & AliasFlags.Label) == 0 && !doc.CapitalisedInsideSentence(first) &&
+                LegalFormEnd(doc, first) == first)
             {
                 continue;
             }
@@ -444,6 +543,12 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 typeFit *= 0.4;
             }
 
+            // A name with a legal form is the company, not a brand of the same name ("Rolls Royce Plc").
+            if (span.HasLegalForm && kb.Descriptions[entity].StartsWith("brand", StringComparison.Ordinal))
+            {
+                typeFit *= 0.3;
+            }
+
             // With one candidate the context cannot change the choice; skip the (possibly costly) similarity.
             var contextFit = span.Candidates.Length == 1 ? 0 : context.Similarity(span.Start, span.End, kb.Labels[entity], kb.Descriptions[entity]);
             var coherence = anchors is null ? 0 : Coherence(entity, anchors);
@@ -468,8 +573,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         var winner = span.Candidates[best].Entity;
         var confidence = 1 / total;
         var single = span.FirstToken == span.LastToken;
-        confidence *= single
-            ? 0.4 + (0.6 * Math.Min(1.0, kb.Popularity[winner] * 2))
+        confidence *= span.HasLegalForm ? 0.85 + (0.15 * Math.Min(1.0, kb.Popularity[winner] * 1.6))
+            : single ? 0.4 + (0.6 * Math.Min(1.0, kb.Popularity[winner] * 2))
             : 0.55 + (0.45 * Math.Min(1.0, kb.Popularity[winner] * 1.6));
 
         // A capitalised word the same text also uses in lower case ("Court", "State", "Fall") is a common word.
@@ -552,6 +657,16 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
         }
 
+        // Last words of names the KB does not know, shaped like a person's name (two or three capitalised words).
+        var unknownSurnames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var span in spans.Where(s => s.LastToken > s.FirstToken && s.LastToken - s.FirstToken <= 2 && (s.Entity < 0 || s.Confidence < settings.MinConfidence)))
+        {
+            if (Enumerable.Range(span.FirstToken, span.LastToken - span.FirstToken + 1).All(t => doc.IsCapitalisedWord(t) && !doc.IsUpper(t) && !CompanySuffixes.Contains(doc.TokenText(t))))
+            {
+                unknownSurnames.Add(doc.Normalized(span.LastToken));
+            }
+        }
+
         foreach (var span in spans)
         {
             if (span.ExpansionOf is { Entity: >= 0 } full && full.Confidence >= settings.MinConfidence)
@@ -574,6 +689,12 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                     Adopt(span, longer);
                 }
             }
+            else if (span.Entity >= 0 && unknownSurnames.Contains(form) &&
+                (kb.Types[span.Entity] == EntityType.Per || span.Confidence < 0.8))
+            {
+                // "Riley" after "Bob Riley", whom the KB lacks, is that person, not a namesake the KB has.
+                span.Entity = -1;
+            }
         }
 
         // Acronyms defined once ("National Security Agency (NSA)") mean the same later in the text.
@@ -585,6 +706,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 Adopt(span, defined);
             }
         }
+
+        ResolveAcronyms(doc, spans);
 
         // One sense per document: a surface form keeps the entity of its most confident occurrence.
         foreach (var group in spans.Where(s => s.Entity >= 0).GroupBy(s => doc.Text[s.Start..s.End], StringComparer.Ordinal))
@@ -608,6 +731,87 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// An acronym stands for an organisation the same text names in full: "SEC" for "Securities and Exchange
+    /// Commission" (the initials: this wins over the acronym's own link), "VW" for "Volkswagen AG" (the letters of a
+    /// one-word company name in order, from the first: only when the acronym has no link of its own).
+    /// </summary>
+    void ResolveAcronyms(Document doc, List<MentionSpan> spans)
+    {
+        var named = spans.Where(s => s.Entity >= 0 && s.Confidence >= settings.MinConfidence && kb.Types[s.Entity] is EntityType.Org or EntityType.Misc or EntityType.Unknown).ToList();
+        if (named.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var span in spans.Where(s => s.FirstToken == s.LastToken && s.End - s.Start is >= 2 and <= 5 && doc.IsUpper(s.FirstToken)))
+        {
+            var acronym = doc.TokenText(span.FirstToken);
+            var byInitials = named.FirstOrDefault(n => n != span && Initials(doc, n) == acronym);
+            if (byInitials is not null)
+            {
+                // Name and acronym together: an entity both can mean is the one ("General Electric Co" ... "GEC").
+                var shared = byInitials.Candidates.Select(c => c.Entity).FirstOrDefault(e => span.Candidates.Any(c => c.Entity == e), -1);
+                if (shared >= 0 && shared != byInitials.Entity)
+                {
+                    byInitials.Entity = shared;
+                }
+
+                if (byInitials.Entity != span.Entity)
+                {
+                    Adopt(span, byInitials);
+                }
+
+                continue;
+            }
+
+            if (span.Entity < 0 || span.Confidence < settings.MinConfidence)
+            {
+                var byLetters = named.FirstOrDefault(n => kb.Types[n.Entity] == EntityType.Org && !doc.IsUpper(n.FirstToken) && LettersInOrder(acronym, doc.TokenText(n.FirstToken)) &&
+                    Enumerable.Range(n.FirstToken + 1, n.LastToken - n.FirstToken).All(t => CompanySuffixes.Contains(doc.TokenText(t)) || doc.TokenText(t) == "."));
+                if (byLetters is not null)
+                {
+                    Adopt(span, byLetters);
+                }
+            }
+        }
+    }
+
+    /// <summary>The capitals that start the words of a mention, legal forms and connectors left out ("SEC", "GEC").</summary>
+    static string Initials(Document doc, MentionSpan span)
+    {
+        var initials = new StringBuilder(8);
+        for (var t = span.FirstToken; t <= span.LastToken; t++)
+        {
+            if (doc.IsCapitalisedWord(t) && !(CompanySuffixes.Contains(doc.TokenText(t)) && t > span.FirstToken && doc.TokenText(t) != "Co"))
+            {
+                initials.Append(doc.Text[doc.Tokens[t].Start]);
+            }
+        }
+
+        return initials.ToString();
+    }
+
+    static bool LettersInOrder(string acronym, string name)
+    {
+        if (name.Length <= acronym.Length || char.ToUpperInvariant(name[0]) != acronym[0])
+        {
+            return false;
+        }
+
+        var at = 1;
+        foreach (var letter in acronym.AsSpan(1))
+        {
+            at = name.IndexOf(char.ToLowerInvariant(letter), at) + 1;
+            if (at == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     static void Adopt(MentionSpan span, MentionSpan full)
@@ -639,6 +843,9 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         public bool Doubtful { get; set; }
 
         public MentionSpan? ExpansionOf { get; set; }
+
+        /// <summary>The mention ends in a legal form ("Rolls Royce Plc"): the text itself says it is a company.</summary>
+        public bool HasLegalForm { get; set; }
     }
 
     /// <summary>A text split into tokens, with the per-token facts mention detection asks about.</summary>
@@ -674,6 +881,59 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         }
 
         HashSet<string>? _lowerCaseWords;
+        int[]? _sentenceOf;
+        HashSet<int>? _sportsSentences;
+
+        /// <summary>The sentence of token t has a score ("6-2", "3 - 1") or a word only games have ("quarterback", "playoffs").</summary>
+        public bool IsSportsSentence(int t)
+        {
+            if (_sentenceOf is null || _sportsSentences is null)
+            {
+                _sentenceOf = new int[Tokens.Count];
+                _sportsSentences = [];
+                var sentence = 0;
+                for (var i = 0; i < Tokens.Count; i++)
+                {
+                    if (i > 0 && SentenceStart(i))
+                    {
+                        sentence++;
+                    }
+
+                    _sentenceOf[i] = sentence;
+                    var score = i + 2 < Tokens.Count && char.IsDigit(Text[Tokens[i].Start]) && Tokens[i].End - Tokens[i].Start <= 3 &&
+                        TokenText(i + 1) == "-" && char.IsDigit(Text[Tokens[i + 2].Start]) && Tokens[i + 2].End - Tokens[i + 2].Start <= 3 &&
+                        (i + 3 >= Tokens.Count || !char.IsDigit(Text[Tokens[i + 3].Start]));
+                    if (score || SportsWords.Contains(Normalized(i)))
+                    {
+                        _sportsSentences.Add(sentence);
+                    }
+                }
+            }
+
+            return _sportsSentences.Contains(_sentenceOf[t]);
+        }
+        HashSet<string>? _namesInsideSentences;
+
+        /// <summary>
+        /// The word is also written capitalised inside a sentence elsewhere in the text: a name, even where it opens a
+        /// sentence ("Reagan said ..." after "President Reagan").
+        /// </summary>
+        public bool CapitalisedInsideSentence(int t)
+        {
+            if (_namesInsideSentences is null)
+            {
+                _namesInsideSentences = new HashSet<string>(StringComparer.Ordinal);
+                for (var i = 0; i < Tokens.Count; i++)
+                {
+                    if (IsCapitalisedWord(i) && !SentenceStart(i))
+                    {
+                        _namesInsideSentences.Add(TokenText(i));
+                    }
+                }
+            }
+
+            return _namesInsideSentences.Contains(TokenText(t));
+        }
 
         public bool HasLowerCaseUse(int t)
         {
@@ -707,7 +967,16 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
 
         public bool CanStartName(int t) =>
             (IsCapitalisedWord(t) || (char.IsDigit(Text[Tokens[t].Start]) && Tokens[t].End - Tokens[t].Start > 1 && ContainsLetter(t))) &&
-            !(SentenceStart(t) && NotNames.Contains(Normalized(t)) && !IsUpper(t));
+            !(SentenceStart(t) && NotNames.Contains(Normalized(t)) && !IsUpper(t)) &&
+            !(t >= 2 && HyphenJoined(t - 2) && IsCapitalisedWord(t - 2));
+
+        /// <summary>Tokens a, a+1, a+2 are one hyphenated word ("Rolls-Royce", "Ying-jeou", "Beijing-based").</summary>
+        public bool HyphenJoined(int a) =>
+            a >= 0 && a + 2 < Tokens.Count && Normalized(a + 1) == "-" && Tokens[a].End == Tokens[a + 1].Start && Tokens[a + 1].End == Tokens[a + 2].Start &&
+            IsWord(a) && IsWord(a + 2);
+
+        /// <summary>A lower-case word hyphenated to a capitalised one ("jeou" in "Ma Ying-jeou", "based" in "Beijing-based").</summary>
+        public bool IsHyphenTail(int t) => t >= 2 && HyphenJoined(t - 2) && IsCapitalisedWord(t - 2) && !IsCapitalisedWord(t);
 
         public bool CanContinueName(int t)
         {
@@ -717,12 +986,18 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 return t > 0 && IsCapitalisedWord(t - 1) && Tokens[t - 1].End - Tokens[t - 1].Start == 1;
             }
 
-            return IsCapitalisedWord(t) || char.IsDigit(Text[Tokens[t].Start]) || Connectors.Contains(Normalized(t));
+            return IsCapitalisedWord(t) || char.IsDigit(Text[Tokens[t].Start]) || Connectors.Contains(Normalized(t)) || IsHyphenTail(t);
         }
 
         public bool CanEndName(int t)
         {
             if (IsCapitalisedWord(t) || char.IsDigit(Text[Tokens[t].Start]))
+            {
+                // Not inside a hyphenated name: "Bristol" is not a name of its own in "Bristol-Myers".
+                return !(HyphenJoined(t) && IsCapitalisedWord(t + 2));
+            }
+
+            if (IsHyphenTail(t))
             {
                 return true;
             }
@@ -730,6 +1005,10 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             // The final dot of "U.S." or "Inc." belongs to the name when it follows a single capital or an abbreviation.
             return TokenText(t) == "." && t > 0 && Adjacent(t - 1, t) && IsCapitalisedWord(t - 1) && Tokens[t - 1].End - Tokens[t - 1].Start == 1;
         }
+
+        /// <summary>The dot at token t is followed by the end of the text or by a new sentence (a capitalised word).</summary>
+        public bool EndsSentence(int t) =>
+            t + 1 >= Tokens.Count || (Tokens[t + 1].Start > Tokens[t].End && (IsCapitalisedWord(t + 1) || Text.AsSpan(Tokens[t].End, Tokens[t + 1].Start - Tokens[t].End).Contains('\n')));
 
         public bool SentenceStart(int t)
         {
