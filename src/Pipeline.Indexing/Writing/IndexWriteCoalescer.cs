@@ -17,6 +17,10 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
 {
     readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
 
+    /// <summary>Messages waiting in the queue, and the signal that a whole write's worth is waiting.</summary>
+    int _queued;
+    TaskCompletionSource _fullWriteQueued = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Writes the messages durably (together with whatever else is queued) and returns the refused ones.</summary>
     public Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
     {
@@ -26,6 +30,11 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
             throw new InvalidOperationException("The index writer is stopping.");
         }
 
+        if (Interlocked.Add(ref _queued, messages.Count) >= options.Value.EffectiveMaxMessagesPerWrite)
+        {
+            Volatile.Read(ref _fullWriteQueued).TrySetResult();
+        }
+
         return pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
@@ -33,10 +42,16 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
     {
         var group = new List<PendingWrite>();
         var lastWrite = Stopwatch.GetTimestamp();
+        Task previous = Task.CompletedTask;
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                // The next write starts once the previous one is durable, or earlier, while the store still commits it,
+                // when a whole write's worth of messages is waiting: under load writes stay large and overlap with the
+                // commits; when little arrives, a write is not split into many small ones each paying for a commit.
+                await WhenPreviousDurableOrFullWriteQueuedAsync(previous, stoppingToken);
+
                 // A commit interval trades latency for fewer, larger commits: more batches gather meanwhile.
                 var wait = options.Value.CommitInterval - Stopwatch.GetElapsedTime(lastWrite);
                 if (wait > TimeSpan.Zero)
@@ -54,7 +69,8 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
                     count += pending!.Messages.Count;
                 }
 
-                await BeginGroupAsync([.. group], count, stoppingToken);
+                Interlocked.Add(ref _queued, -count);
+                previous = await BeginGroupAsync([.. group], count, stoppingToken);
                 lastWrite = Stopwatch.GetTimestamp();
             }
         }
@@ -72,11 +88,29 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
         }
     }
 
+    async Task WhenPreviousDurableOrFullWriteQueuedAsync(Task previous, CancellationToken stoppingToken)
+    {
+        if (previous.IsCompleted)
+        {
+            return;
+        }
+
+        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _fullWriteQueued, full);
+        if (Volatile.Read(ref _queued) >= options.Value.EffectiveMaxMessagesPerWrite)
+        {
+            return;
+        }
+
+        await Task.WhenAny(previous, full.Task).WaitAsync(stoppingToken);
+    }
+
     /// <summary>
-    /// Hands the group to the store and returns once the store may take the next one; the group's consumers are
-    /// answered when the write is durable, which for a pipelining store happens while the next group is merged.
+    /// Hands the group to the store and returns once the store may take the next one, with a task that completes when
+    /// the group is durable (or failed); the group's consumers are answered then, which for a pipelining store happens
+    /// while the next group is merged.
     /// </summary>
-    async Task BeginGroupAsync(List<PendingWrite> group, int count, CancellationToken stoppingToken)
+    async Task<Task> BeginGroupAsync(List<PendingWrite> group, int count, CancellationToken stoppingToken)
     {
         var activity = IndexingTelemetry.Source.StartActivity("index write");
         activity?.SetTag("messages", count);
@@ -102,10 +136,10 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
                 throw;
             }
 
-            return;
+            return Task.CompletedTask;
         }
 
-        _ = CompleteWhenDurableAsync(group, count, write, started, activity);
+        return CompleteWhenDurableAsync(group, count, write, started, activity);
     }
 
     async Task CompleteWhenDurableAsync(List<PendingWrite> group, int count, IndexWrite write, long started, Activity? activity)
