@@ -100,6 +100,70 @@ public sealed class IndexWriteCoalescerTests
         await writer.StopAsync(Cancel);
     }
 
+    /// <summary>Records each write when it begins; each write becomes durable only when the test says so.</summary>
+    sealed class SlowCommitIndex : IArticleIndex
+    {
+        public List<(int Size, TaskCompletionSource<IReadOnlyList<IndexRejection>> Commit)> Begun { get; } = [];
+
+        public Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+        {
+            var commit = new TaskCompletionSource<IReadOnlyList<IndexRejection>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (Begun)
+            {
+                Begun.Add((messages.Count, commit));
+            }
+
+            return Task.FromResult(new IndexWrite(commit.Task));
+        }
+
+        public int Count
+        {
+            get
+            {
+                lock (Begun)
+                {
+                    return Begun.Count;
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_small_group_waits_for_the_previous_commit_but_a_whole_write_begins_while_it_still_commits()
+    {
+        var index = new SlowCommitIndex();
+        var options = new IndexingOptions { BatchMessageLimit = 2, BatchConcurrencyLimit = 4 };
+        using var writer = new IndexWriteCoalescer(index, Options.Create(options), NullLogger<IndexWriteCoalescer>.Instance);
+        await writer.StartAsync(Cancel);
+
+        var first = writer.WriteAsync(["a1"], Cancel);
+        while (index.Count == 0)
+        {
+            await Task.Delay(5, Cancel);
+        }
+
+        // One small batch: not worth a write of its own while the first still commits.
+        var second = writer.WriteAsync(["b1"], Cancel);
+        await Task.Delay(200, Cancel);
+        Assert.Equal(1, index.Count);
+
+        // With a whole write's worth (4 messages) waiting, the next write begins beside the running commit.
+        var third = writer.WriteAsync(["c1", "c2", "c3"], Cancel);
+        while (index.Count < 2)
+        {
+            await Task.Delay(5, Cancel);
+        }
+
+        Assert.Equal(4, index.Begun[1].Size);
+        Assert.False(first.IsCompleted);
+        index.Begun[1].Commit.SetResult([]);
+        await Task.WhenAll(second, third);
+        Assert.False(first.IsCompleted);
+        index.Begun[0].Commit.SetResult([]);
+        await first;
+        await writer.StopAsync(Cancel);
+    }
+
     [Fact]
     public async Task A_store_failure_fails_every_batch_of_that_write_so_each_is_retried()
     {
