@@ -85,6 +85,9 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
             {
                 pending.Completion.TrySetCanceled(CancellationToken.None);
             }
+
+            // A write already handed to the store finishes its commit (or fails) before the store is disposed.
+            await previous;
         }
     }
 
