@@ -27,7 +27,7 @@ public static class ClaimTaggingRegistration
     {
         services.AddOptions<ClaimTaggingOptions>().BindConfiguration(ClaimTaggingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClaimTaggingOptions>, LlmConnectionValidation>();
-        services.AddSingleton<ISentenceEmbedder>(_ => new MiniLmEmbedder());
+        services.AddSingleton<ISentenceEmbedder>(_ => ClaimTaggers.CreateEmbedder());
         services.AddSingleton(_ => CheckWorthinessModel.LoadEmbedded());
         services.AddSingleton<OfflineClaimTagger>();
         services.AddSingleton<IClaimTagger>(sp =>

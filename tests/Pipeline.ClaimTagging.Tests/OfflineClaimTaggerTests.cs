@@ -62,6 +62,25 @@ public sealed class OfflineClaimTaggerTests(OfflineTaggerFixture fixture) : ICla
     }
 
     [Fact]
+    public void The_byline_is_not_a_claim()
+    {
+        var payload = TagSample();
+
+        Assert.DoesNotContain(payload.Claims, c => c.Text.Contains("Jake Smith", StringComparison.Ordinal));
+        Assert.Contains(payload.Claims, c => c.Text.StartsWith("China recently promised", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NSA_sentence_is_attributed_to_the_intelligence_official_that_CNN_relays()
+    {
+        var claim = Claim("A senior intelligence official said last week");
+
+        Assert.Equal("A senior intelligence official, according to CNN", claim.Attribution?.Source);
+        Assert.Equal(ClaimAttribution.Anonymous, claim.Attribution?.Kind);
+        Assert.Equal(EvidenceLevels.Reported, claim.EvidenceLevel);
+    }
+
+    [Fact]
     public void Courtesies_and_questions_are_not_check_worthy()
     {
         var payload = fixture.Owned.Tagger.Tag("Thank you very much. What do you think about that? Good evening, everyone.");

@@ -9,9 +9,24 @@ namespace Pipeline.ClaimTagging.Offline;
 /// context and lexical cues (<see cref="CheckWorthinessModel"/>), and <see cref="ClaimRules"/> for type,
 /// attribution and evidence level. Thread-safe.
 /// </summary>
-public sealed class OfflineClaimTagger(ISentenceEmbedder embedder, CheckWorthinessModel model) : IClaimTagger
+public sealed class OfflineClaimTagger : IClaimTagger
 {
     public const string TaggerName = "offline";
+
+    readonly ISentenceEmbedder embedder;
+    readonly CheckWorthinessModel model;
+
+    public OfflineClaimTagger(ISentenceEmbedder embedder, CheckWorthinessModel model)
+    {
+        // A classifier scores only the vectors it was trained on: the int8 and float models' vectors differ.
+        if (embedder.ModelId != model.EmbeddingModel)
+        {
+            throw new ArgumentException($"The check-worthiness model {model.Version} was trained on {model.EmbeddingModel} embeddings, not {embedder.ModelId}; run `pipeline train claims`.", nameof(model));
+        }
+
+        this.embedder = embedder;
+        this.model = model;
+    }
 
     public string Version => $"{TaggerName}-{model.Version}";
 
@@ -31,14 +46,26 @@ public sealed class OfflineClaimTagger(ISentenceEmbedder embedder, CheckWorthine
         var claims = new List<TaggedClaim>();
         for (var i = 0; i < spans.Count; i++)
         {
-            if (probabilities[i] >= model.Threshold)
+            if (CheckWorthinessOfClaim(sentences[i], probabilities[i]) is { } checkWorthiness)
             {
-                claims.Add(Describe(sentences[i], spans[i].Start, probabilities[i], provenance));
+                claims.Add(Describe(sentences[i], spans[i].Start, checkWorthiness, provenance));
             }
         }
 
         return new ClaimsPayload { Claims = claims, Tagger = $"{TaggerName}:{ModelId}" };
     }
+
+    /// <summary>
+    /// The check-worthiness of a sentence the tagger reports as a claim, or null when it is none: the classifier's
+    /// probability against its threshold, with two rules on top. A byline's names and date look like a checkable
+    /// statement to the classifier; it is none. Reported speech is rare in the debates the classifier learnt from, so
+    /// a cued statement attributed to a source counts (at the threshold) when the classifier misses it.
+    /// </summary>
+    public double? CheckWorthinessOfClaim(string sentence, double probability) =>
+        ClaimRules.IsByline(sentence) ? null
+        : probability >= model.Threshold ? probability
+        : ClaimRules.IsReportedClaim(sentence) ? model.Threshold
+        : null;
 
     /// <summary>Check-worthiness probabilities of sentences, given each one's neighbours (index or -1).</summary>
     public double[] Score(IReadOnlyList<string> sentences, IReadOnlyList<int> previous, IReadOnlyList<int> next)

@@ -15,10 +15,25 @@ public sealed class OwnedOfflineTagger(MiniLmEmbedder embedder, OfflineClaimTagg
 /// <summary>Builds the taggers outside dependency injection (the command line).</summary>
 public static class ClaimTaggers
 {
-    public static OwnedOfflineTagger CreateOffline()
+    /// <summary>The embedder the check-worthiness model is trained on: all-MiniLM-L6-v2 quantized to int8 (about twice the float model's speed).</summary>
+    public static MiniLmEmbedder CreateEmbedder() => new(int8: true);
+
+    /// <param name="modelPath">A weights file written by <c>pipeline train claims --output</c>; null: the built-in model.</param>
+    public static OwnedOfflineTagger CreateOffline(string? modelPath = null)
     {
-        var embedder = new MiniLmEmbedder();
-        return new OwnedOfflineTagger(embedder, new OfflineClaimTagger(embedder, CheckWorthinessModel.LoadEmbedded()));
+        CheckWorthinessModel model;
+        if (modelPath is null)
+        {
+            model = CheckWorthinessModel.LoadEmbedded();
+        }
+        else
+        {
+            using var stream = File.OpenRead(modelPath);
+            model = CheckWorthinessModel.Load(stream);
+        }
+
+        var embedder = CreateEmbedder();
+        return new OwnedOfflineTagger(embedder, new OfflineClaimTagger(embedder, model));
     }
 
     /// <param name="connectionString">The <c>llm</c> connection string (see <see cref="LlmConnection"/>).</param>
