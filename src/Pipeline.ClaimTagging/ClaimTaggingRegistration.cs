@@ -4,7 +4,6 @@ using Pipeline.ClaimTagging.Llm;
 using Pipeline.ClaimTagging.Offline;
 using Pipeline.ClaimTagging.Tagging;
 using Pipeline.Contracts;
-using Pipeline.Embeddings;
 using Pipeline.Messaging;
 using Pipeline.Messaging.Enrichment;
 
@@ -27,9 +26,9 @@ public static class ClaimTaggingRegistration
     {
         services.AddOptions<ClaimTaggingOptions>().BindConfiguration(ClaimTaggingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClaimTaggingOptions>, LlmConnectionValidation>();
-        services.AddSingleton<ISentenceEmbedder>(_ => ClaimTaggers.CreateEmbedder());
-        services.AddSingleton(_ => CheckWorthinessModel.LoadEmbedded());
-        services.AddSingleton<OfflineClaimTagger>();
+        // The container disposes the embedders with the owner at shutdown.
+        services.AddSingleton(_ => ClaimTaggers.CreateOffline());
+        services.AddSingleton(sp => sp.GetRequiredService<OwnedOfflineTagger>().Tagger);
         services.AddSingleton<IClaimTagger>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ClaimTaggingOptions>>().Value;

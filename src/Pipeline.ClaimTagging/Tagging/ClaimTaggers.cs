@@ -4,12 +4,18 @@ using Pipeline.Embeddings;
 
 namespace Pipeline.ClaimTagging.Tagging;
 
-/// <summary>The offline tagger with the embedder it owns (the model takes ~200 MB: dispose it when done).</summary>
-public sealed class OwnedOfflineTagger(MiniLmEmbedder embedder, OfflineClaimTagger tagger) : IDisposable
+/// <summary>The offline tagger with the embedders it owns (each model takes ~200 MB: dispose it when done).</summary>
+public sealed class OwnedOfflineTagger(OfflineClaimTagger tagger, params IDisposable[] embedders) : IDisposable
 {
     public OfflineClaimTagger Tagger { get; } = tagger;
 
-    public void Dispose() => embedder.Dispose();
+    public void Dispose()
+    {
+        foreach (var embedder in embedders)
+        {
+            embedder.Dispose();
+        }
+    }
 }
 
 /// <summary>Builds the taggers outside dependency injection (the command line).</summary>
@@ -17,6 +23,9 @@ public static class ClaimTaggers
 {
     /// <summary>The embedder the check-worthiness model is trained on: all-MiniLM-L6-v2 quantized to int8 (about twice the float model's speed).</summary>
     public static MiniLmEmbedder CreateEmbedder() => new(int8: true);
+
+    /// <summary>The second model, for the sentences the first stage is unsure of: snowflake-arctic-embed-xs in int8.</summary>
+    public static OnnxSentenceEmbedder CreateRefinerEmbedder() => new(SentenceModel.ArcticXs, int8: true);
 
     /// <param name="modelPath">A weights file written by <c>pipeline train claims --output</c>; null: the built-in model.</param>
     public static OwnedOfflineTagger CreateOffline(string? modelPath = null)
@@ -33,7 +42,9 @@ public static class ClaimTaggers
         }
 
         var embedder = CreateEmbedder();
-        return new OwnedOfflineTagger(embedder, new OfflineClaimTagger(embedder, model));
+        var refinerEmbedder = model.Refiner is null ? null : CreateRefinerEmbedder();
+        var tagger = new OfflineClaimTagger(embedder, model, refinerEmbedder);
+        return refinerEmbedder is null ? new OwnedOfflineTagger(tagger, embedder) : new OwnedOfflineTagger(tagger, embedder, refinerEmbedder);
     }
 
     /// <param name="connectionString">The <c>llm</c> connection string (see <see cref="LlmConnection"/>).</param>
