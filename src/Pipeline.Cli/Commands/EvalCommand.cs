@@ -53,8 +53,10 @@ public static class EvalCommand
             {
                 var loading = Stopwatch.StartNew();
                 using var offline = ClaimTaggers.CreateOffline(parse.GetValue(modelFile)?.FullName);
-                // ONNX Runtime allocates its buffers on the first run: warm up, so the measure is the steady state.
-                offline.Tagger.Score(["Warm-up sentence for the embedding model."], [-1], [-1]);
+                // ONNX Runtime allocates its buffers on the first run: warm up both models, so the measure is the steady state.
+                string[] warmUp = ["Warm-up sentence for the embedding models."];
+                offline.Tagger.Embedder.Embed(warmUp);
+                offline.Tagger.RefinerEmbedder?.Embed(warmUp);
                 description = FormattableString.Invariant($"{offline.Tagger.Version}; model load and warm-up {loading.Elapsed.TotalSeconds:F1} s, not counted");
                 started.Restart();
                 cpuAtStart = Environment.CpuUsage.TotalTime;
