@@ -62,10 +62,10 @@ public class OnnxSentenceEmbedder : ISentenceEmbedder, IDisposable
 
         byte[] model;
         using (var stream = OpenResource(sentenceModel, "model.onnx"))
-        using (var buffer = new MemoryStream())
         {
-            stream.CopyTo(buffer);
-            model = buffer.ToArray();
+            // A resource stream knows its length: one array of the model's size, not a growing buffer and a copy.
+            model = new byte[stream.Length];
+            stream.ReadExactly(model);
         }
 
         if (int8)

@@ -42,10 +42,19 @@ public static class ClaimTaggers
         }
 
         var embedder = CreateEmbedder();
+        ReleaseLoadingBuffers();
         var refinerEmbedder = model.Refiner is null ? null : CreateRefinerEmbedder();
+        ReleaseLoadingBuffers();
         var tagger = new OfflineClaimTagger(embedder, model, refinerEmbedder);
         return refinerEmbedder is null ? new OwnedOfflineTagger(tagger, embedder) : new OwnedOfflineTagger(tagger, embedder, refinerEmbedder);
     }
+
+    /// <summary>
+    /// Loading a model leaves ~0.25 GB of temporary buffers on the large-object heap (the packaged model, its parsed
+    /// graph, the quantized copy): a compacting collection after each hands it back before the next one loads
+    /// (measured with both models: working set 918 -> 383 MB after loading, peak RSS of an eval 1.32 -> 0.73 GB).
+    /// </summary>
+    static void ReleaseLoadingBuffers() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <param name="connectionString">The <c>llm</c> connection string (see <see cref="LlmConnection"/>).</param>
     public static LlmClaimTagger CreateLlm(string connectionString, IClaimTagger fallback, ClaimTaggingOptions? options = null)
