@@ -52,6 +52,16 @@ public sealed class ClaimRulesTests
         Assert.True(ClaimRules.IsByline(line));
 
     [Theory]
+    [InlineData("The White House did not immediately respond to a request for comment.", true)]
+    [InlineData("Meta declined to comment.", true)]
+    [InlineData("A spokesman for the ministry could not be reached for comment on Tuesday.", true)]
+    [InlineData("The company has not responded to several emails.", true)]
+    [InlineData("China did not respond to the sanctions with tariffs of its own, which cost farmers $2 billion.", false)]
+    [InlineData("The senator declined to support the bill, which would have cut taxes by 10 percent.", false)]
+    public void A_source_declining_to_comment_is_recognised(string sentence, bool expected) =>
+        Assert.Equal(expected, ClaimRules.IsNoComment(sentence));
+
+    [Theory]
     [InlineData("Biden won 306 electoral votes on November 3, 2020.")]
     [InlineData("By 2030, China will have 1,000 nuclear warheads.")]
     [InlineData("By Monday, Congress must pass the bill.")]

@@ -64,11 +64,12 @@ public sealed class OfflineClaimTaggerTests(OfflineTaggerFixture fixture) : ICla
     }
 
     [Fact]
-    public void The_byline_is_not_a_claim()
+    public void The_byline_and_the_no_comment_line_are_not_claims()
     {
         var payload = TagSample();
 
         Assert.DoesNotContain(payload.Claims, c => c.Text.Contains("Jake Smith", StringComparison.Ordinal));
+        Assert.DoesNotContain(payload.Claims, c => c.Text.Contains("request for comment", StringComparison.Ordinal));
         Assert.Contains(payload.Claims, c => c.Text.StartsWith("China recently promised", StringComparison.Ordinal));
     }
 

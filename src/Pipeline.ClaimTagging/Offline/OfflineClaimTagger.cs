@@ -6,8 +6,9 @@ namespace Pipeline.ClaimTagging.Offline;
 
 /// <summary>
 /// The tagger that needs no service: sentences, a check-worthiness classifier over MiniLM embeddings with neighbour
-/// context and lexical cues, refined for uncertain sentences with a second sentence model (<see cref="CheckWorthinessModel"/>), and <see cref="ClaimRules"/> for type,
-/// attribution and evidence level. Thread-safe.
+/// context and lexical cues, refined for uncertain sentences with a second sentence model
+/// (<see cref="CheckWorthinessModel"/>), and <see cref="ClaimRules"/> for bylines, reported speech, type, attribution
+/// and evidence level. Thread-safe.
 /// </summary>
 public sealed class OfflineClaimTagger : IClaimTagger
 {
@@ -65,12 +66,12 @@ public sealed class OfflineClaimTagger : IClaimTagger
 
     /// <summary>
     /// The check-worthiness of a sentence the tagger reports as a claim, or null when it is none: the classifier's
-    /// probability against its threshold, with two rules on top. A byline's names and date look like a checkable
-    /// statement to the classifier; it is none. Reported speech is rare in the debates the classifier learnt from, so
+    /// probability against its threshold, with rules on top. A byline's names and date look like a checkable
+    /// statement to the classifier; it is none, nor is a source's "did not respond to a request for comment". Reported speech is rare in the debates the classifier learnt from, so
     /// a cued statement attributed to a source counts (at the threshold) when the classifier misses it.
     /// </summary>
     public double? CheckWorthinessOfClaim(string sentence, double probability) =>
-        ClaimRules.IsByline(sentence) ? null
+        ClaimRules.IsByline(sentence) || ClaimRules.IsNoComment(sentence) ? null
         : probability >= model.Threshold ? probability
         : ClaimRules.IsReportedClaim(sentence) ? model.Threshold
         : null;

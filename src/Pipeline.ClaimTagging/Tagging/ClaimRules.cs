@@ -58,6 +58,12 @@ public static partial class ClaimRules
     public static bool IsByline(string sentence) => Byline().IsMatch(sentence) || Dateline().IsMatch(sentence);
 
     /// <summary>
+    /// A source's silence, the stock line of news reports ("The White House did not immediately respond to a request
+    /// for comment.", "Meta declined to comment."): nothing in it to check.
+    /// </summary>
+    public static bool IsNoComment(string sentence) => NoComment().IsMatch(sentence);
+
+    /// <summary>
     /// A statement of a recognised type (promise, accusation, intent, cause, prediction, quantity) that the sentence
     /// attributes to a source. The classifier learnt check-worthiness from debate transcripts, where speakers talk in
     /// the first person; reported speech, the backbone of news, is rare there, so this rule counts it as a claim.
@@ -115,6 +121,10 @@ public static partial class ClaimRules
     [GeneratedRegex(@"^(?:By\s+" + Name + @"(?:\s*(?:,|and|&)\s*" + Name + @")*(?:\s*(?:,|\bon\b|[|–—-])?\s*" + Date + Time + ")?"
         + "|" + Name + @"(?:\s*(?:,|and|&)\s*" + Name + @")*\s*(?:,|\bon\b|[|–—-])?\s*" + Date + Time + ")" + Outlet + @"\s*$")]
     private static partial Regex Byline();
+
+    // The verb of silence, then the end of the sentence or what went unanswered (comment, requests, calls, ...).
+    [GeneratedRegex(@"^[^,;]{0,80}?\b(?:did not|didn't|does not|doesn't|has not|hasn't|have not|haven't|declined to|refused to|could not be|couldn't be|was not|were not)\s+(?:immediately\s+)?(?:respond(?:ed)?|return(?:ed)?|reply|replied|comment(?:ed)?|reached|available)\b(?:[.!]?\s*$|[^.;]{0,60}?\b(?:comment|messages?|requests?|inquir\w*|calls?|emails?)\b[^;]{0,40}$)", RegexOptions.IgnoreCase)]
+    private static partial Regex NoComment();
 
     // "Updated 5:30 PM ET, Tue January 30, 2024", "Published January 30, 2024".
     [GeneratedRegex(@"^(?:(?:Updated|Published|Posted|Last updated)(?: on)?:?\s*)?" + @"(?:\d{1,2}[:.]\d\d\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s+\p{Lu}{2,4})?,?\s*)?" + Date + Time + @"\s*$")]

@@ -135,9 +135,10 @@ public static class TrainCommand
             }
 
             model.Save(target);
-            // The tagger adds two rules to the classifier (bylines are never claims; cued reported speech always is):
+            // The tagger adds rules to the classifier (bylines and no-comment lines are never claims; cued reported
+            // speech always is):
             // their effect on the same out-of-fold predictions, for the record.
-            var withRules = BinaryScores.Of(labels, [.. sentences.Select((s, i) => !ClaimRules.IsByline(s.Text) && (bestOutOfFold[i] >= chosenThreshold || ClaimRules.IsReportedClaim(s.Text)))]);
+            var withRules = BinaryScores.Of(labels, [.. sentences.Select((s, i) => !ClaimRules.IsByline(s.Text) && !ClaimRules.IsNoComment(s.Text) && (bestOutOfFold[i] >= chosenThreshold || ClaimRules.IsReportedClaim(s.Text)))]);
             await output.WriteLineAsync(FormattableString.Invariant($"with the tagger's rules: out-of-fold P {withRules.Precision:F3} R {withRules.Recall:F3} F1 {withRules.F1:F3}"));
             await output.WriteLineAsync(FormattableString.Invariant($"chose {best.Name}{(refiner is null ? "" : " + refiner")}: out-of-fold F1 {outOfFold.F1:F3} at threshold {chosenThreshold:F2}; wrote {target} ({new FileInfo(target).Length / 1024} KiB) in {started.Elapsed.TotalSeconds:F0} s."));
             await output.WriteLineAsync(FormattableString.Invariant($"claims-oof-f1: {outOfFold.F1:F3}"));
