@@ -4,7 +4,6 @@ using Pipeline.ClaimTagging.Llm;
 using Pipeline.ClaimTagging.Offline;
 using Pipeline.ClaimTagging.Tagging;
 using Pipeline.Contracts;
-using Pipeline.Embeddings;
 using Pipeline.Messaging;
 using Pipeline.Messaging.Enrichment;
 
@@ -27,9 +26,10 @@ public static class ClaimTaggingRegistration
     {
         services.AddOptions<ClaimTaggingOptions>().BindConfiguration(ClaimTaggingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClaimTaggingOptions>, LlmConnectionValidation>();
-        services.AddSingleton<ISentenceEmbedder>(_ => new MiniLmEmbedder());
-        services.AddSingleton(_ => CheckWorthinessModel.LoadEmbedded());
-        services.AddSingleton<OfflineClaimTagger>();
+        // The container disposes the embedders with the owner at shutdown.
+        services.AddSingleton(_ => ClaimTaggers.CreateOffline());
+        services.AddSingleton(sp => sp.GetRequiredService<OwnedOfflineTagger>().Tagger);
+        services.AddHostedService<OfflineTaggerWarmUp>();
         services.AddSingleton<IClaimTagger>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ClaimTaggingOptions>>().Value;
@@ -50,6 +50,23 @@ public static class ClaimTaggingRegistration
 
     public static void AddClaimTaggingConsumers(IBusRegistrationConfigurator bus) =>
         bus.AddEnricher<ClaimTaggingEnricher, ClaimsPayload>();
+
+    /// <summary>
+    /// Loads the embedding models (seconds; longer on a busy machine) and runs each once while the service starts,
+    /// so the first article does not wait for them and a consumer's first message is not held up.
+    /// </summary>
+    sealed class OfflineTaggerWarmUp(OwnedOfflineTagger owned) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            string[] warmUp = ["Warm-up sentence for the embedding models."];
+            owned.Tagger.Embedder.Embed(warmUp);
+            owned.Tagger.RefinerEmbedder?.Embed(warmUp);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 
     /// <summary>Fails the start when the LLM is required but not configured, or its connection string is malformed.</summary>
     sealed class LlmConnectionValidation(IConfiguration configuration) : IValidateOptions<ClaimTaggingOptions>

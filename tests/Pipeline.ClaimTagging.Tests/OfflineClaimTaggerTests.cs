@@ -1,3 +1,5 @@
+using Pipeline.ClaimTagging.Offline;
+using Pipeline.ClaimTagging.Tagging;
 using Pipeline.Contracts;
 
 namespace Pipeline.ClaimTagging.Tests;
@@ -62,6 +64,26 @@ public sealed class OfflineClaimTaggerTests(OfflineTaggerFixture fixture) : ICla
     }
 
     [Fact]
+    public void The_byline_and_the_no_comment_line_are_not_claims()
+    {
+        var payload = TagSample();
+
+        Assert.DoesNotContain(payload.Claims, c => c.Text.Contains("Jake Smith", StringComparison.Ordinal));
+        Assert.DoesNotContain(payload.Claims, c => c.Text.Contains("request for comment", StringComparison.Ordinal));
+        Assert.Contains(payload.Claims, c => c.Text.StartsWith("China recently promised", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NSA_sentence_is_attributed_to_the_intelligence_official_that_CNN_relays()
+    {
+        var claim = Claim("A senior intelligence official said last week");
+
+        Assert.Equal("A senior intelligence official, according to CNN", claim.Attribution?.Source);
+        Assert.Equal(ClaimAttribution.Anonymous, claim.Attribution?.Kind);
+        Assert.Equal(EvidenceLevels.Reported, claim.EvidenceLevel);
+    }
+
+    [Fact]
     public void Courtesies_and_questions_are_not_check_worthy()
     {
         var payload = fixture.Owned.Tagger.Tag("Thank you very much. What do you think about that? Good evening, everyone.");
@@ -78,6 +100,66 @@ public sealed class OfflineClaimTaggerTests(OfflineTaggerFixture fixture) : ICla
         Assert.Equal(ClaimTypes.Quantitative, claim.Type);
         Assert.Equal(ClaimAttribution.Author, claim.Attribution?.Kind);
         Assert.Equal(EvidenceLevels.Asserted, claim.EvidenceLevel);
+    }
+
+    [Fact]
+    public void Only_sentences_the_first_stage_is_unsure_of_are_scored_again_with_the_second_model()
+    {
+        var tagger = fixture.Owned.Tagger;
+        var model = CheckWorthinessModel.LoadEmbedded();
+        var refiner = Assert.IsType<CheckWorthinessRefiner>(model.Refiner);
+        var firstStageOnly = new OfflineClaimTagger(tagger.Embedder, new CheckWorthinessModel
+        {
+            Version = model.Version,
+            EmbeddingModel = model.EmbeddingModel,
+            UsesContext = model.UsesContext,
+            NGramBuckets = model.NGramBuckets,
+            Inputs = model.Inputs,
+            Threshold = model.Threshold,
+            Members = model.Members,
+        });
+        var text = OfflineTaggerFixture.SampleText();
+        var sentences = Sentences.Split(text).Select(s => text[s.Start..s.End]).ToList();
+        var (previous, next) = SentenceFeatures.Consecutive(sentences.Count);
+
+        var first = firstStageOnly.Score(sentences, previous, next);
+        var refined = tagger.Score(sentences, previous, next);
+
+        Assert.Contains(first, refiner.Refines);
+        Assert.Contains(first, p => !refiner.Refines(p));
+        for (var i = 0; i < sentences.Count; i++)
+        {
+            if (refiner.Refines(first[i]))
+            {
+                Assert.NotEqual(first[i], refined[i]);
+            }
+            else
+            {
+                Assert.Equal(first[i], refined[i]);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_second_model_reads_unit_vectors_from_its_CLS_token_that_keep_paraphrases_close()
+    {
+        var embedder = Assert.IsType<Pipeline.Embeddings.OnnxSentenceEmbedder>(fixture.Owned.Tagger.RefinerEmbedder);
+
+        var v = embedder.Embed(["Unemployment fell to its lowest level in fifty years.", "The jobless rate dropped to a five-decade low.", "My cat likes to sleep on the warm windowsill."]);
+
+        Assert.Equal("snowflake-arctic-embed-xs-int8", embedder.ModelId);
+        Assert.All(v, x => Assert.Equal(1.0, Math.Sqrt(x.Sum(c => (double)c * c)), 4));
+        Assert.True(Dot(v[0], v[1]) > Dot(v[0], v[2]) + 0.1, $"paraphrase {Dot(v[0], v[1]):F3}, unrelated {Dot(v[0], v[2]):F3}");
+    }
+
+    static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
+
+    [Fact]
+    public void A_model_whose_second_stage_was_trained_on_other_vectors_is_refused()
+    {
+        var model = CheckWorthinessModel.LoadEmbedded();
+
+        Assert.Throws<ArgumentException>(() => new OfflineClaimTagger(fixture.Owned.Tagger.Embedder, model, refinerEmbedder: fixture.Owned.Tagger.Embedder));
     }
 
     [Fact]

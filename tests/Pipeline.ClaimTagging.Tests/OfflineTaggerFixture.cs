@@ -6,7 +6,7 @@ namespace Pipeline.ClaimTagging.Tests;
 /// <summary>One offline tagger for a test class: loading the embedding model is the expensive part.</summary>
 public sealed class OfflineTaggerFixture : IDisposable
 {
-    readonly Lazy<OwnedOfflineTagger> tagger = new(ClaimTaggers.CreateOffline);
+    readonly Lazy<OwnedOfflineTagger> tagger = new(() => ClaimTaggers.CreateOffline());
 
     public OwnedOfflineTagger Owned => tagger.Value;
 

@@ -67,6 +67,29 @@ public sealed class NetworkWeights
 }
 
 /// <summary>
+/// The second stage of the classifier: sentences whose first-stage probability falls in [<see cref="Low"/>,
+/// <see cref="High"/>) are scored again with a second sentence model's embedding added to the features (the
+/// first model's embedding, the second's, the first's neighbour context, lexical cues, n-grams). Outside the band the
+/// first stage is sure enough, so the second model runs only on the uncertain part of a text.
+/// </summary>
+public sealed class CheckWorthinessRefiner
+{
+    public required string EmbeddingModel { get; init; }
+
+    public required double Low { get; init; }
+
+    public required double High { get; init; }
+
+    public required int Inputs { get; init; }
+
+    public required IReadOnlyList<NetworkWeights> Members { get; init; }
+
+    public bool Refines(double firstStageProbability) => firstStageProbability >= Low && firstStageProbability < High;
+
+    public double Probability(ReadOnlySpan<float> features) => CheckWorthinessModel.Average(Members, Inputs, features);
+}
+
+/// <summary>
 /// The trained check-worthiness classifier of the offline tagger, as written by <c>pipeline train claims</c>
 /// (Offline/checkworthiness-model.json, embedded): an averaged ensemble over <see cref="SentenceFeatures"/>, with the
 /// decision threshold chosen by cross-validation on the training file.
@@ -94,23 +117,28 @@ public sealed class CheckWorthinessModel
 
     public required IReadOnlyList<NetworkWeights> Members { get; init; }
 
+    /// <summary>The second stage for uncertain sentences (null: none).</summary>
+    public CheckWorthinessRefiner? Refiner { get; init; }
+
     /// <summary>How the model was trained and how it scored, for the record (data file, folds, F1).</summary>
     public Dictionary<string, string> Training { get; init; } = [];
 
-    public double Probability(ReadOnlySpan<float> features)
+    public double Probability(ReadOnlySpan<float> features) => Average(Members, Inputs, features);
+
+    internal static double Average(IReadOnlyList<NetworkWeights> members, int inputs, ReadOnlySpan<float> features)
     {
-        if (features.Length != Inputs)
+        if (features.Length != inputs)
         {
-            throw new ArgumentException($"Expected {Inputs} features, got {features.Length}.", nameof(features));
+            throw new ArgumentException($"Expected {inputs} features, got {features.Length}.", nameof(features));
         }
 
         var sum = 0.0;
-        foreach (var member in Members)
+        foreach (var member in members)
         {
             sum += member.Probability(features);
         }
 
-        return sum / Members.Count;
+        return sum / members.Count;
     }
 
     public static CheckWorthinessModel LoadEmbedded()

@@ -9,25 +9,40 @@ namespace Pipeline.ClaimTagging.Offline;
 /// </summary>
 public static class SentenceFeatures
 {
-    /// <summary>Dense features first (embedding, context, lexical); then the hashed word n-grams, if any.</summary>
-    public static int Dimensions(int embedding, bool context, int ngramBuckets = 0) => DenseDimensions(embedding, context) + ngramBuckets;
+    /// <summary>Dense features first (embedding, second embedding, context, lexical); then the hashed word n-grams, if any.</summary>
+    public static int Dimensions(int embedding, bool context, int ngramBuckets = 0, int secondEmbedding = 0) =>
+        DenseDimensions(embedding, context, secondEmbedding) + ngramBuckets;
 
-    public static int DenseDimensions(int embedding, bool context) => embedding * (context ? 2 : 1) + LexicalFeatures.Count;
+    public static int DenseDimensions(int embedding, bool context, int secondEmbedding = 0) =>
+        embedding * (context ? 2 : 1) + secondEmbedding + LexicalFeatures.Count;
 
     /// <param name="sentences">The sentences in document order.</param>
     /// <param name="embeddings">Their embeddings, in the same order.</param>
     /// <param name="previous">Index of each sentence's predecessor in the document, or -1.</param>
     /// <param name="next">Index of each sentence's successor, or -1.</param>
     /// <param name="ngramBuckets">Hashed word unigrams and bigrams appended after the dense features (0: none).</param>
-    public static float[][] Build(IReadOnlyList<string> sentences, float[][] embeddings, bool context, IReadOnlyList<int> previous, IReadOnlyList<int> next, int ngramBuckets = 0)
+    /// <param name="second">A second model's embeddings, placed after the first's (null: none; context comes from the first model only).</param>
+    /// <param name="only">Build the rows of these sentences only (null: all), in this order.</param>
+    public static float[][] Build(IReadOnlyList<string> sentences, float[][] embeddings, bool context, IReadOnlyList<int> previous, IReadOnlyList<int> next,
+        int ngramBuckets = 0, IReadOnlyList<float[]>? second = null, IReadOnlyList<int>? only = null)
     {
         var size = embeddings.Length == 0 ? 0 : embeddings[0].Length;
-        var rows = new float[sentences.Count][];
-        for (var i = 0; i < rows.Length; i++)
+        var secondSize = second is { Count: > 0 } ? second[0].Length : 0;
+        var indices = only ?? Enumerable.Range(0, sentences.Count).ToArray();
+        var rows = new float[indices.Count][];
+        for (var k = 0; k < rows.Length; k++)
         {
-            var row = new float[Dimensions(size, context, ngramBuckets)];
+            var i = indices[k];
+            var row = new float[Dimensions(size, context, ngramBuckets, secondSize)];
             embeddings[i].CopyTo(row, 0);
             var offset = size;
+            if (second is not null)
+            {
+                // With `only`, the second embeddings are those of the selected sentences, in the same order.
+                second[only is null ? i : k].CopyTo(row, offset);
+                offset += secondSize;
+            }
+
             if (context)
             {
                 foreach (var neighbour in (ReadOnlySpan<int>)[previous[i], next[i]])
@@ -50,7 +65,7 @@ public static class SentenceFeatures
                 WordNGrams.Write(sentences[i], row.AsSpan(offset + LexicalFeatures.Count, ngramBuckets));
             }
 
-            rows[i] = row;
+            rows[k] = row;
         }
 
         return rows;
@@ -71,6 +86,4 @@ public static class SentenceFeatures
 
         return (ids.Select(id => index.GetValueOrDefault(id - 1, -1)).ToArray(), ids.Select(id => index.GetValueOrDefault(id + 1, -1)).ToArray());
     }
-
-    public static float[][] Embed(ISentenceEmbedder embedder, IReadOnlyList<string> sentences) => embedder.Embed(sentences);
 }

@@ -86,9 +86,9 @@ static class ClaimsDataEmbedding
     }
 
     /// <summary>Features of a labelled file: neighbours are the sentences with the adjacent ids (debate order).</summary>
-    public static float[][] Features(IReadOnlyList<LabelledSentence> data, float[][] embeddings, bool context, int ngramBuckets)
+    public static float[][] Features(IReadOnlyList<LabelledSentence> data, float[][] embeddings, bool context, int ngramBuckets, float[][]? second = null)
     {
         var (previous, next) = SentenceFeatures.ById([.. data.Select(d => d.Id)]);
-        return SentenceFeatures.Build([.. data.Select(d => d.Text)], embeddings, context, previous, next, ngramBuckets);
+        return SentenceFeatures.Build([.. data.Select(d => d.Text)], embeddings, context, previous, next, ngramBuckets, second);
     }
 }

@@ -17,7 +17,8 @@ public static class EvalCommand
         tagger.AcceptOnlyFromAmong("offline", "llm");
         var llm = new Option<string?>("--llm") { Description = "LLM connection string, e.g. \"Endpoint=http://localhost:11434/v1;Model=llama3.1\" (default: $ConnectionStrings__llm)." };
         var concurrency = new Option<int>("--concurrency") { Description = "LLM requests in flight at once.", DefaultValueFactory = _ => 4 };
-        var claims = new Command("claims", "Score a tagger on labelled check-worthiness sentences; the last line is `claims-f1: 0.xxx`.") { input, tagger, llm, concurrency };
+        var modelFile = new Option<FileInfo?>("--model") { Description = "A check-worthiness weights file written by `train claims --output` (default: the one built in)." };
+        var claims = new Command("claims", "Score a tagger on labelled check-worthiness sentences; the last line is `claims-f1: 0.xxx`.") { input, tagger, llm, concurrency, modelFile };
         claims.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetRequiredValue(input);
@@ -50,13 +51,19 @@ public static class EvalCommand
             }
             else
             {
-                using var offline = ClaimTaggers.CreateOffline();
-                description = offline.Tagger.Version;
+                var loading = Stopwatch.StartNew();
+                using var offline = ClaimTaggers.CreateOffline(parse.GetValue(modelFile)?.FullName);
+                // ONNX Runtime allocates its buffers on the first run: warm up both models, so the measure is the steady state.
+                string[] warmUp = ["Warm-up sentence for the embedding models."];
+                offline.Tagger.Embedder.Embed(warmUp);
+                offline.Tagger.RefinerEmbedder?.Embed(warmUp);
+                description = FormattableString.Invariant($"{offline.Tagger.Version}; model load and warm-up {loading.Elapsed.TotalSeconds:F1} s, not counted");
                 started.Restart();
                 cpuAtStart = Environment.CpuUsage.TotalTime;
                 var embeddings = EmbedWithProgress(offline.Tagger.Embedder, texts, file.Name, errors);
                 var (previous, next) = SentenceFeatures.ById([.. data.Select(d => d.Id)]);
-                predicted = [.. offline.Tagger.Score(texts, embeddings, previous, next).Select(p => p >= offline.Tagger.Threshold)];
+                var probabilities = offline.Tagger.Score(texts, embeddings, previous, next);
+                predicted = [.. texts.Select((text, i) => offline.Tagger.CheckWorthinessOfClaim(text, probabilities[i]) is not null)];
             }
 
             var elapsed = started.Elapsed;
@@ -64,15 +71,21 @@ public static class EvalCommand
             var scores = BinaryScores.Of(gold, predicted);
             await output.WriteLineAsync($"{file.Name}: {data.Count} sentences, {gold.Count(g => g)} check-worthy; tagger {description}");
             await output.WriteLineAsync(FormattableString.Invariant($"precision: {scores.Precision:F3}  recall: {scores.Recall:F3}  f1: {scores.F1:F3}  (tp {scores.TruePositives}, fp {scores.FalsePositives}, fn {scores.FalseNegatives})"));
-            await output.WriteLineAsync(FormattableString.Invariant($"sentences/s: {data.Count / elapsed.TotalSeconds:F0} ({elapsed.TotalSeconds:F1} s on {Environment.ProcessorCount} cores shared with other work; {data.Count / Math.Max(cpu.TotalSeconds, 1e-3):F0} per CPU-second)"));
+            await output.WriteLineAsync(FormattableString.Invariant($"sentences/s: {data.Count / elapsed.TotalSeconds:F0} ({elapsed.TotalSeconds:F1} s on {Environment.ProcessorCount} cores shared with other work{LoadAverage()}; {data.Count / Math.Max(cpu.TotalSeconds, 1e-3):F0} per CPU-second)"));
             await output.WriteLineAsync(FormattableString.Invariant($"claims-f1: {scores.F1:F3}"));
             return 0;
         });
         return claims;
     }
 
+    /// <summary>
+    /// Embeds in chunks (for the progress bar) of texts of similar length: the embedder sorts each call's sentences
+    /// into length-homogeneous batches, and sorting the whole file first keeps the chunks homogeneous too.
+    /// </summary>
     static float[][] EmbedWithProgress(ISentenceEmbedder embedder, string[] texts, string label, TextWriter progressOutput)
     {
+        const int Chunk = 256;
+        var byLength = Enumerable.Range(0, texts.Length).OrderBy(i => texts[i].Length).ToArray();
         var vectors = new float[texts.Length][];
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(progressOutput) });
         console.Progress()
@@ -80,15 +93,24 @@ public static class EvalCommand
             .Start(context =>
             {
                 var task = context.AddTask($"Tagging {label}", maxValue: texts.Length);
-                for (var first = 0; first < texts.Length; first += 256)
+                for (var first = 0; first < byLength.Length; first += Chunk)
                 {
-                    var count = Math.Min(256, texts.Length - first);
-                    embedder.Embed(texts[first..(first + count)]).CopyTo(vectors, first);
-                    task.Increment(count);
+                    var chunk = byLength[first..Math.Min(byLength.Length, first + Chunk)];
+                    var chunkVectors = embedder.Embed([.. chunk.Select(i => texts[i])]);
+                    for (var j = 0; j < chunk.Length; j++)
+                    {
+                        vectors[chunk[j]] = chunkVectors[j];
+                    }
+
+                    task.Increment(chunk.Length);
                 }
             });
         return vectors;
     }
+
+    /// <summary>The machine's 1-minute load average where Linux tells it: wall-clock speed means little without it.</summary>
+    static string LoadAverage() =>
+        File.Exists("/proc/loadavg") && File.ReadAllText("/proc/loadavg").Split(' ') is [var oneMinute, ..] ? $", load average {oneMinute}" : "";
 
     /// <summary>Each sentence as its own text: check-worthy when the tagger returns a claim for it.</summary>
     static async Task<bool[]> TagEachAsync(IClaimTagger tagger, string[] texts, int parallelism, TextWriter progressOutput, CancellationToken cancellationToken)
