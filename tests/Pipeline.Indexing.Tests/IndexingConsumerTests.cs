@@ -30,7 +30,14 @@ public sealed class IndexingConsumerTests : IDisposable
 
         builder.AddArticleSearch();
         IndexingRegistration.AddIndexWriter(builder.Services);
-        builder.Services.AddMassTransitTestHarness(IndexingRegistration.AddIndexingConsumers);
+        builder.Services.AddMassTransitTestHarness(bus =>
+        {
+            IndexingRegistration.AddIndexingConsumers(bus);
+
+            // A store write with its commit can go quiet on the bus for seconds on a loaded machine; the harness's
+            // default (6 s without activity ends a wait) then answered "nothing sent" before the write was done.
+            bus.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(60), testInactivityTimeout: TimeSpan.FromSeconds(10));
+        });
         return builder.Build();
     }
 

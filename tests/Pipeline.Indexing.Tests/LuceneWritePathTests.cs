@@ -92,6 +92,32 @@ public sealed class LuceneWritePathTests : IDisposable
         Assert.Equal(600, (await search.SearchAsync(new SearchRequest(null), Cancel)).Total);
     }
 
+    [Fact]
+    public async Task Disposing_the_store_ends_every_write_still_waiting_for_a_commit_instead_of_leaving_it_hanging()
+    {
+        var index = new LuceneArticleIndex(Options);
+        var writes = new List<IndexWrite>();
+        for (var i = 0; i < 8; i++)
+        {
+            writes.Add(await index.BeginWriteAsync([Messages.Article($"article-{i}")], Cancel));
+        }
+
+        index.Dispose();
+
+        // Each write either made it into a commit or fails (and is delivered again); none waits forever.
+        var ended = Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                await w.Durable;
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }));
+        await ended.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 }
 

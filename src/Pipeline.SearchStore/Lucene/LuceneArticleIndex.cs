@@ -118,6 +118,7 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
         IReadOnlyList<IndexRejection> rejections;
         try
         {
+            ThrowIfDisposed();
             IndexWriter writer;
             lock (_reopenLock)
             {
@@ -227,6 +228,7 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
         await _commitLock.WaitAsync();
         try
         {
+            ThrowIfDisposed();
             IndexWriter writer;
             lock (_reopenLock)
             {
@@ -305,13 +307,22 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
             return;
         }
 
-        // Let a running merge and commit finish first.
+        // Let a running merge and commit finish; a write still waiting for either then fails (it is not durable, so
+        // its messages are delivered again) instead of waiting forever.
         _mergeLock.Wait();
         _commitLock.Wait();
-        _committed.Dispose();
-        _writer.Dispose();
-        _directory.Dispose();
-        _mergeLock.Dispose();
-        _commitLock.Dispose();
+        try
+        {
+            _committed.Dispose();
+            _writer.Dispose();
+            _directory.Dispose();
+        }
+        finally
+        {
+            _commitLock.Release();
+            _mergeLock.Release();
+        }
     }
+
+    void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
 }
