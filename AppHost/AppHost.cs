@@ -7,7 +7,7 @@ var settings = PipelineSettings.From(builder);
 var broker = builder.AddBroker(settings);
 var store = builder.AddSearchStore(settings, broker);
 
-builder.AddProject<Projects.Pipeline_Ingestion>("ingestion")
+var ingestion = builder.AddProject<Projects.Pipeline_Ingestion>("ingestion")
     .WithBroker(broker)
     .WithIngestionControl()
     .WithIngestionSettings(settings)
@@ -20,6 +20,9 @@ var indexing = builder.AddProject<Projects.Pipeline_Indexing>("indexing")
     .WithErrorQueueReplay(broker, "indexing")
     .WithIndexRebuild()
     .WithHttpHealthCheck("/health");
+
+// No article before every consumer's queue exists: ingestion waits for indexing and every enricher below.
+ingestion.WaitForArticleConsumers(indexing);
 
 builder.AddProject<Projects.Pipeline_ClaimTagging>("claim-tagging")
     .WithOptionalLlm(builder)

@@ -19,7 +19,7 @@ static class EnricherExtensions
     public static IResourceBuilder<ProjectResource> AsEnricher(
         this IResourceBuilder<ProjectResource> project, string enricherName, BrokerChoice broker, IResourceBuilder<ProjectResource> indexing)
     {
-        EnricherNames(indexing).Add(enricherName);
+        Enrichers(indexing).Add(enricherName, project.Resource);
         return project
             .WithBroker(broker)
             .WithHttpHealthCheck("/health")
@@ -30,9 +30,10 @@ static class EnricherExtensions
     /// <summary>Hands the indexing service the names of every enricher added (Operations:Enrichers), whenever it starts.</summary>
     public static IResourceBuilder<ProjectResource> WithEnricherQueues(this IResourceBuilder<ProjectResource> indexing)
     {
-        var names = EnricherNames(indexing);
+        var enrichers = Enrichers(indexing);
         return indexing.WithEnvironment(context =>
         {
+            var names = enrichers.Keys.ToList();
             for (var i = 0; i < names.Count; i++)
             {
                 context.EnvironmentVariables[$"Operations__Enrichers__{i}"] = names[i];
@@ -40,20 +41,43 @@ static class EnricherExtensions
         });
     }
 
-    static List<string> EnricherNames(IResourceBuilder<ProjectResource> indexing)
+    /// <summary>
+    /// Ingestion starts only once indexing and every enricher (including those added after this call) are healthy.
+    /// Each consumer declares its queue, bound to <c>ArticleIngested</c>, when its bus starts; an article published
+    /// before that is confirmed by the broker but never reaches that consumer. On a first start the entity linker
+    /// spends a minute loading its knowledge base, and an article submitted meanwhile was indexed without entities.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WaitForArticleConsumers(this IResourceBuilder<ProjectResource> ingestion, IResourceBuilder<ProjectResource> indexing)
     {
-        var annotation = indexing.Resource.Annotations.OfType<EnricherNamesAnnotation>().FirstOrDefault();
+        var enrichers = Enrichers(indexing);
+        ingestion.WaitFor(indexing);
+        ingestion.ApplicationBuilder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
+        {
+            foreach (var enricher in enrichers.Values)
+            {
+                ingestion.WithAnnotation(new WaitAnnotation(enricher, WaitType.WaitUntilHealthy));
+            }
+
+            return Task.CompletedTask;
+        });
+        return ingestion;
+    }
+
+    static Dictionary<string, IResource> Enrichers(IResourceBuilder<ProjectResource> indexing)
+    {
+        var annotation = indexing.Resource.Annotations.OfType<EnrichersAnnotation>().FirstOrDefault();
         if (annotation is null)
         {
-            annotation = new EnricherNamesAnnotation();
+            annotation = new EnrichersAnnotation();
             indexing.WithAnnotation(annotation);
         }
 
-        return annotation.Names;
+        return annotation.Enrichers;
     }
 
-    sealed class EnricherNamesAnnotation : IResourceAnnotation
+    /// <summary>The enrichers added, by enricher name (a name used twice is a mistake and throws).</summary>
+    sealed class EnrichersAnnotation : IResourceAnnotation
     {
-        public List<string> Names { get; } = [];
+        public Dictionary<string, IResource> Enrichers { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -14,12 +14,17 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
 {
     const string ArticleUrl = "https://dailycaller.com/2024/01/30/china-promise-biden-interfere-election/";
 
-    static readonly string[] Services = ["ingestion", "claim-tagging", "entity-linking", "indexing", "search"];
+    static readonly string[] Enrichers = ["claims", "entities", "fact-checks"];
     static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     static readonly TimeSpan EnrichmentTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The article is posted as soon as ingestion is healthy, as a user of <c>./run</c> would: every consumer's queue must
+    /// exist by then (the entity linker loads its knowledge base for a while before its queue is declared), or the
+    /// article is indexed without that consumer's enrichment.
+    /// </summary>
     [Fact]
-    public async Task Article_posted_to_ingestion_is_searchable_with_claims_and_entities()
+    public async Task Article_posted_as_soon_as_ingestion_is_healthy_is_searchable_with_every_enrichment()
     {
         var text = await File.ReadAllTextAsync(RepositoryPaths.RequireSharedFile("articles/sample-article-2024-01-30.txt"), TestContext.Current.CancellationToken);
         var dataDirectory = Directory.CreateTempSubdirectory("pipeline-apphost-").FullName;
@@ -52,12 +57,8 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
             cancellationToken);
         await using var app = await builder.BuildAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
-        foreach (var service in Services)
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, cancellationToken);
-        }
-
-        output.WriteLine($"All resources healthy after {clock.Elapsed.TotalSeconds:F1} s");
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("ingestion", cancellationToken);
+        output.WriteLine($"Ingestion healthy after {clock.Elapsed.TotalSeconds:F1} s");
 
         using var ingestion = app.CreateHttpClient("ingestion", "http");
         using var response = await ingestion.PostAsJsonAsync(
@@ -69,6 +70,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
         var articleId = accepted.GetProperty("articleId").GetString();
         Assert.False(string.IsNullOrEmpty(articleId));
 
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("search", cancellationToken);
         using var search = app.CreateHttpClient("search", "http");
         var enriched = Stopwatch.StartNew();
         string[] enrichers = [];
@@ -80,7 +82,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
             if (hit.ValueKind == JsonValueKind.Object)
             {
                 enrichers = [.. hit.GetProperty("enrichers").EnumerateArray().Select(e => e.GetString()!)];
-                if (enrichers.Contains("claims") && enrichers.Contains("entities"))
+                if (Enrichers.All(enrichers.Contains))
                 {
                     output.WriteLine($"Article {articleId} indexed with [{string.Join(", ", enrichers)}] {enriched.Elapsed.TotalSeconds:F1} s after it was accepted");
                     return;
@@ -90,7 +92,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
 
-        Assert.Fail($"Within {EnrichmentTimeout.TotalSeconds} s, no search hit for 'Xi Jinping' had article {articleId} with both claims and entities (last enrichers seen: [{string.Join(", ", enrichers)}]).");
+        Assert.Fail($"Within {EnrichmentTimeout.TotalSeconds} s, no search hit for 'Xi Jinping' had article {articleId} with the enrichments [{string.Join(", ", Enrichers)}] (last enrichers seen: [{string.Join(", ", enrichers)}]).");
     }
 
     internal static int[] DistinctFreePorts(int count)

@@ -52,6 +52,42 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task A_line_with_html_and_a_relative_url_is_rejected_on_its_own_and_the_batch_goes_on()
+    {
+        await using var host = await IngestionHost.StartAsync(harness: true);
+        string[] lines =
+        [
+            Line("https://example.com/before", "Before", Story("The council met")),
+            JsonSerializer.Serialize(new { url = "news/senate-budget", html = HtmlAndNormalisationTests.NewsPage }),
+            Line("https://example.com/after", "After", OtherStory),
+        ];
+
+        var (results, summary) = await PostBatchAsync(host.Client, string.Join("\n", lines) + "\n");
+
+        Assert.Equal(["accepted", "rejected", "accepted"], results.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal("url", results[1].GetProperty("field").GetString());
+        Assert.Equal(1, summary.GetProperty("rejected").GetInt32());
+        Assert.Equal(2, host.Harness().Published.Select<ArticleIngested>(Cancel).Count());
+    }
+
+    [Fact]
+    public async Task A_batch_sent_while_the_broker_is_unreachable_gets_a_503_with_retry_after()
+    {
+        await using var host = await IngestionHost.StartAsync(harness: false, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:rabbitmq"] = $"amqp://guest:guest@127.0.0.1:{Pipeline.Processes.FreePorts.Next()}",
+            ["Messaging:PublishTimeout"] = "00:00:02",
+        });
+        var body = Line("https://example.com/down/1", "One", Story("The first article")) + "\n" + Line("https://example.com/down/2", "Two", OtherStory) + "\n";
+
+        using var response = await host.Client.PostAsync("/articles/batch", new StringContent(body, Encoding.UTF8, "application/x-ndjson"), Cancel);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
     public async Task Thousands_of_lines_stream_through_and_each_distinct_article_is_published_once()
     {
         await using var host = await IngestionHost.StartAsync(harness: true);

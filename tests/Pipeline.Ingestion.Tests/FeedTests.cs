@@ -75,6 +75,46 @@ public sealed class FeedTests
         Assert.False(await host.Harness().Published.Any<ArticleIngested>(Cancel));
     }
 
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("10.1.2.3", true)]
+    [InlineData("172.16.0.1", true)]
+    [InlineData("172.31.255.255", true)]
+    [InlineData("192.168.1.1", true)]
+    [InlineData("169.254.169.254", true)] // cloud metadata
+    [InlineData("100.64.0.1", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("224.0.0.1", true)]
+    [InlineData("::1", true)]
+    [InlineData("::ffff:127.0.0.1", true)]
+    [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("fd00::1", true)]
+    [InlineData("ff02::1", true)]
+    [InlineData("172.32.0.1", false)]
+    [InlineData("100.128.0.1", false)]
+    [InlineData("93.184.216.34", false)]
+    [InlineData("2606:4700::1111", false)]
+    public void Private_loopback_link_local_and_multicast_addresses_are_internal_and_public_ones_are_not(string address, bool internalAddress) =>
+        Assert.Equal(internalAddress, Pipeline.Ingestion.Feeds.AddressGuard.IsInternal(System.Net.IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[\"https://feeds.example.org/world.xml\"]")]
+    [InlineData("{\"url\": 42}")]
+    [InlineData("null")]
+    public async Task A_feed_request_that_is_not_a_json_object_is_a_400_naming_the_body(string body)
+    {
+        await using var host = await IngestionHost.StartAsync(harness: true);
+
+        var response = await host.Client.PostAsync("/feeds", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("body", out _), problem.ToString());
+        Assert.Empty((await host.Client.GetFromJsonAsync<JsonElement>("/feeds", Cancel)).EnumerateArray());
+    }
+
     [Fact]
     public async Task Feeds_added_through_the_api_survive_a_restart_and_can_be_removed()
     {

@@ -90,6 +90,26 @@ public sealed class HtmlAndNormalisationTests
     }
 
     [Theory]
+    [InlineData("notaurl")]
+    [InlineData("www.example.com/story")]
+    [InlineData("ftp://example.com/story")]
+    public async Task Raw_html_with_a_url_that_is_not_absolute_http_is_rejected_naming_the_url(string url)
+    {
+        await using var host = await IngestionHost.StartAsync(harness: true);
+
+        var raw = await host.Client.PostAsync($"/articles/html?url={Uri.EscapeDataString(url)}", new StringContent(NewsPage, Encoding.UTF8, "text/html"), Cancel);
+        var json = await host.Client.PostAsJsonAsync("/articles", new { url, html = NewsPage }, Cancel);
+
+        foreach (var response in new[] { raw, json })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("errors").TryGetProperty("url", out _));
+        }
+
+        Assert.False(await host.Harness().Published.Any<ArticleIngested>(Cancel));
+    }
+
+    [Theory]
     [InlineData("2024-01-30T10:00:00+02:00", "2024-01-30T08:00:00Z")]
     [InlineData("2024-01-30T10:00:00", "2024-01-30T10:00:00Z")]
     [InlineData("Tue, 30 Jan 2024 10:00:00 GMT", "2024-01-30T10:00:00Z")]

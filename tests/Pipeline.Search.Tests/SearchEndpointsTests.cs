@@ -89,8 +89,16 @@ public sealed partial class SearchEndpointsTests(SearchServiceFixture service) :
     [InlineData("/search?from=-1", "from")]
     [InlineData("/search?size=0", "size")]
     [InlineData("/search?size=1000", "size")]
+    [InlineData("/search?size=ten", "size")]
+    [InlineData("/search?from=first", "from")]
+    [InlineData("/search?facet=entity&facet_size=many", "facet_size")]
+    [InlineData("/search?worthiness=high", "worthiness")]
+    [InlineData("/search?highlight=maybe", "highlight")]
     [InlineData("/suggest/entities", "prefix")]
+    [InlineData("/suggest/entities?prefix=jin&size=all", "size")]
     [InlineData("/entities/Q30?interval=fortnight", "interval")]
+    [InlineData("/entities/Q30?worthiness=high", "worthiness")]
+    [InlineData("/entities/Q30?worthiness=2", "worthiness")]
     public async Task Invalid_requests_are_400_problems_naming_the_parameter(string url, string parameter)
     {
         var response = await Client.GetAsync(url, Cancel);
@@ -98,6 +106,19 @@ public sealed partial class SearchEndpointsTests(SearchServiceFixture service) :
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
         Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Highlight_false_leaves_hits_unmarked_and_facet_size_limits_the_buckets()
+    {
+        var marked = await Client.GetFromJsonAsync<JsonElement>("/search?q=Jinping&facet=entity&facet_size=2", Cancel);
+        var plain = await Client.GetFromJsonAsync<JsonElement>("/search?q=Jinping&highlight=false&facet=entity&facet_size=2", Cancel);
+
+        var fragments = (JsonElement results) => results.GetProperty("hits").EnumerateArray().SelectMany(h => h.GetProperty("highlights").EnumerateArray()).Select(f => f.GetString()!).ToList();
+        Assert.Contains(fragments(marked), f => f.Contains("<mark>", StringComparison.Ordinal));
+        Assert.Empty(fragments(plain));
+        Assert.Equal(marked.GetProperty("total").GetInt64(), plain.GetProperty("total").GetInt64());
+        Assert.Equal(2, plain.GetProperty("facets")[0].GetProperty("buckets").GetArrayLength());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Ingestion.Articles;
 
@@ -28,6 +29,7 @@ public static class FeedEndpoints
         app.MapPost("/feeds", AddAsync)
             .WithName("AddFeed")
             .WithSummary("Add an RSS or Atom feed; it is polled from now on and kept across restarts.")
+            .Accepts<FeedRequest>("application/json")
             .Produces<FeedView>(StatusCodes.Status201Created)
             .Produces<FeedView>(StatusCodes.Status200OK)
             .ProducesValidationProblem();
@@ -48,8 +50,32 @@ public static class FeedEndpoints
         return app;
     }
 
-    static async Task<IResult> AddAsync(FeedRequest request, FeedRegistry registry, IOptions<FeedOptions> options, CancellationToken cancellationToken)
+    /// <summary>The body is read here rather than bound, so that one that is not a JSON object is a 400 naming it, not a 500.</summary>
+    static async Task<IResult> AddAsync(HttpRequest http, FeedRegistry registry, IOptions<FeedOptions> options, CancellationToken cancellationToken)
     {
+        if (!http.HasJsonContentType())
+        {
+            return Results.Problem(
+                title: "Unsupported Media Type",
+                detail: "The body must be JSON (Content-Type: application/json): {\"url\": \"...\", \"name\": \"...\"}.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        FeedRequest? request;
+        try
+        {
+            request = await http.ReadFromJsonAsync<FeedRequest>(cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            return Invalid("body", $"The request body must be a JSON object {{url, name}}: {e.Message}");
+        }
+
+        if (request is null)
+        {
+            return Invalid("body", "The request body must be a JSON object {url, name}.");
+        }
+
         if (string.IsNullOrWhiteSpace(request.Url) || !ArticleNormalizer.TryCanonicalizeUrl(request.Url.Trim(), out var url))
         {
             return Invalid("url", $"url must be an absolute http or https URL, got '{request.Url}'.");

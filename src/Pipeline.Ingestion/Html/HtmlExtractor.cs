@@ -31,7 +31,10 @@ public sealed class HtmlExtractor
             return false;
         }
 
-        var reader = new Reader(url ?? "https://example.invalid/", (IHtmlDocument)document);
+        // SmartReader resolves the page's links against its address and throws on one that is not an absolute URI; such
+        // a url is then refused by the normaliser, which names the field, instead of failing the request (or a batch).
+        var address = Uri.TryCreate(url, UriKind.Absolute, out _) ? url! : "https://example.invalid/";
+        var reader = new Reader(address, (IHtmlDocument)document);
         var article = reader.GetArticle();
         var text = article.IsReadable ? article.TextContent : document.Body?.TextContent;
         if (string.IsNullOrWhiteSpace(text))

@@ -99,23 +99,24 @@ public static class SearchEndpoints
         string qid,
         IArticleSearch search,
         CancellationToken cancellationToken,
-        double? worthiness = null,
+        string? worthiness = null,
         string? interval = null)
     {
         using var activity = SearchTelemetry.Start("entity");
         var started = Stopwatch.GetTimestamp();
         try
         {
+            var minimum = SearchParameters.MinimumWorthiness(worthiness);
             var parameters = new SearchParameters
             {
                 Entity = [qid],
                 Worthiness = worthiness,
                 Interval = interval,
                 Sort = "newest",
-                Size = EntityPageArticles,
+                Size = EntityPageArticles.ToString(CultureInfo.InvariantCulture),
                 Facet = [SearchFields.Published.Name, SearchFields.ClaimType.Name, SearchFields.Entity.Name],
-                FacetSize = 50,
-                Highlight = false,
+                FacetSize = "50",
+                Highlight = "false",
             };
             var results = await search.SearchAsync(parameters.ToRequest(null), cancellationToken);
             var claims = new List<EntityClaim>();
@@ -131,7 +132,7 @@ public static class SearchEndpoints
                 var mentions = document.EntityMentions().Where(m => m.Qid == qid).ToList();
                 label ??= mentions.Select(m => m.Label).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
                 claims.AddRange(document.Claims()
-                    .Where(c => c.CheckWorthiness >= (worthiness ?? 0) && mentions.Any(m => m.Start >= c.Start && m.End <= c.End))
+                    .Where(c => c.CheckWorthiness >= (minimum ?? 0) && mentions.Any(m => m.Start >= c.Start && m.End <= c.End))
                     .Select(c => new EntityClaim(hit.ArticleId, hit.Title, hit.PublishedAt, c)));
             }
 
@@ -141,7 +142,7 @@ public static class SearchEndpoints
                 qid,
                 label,
                 $"https://www.wikidata.org/wiki/{Uri.EscapeDataString(qid)}",
-                worthiness,
+                minimum,
                 results.Total,
                 facet(SearchFields.Published.Name),
                 facet(SearchFields.ClaimType.Name),
@@ -162,23 +163,33 @@ public static class SearchEndpoints
         IArticleSearch search,
         CancellationToken cancellationToken,
         string? prefix = null,
-        int size = 8)
+        string? size = null)
     {
         if (string.IsNullOrWhiteSpace(prefix))
         {
             return Invalid(new InvalidSearchRequestException("prefix", "prefix is required."));
         }
 
-        if (size is < 1 or > MaxSuggestions)
+        int suggestions;
+        try
+        {
+            suggestions = SearchParameters.Integer("size", size) ?? 8;
+        }
+        catch (InvalidSearchRequestException e)
+        {
+            return Invalid(e);
+        }
+
+        if (suggestions is < 1 or > MaxSuggestions)
         {
             return Invalid(new InvalidSearchRequestException("size", $"size must be between 1 and {MaxSuggestions}."));
         }
 
         using var activity = SearchTelemetry.Start("suggest");
         var started = Stopwatch.GetTimestamp();
-        var suggestions = await search.SuggestEntitiesAsync(prefix, size, cancellationToken);
+        var found = await search.SuggestEntitiesAsync(prefix, suggestions, cancellationToken);
         SearchTelemetry.Record("suggest", Stopwatch.GetElapsedTime(started));
-        return TypedResults.Ok(suggestions);
+        return TypedResults.Ok(found);
     }
 
     static ValidationProblem Invalid(InvalidSearchRequestException e)

@@ -4,18 +4,24 @@ using Pipeline.SearchStore;
 
 namespace Pipeline.Search.Api;
 
-/// <summary>The query string of <c>GET /search</c>, bound by name; <see cref="ToRequest"/> turns it into the store's query model.</summary>
+/// <summary>
+/// The query string of <c>GET /search</c>, bound by name; <see cref="ToRequest"/> turns it into the store's query model.
+/// Numbers and flags are bound as text and parsed here, so that a value such as <c>size=ten</c> is a 400 naming the
+/// parameter, as every other invalid value is, instead of a binding failure (a 500 behind the exception handler).
+/// </summary>
 public sealed record SearchParameters
 {
     /// <summary>Full text in the Lucene query syntax: terms, "phrases", AND/OR/NOT, field:value. Empty: every article.</summary>
     [FromQuery(Name = "q")]
     public string? Q { get; init; }
 
+    /// <summary>Hits per page, 1..100 (default 10).</summary>
     [FromQuery(Name = "size")]
-    public int? Size { get; init; }
+    public string? Size { get; init; }
 
+    /// <summary>Offset of the page (from + size at most 10,000; deeper with cursor).</summary>
     [FromQuery(Name = "from")]
-    public int? From { get; init; }
+    public string? From { get; init; }
 
     /// <summary>nextCursor of the previous page (search_after paging; not combined with from).</summary>
     [FromQuery(Name = "cursor")]
@@ -39,7 +45,7 @@ public sealed record SearchParameters
 
     /// <summary>Minimum check-worthiness (0..1): the article has a claim at least this check-worthy. Also accepted as worthiness&gt;=x.</summary>
     [FromQuery(Name = "worthiness")]
-    public double? Worthiness { get; init; }
+    public string? Worthiness { get; init; }
 
     /// <summary>Attribution kinds (named-person, organisation, anonymous, document, author); any of them.</summary>
     [FromQuery(Name = "attribution")]
@@ -71,7 +77,7 @@ public sealed record SearchParameters
 
     /// <summary>Values per keyword facet (default 10).</summary>
     [FromQuery(Name = "facet_size")]
-    public int? FacetSize { get; init; }
+    public string? FacetSize { get; init; }
 
     /// <summary>Bucket width of the published histogram: day, month (default) or year.</summary>
     [FromQuery(Name = "interval")]
@@ -79,7 +85,7 @@ public sealed record SearchParameters
 
     /// <summary>Mark the query's terms in titles and fragments (default true).</summary>
     [FromQuery(Name = "highlight")]
-    public bool? Highlight { get; init; }
+    public string? Highlight { get; init; }
 
     public const int MaxSize = 100;
     public const int MaxWindow = 10_000;
@@ -90,8 +96,8 @@ public sealed record SearchParameters
     /// </summary>
     public SearchRequest ToRequest(double? worthinessFromOperator, IEnumerable<KeyValuePair<string, string[]>>? enrichmentFilters = null)
     {
-        var size = Size ?? 10;
-        var from = From ?? 0;
+        var size = Integer("size", Size) ?? 10;
+        var from = Integer("from", From) ?? 0;
         if (size is < 1 or > MaxSize)
         {
             throw new InvalidSearchRequestException("size", $"size must be between 1 and {MaxSize}.");
@@ -115,7 +121,7 @@ public sealed record SearchParameters
             AddTerms(filters, new SearchField(name, SearchFieldKind.Keyword, "enricher-declared field"), values);
         }
 
-        if ((Worthiness ?? worthinessFromOperator) is { } minimum)
+        if ((MinimumWorthiness(Worthiness) ?? worthinessFromOperator) is { } minimum)
         {
             if (minimum is < 0 or > 1 || double.IsNaN(minimum))
             {
@@ -139,7 +145,7 @@ public sealed record SearchParameters
             "year" => DateInterval.Year,
             _ => throw new InvalidSearchRequestException("interval", "interval must be day, month or year."),
         };
-        var facetSize = FacetSize ?? 10;
+        var facetSize = Integer("facet_size", FacetSize) ?? 10;
         var facets = (Facet ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.Ordinal)
             .Select(f => new FacetRequest(f, facetSize, interval))
@@ -159,7 +165,7 @@ public sealed record SearchParameters
             Facets = facets,
             Sort = sort,
             Cursor = string.IsNullOrEmpty(Cursor) ? null : Cursor,
-            Highlight = Highlight ?? true,
+            Highlight = Flag("highlight", Highlight) ?? true,
         };
     }
 
@@ -176,6 +182,29 @@ public sealed record SearchParameters
             filters.Add(new TermsFilter(field.Name, given, requireAll));
         }
     }
+
+    /// <summary>A whole number, or null when the parameter is absent or empty.</summary>
+    public static int? Integer(string parameter, string? value) =>
+        string.IsNullOrWhiteSpace(value)
+            ? null
+            : int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+                ? number
+                : throw new InvalidSearchRequestException(parameter, $"{parameter} must be a whole number, got '{value}'.");
+
+    /// <summary>The minimum check-worthiness as a number (its range is checked where it is used), or null when absent.</summary>
+    public static double? MinimumWorthiness(string? value) =>
+        string.IsNullOrWhiteSpace(value)
+            ? null
+            : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                ? number
+                : throw new InvalidSearchRequestException("worthiness", $"worthiness must be a number between 0 and 1, got '{value}'.");
+
+    static bool? Flag(string parameter, string? value) =>
+        string.IsNullOrWhiteSpace(value)
+            ? null
+            : bool.TryParse(value, out var flag)
+                ? flag
+                : throw new InvalidSearchRequestException(parameter, $"{parameter} must be true or false, got '{value}'.");
 
     static DateTimeOffset? Date(string parameter, string? value)
     {
