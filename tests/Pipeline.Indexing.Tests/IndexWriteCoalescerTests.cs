@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pipeline.Indexing.Writing;
@@ -16,11 +17,15 @@ public sealed class IndexWriteCoalescerTests
 
         public List<int> WriteSizes { get; } = [];
 
+        /// <summary>When each write began (<see cref="Stopwatch"/> timestamps).</summary>
+        public List<long> WriteStarts { get; } = [];
+
         public async Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
         {
             lock (WriteSizes)
             {
                 WriteSizes.Add(messages.Count);
+                WriteStarts.Add(Stopwatch.GetTimestamp());
             }
 
             if (WriteSizes.Count == 1)
@@ -60,18 +65,24 @@ public sealed class IndexWriteCoalescerTests
     public async Task Commit_interval_spaces_writes_so_that_more_batches_gather_into_one()
     {
         var index = new GatedIndex();
-        index.FirstWriteRelease.SetResult();
         var options = new IndexingOptions { CommitInterval = TimeSpan.FromMilliseconds(300) };
         using var writer = new IndexWriteCoalescer(index, Options.Create(options), NullLogger<IndexWriteCoalescer>.Instance);
         await writer.StartAsync(Cancel);
-        await writer.WriteAsync(["a"], Cancel);
+        var first = writer.WriteAsync(["a"], Cancel);
+        while (index.WriteSizes.Count == 0)
+        {
+            await Task.Delay(5, Cancel);
+        }
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Both batches queue while the first write is still in the store; the interval counts from when it returned.
         var second = writer.WriteAsync(["b"], Cancel);
         var third = writer.WriteAsync(["c"], Cancel);
-        await Task.WhenAll(second, third);
+        var released = Stopwatch.GetTimestamp();
+        index.FirstWriteRelease.SetResult();
+        await Task.WhenAll(first, second, third);
 
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"The next write came after {clock.Elapsed.TotalMilliseconds} ms.");
+        var gap = Stopwatch.GetElapsedTime(released, index.WriteStarts[1]);
+        Assert.True(gap >= TimeSpan.FromMilliseconds(250), $"The next write began {gap.TotalMilliseconds} ms after the first returned.");
         Assert.Equal([1, 2], index.WriteSizes);
         await writer.StopAsync(Cancel);
     }
