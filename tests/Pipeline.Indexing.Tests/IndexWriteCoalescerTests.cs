@@ -88,6 +88,96 @@ public sealed class IndexWriteCoalescerTests
     }
 
     [Fact]
+    public async Task A_consumer_resumes_off_the_thread_pool_and_what_it_queues_then_runs_in_the_order_queued()
+    {
+        // What MassTransit does when a batch consumer returns: one work item per message, which acknowledges it.
+        // Queued from a thread-pool thread these would run newest first (the thread's local queue), and RabbitMQ pays
+        // a scan for every acknowledgement that is not of its oldest unacknowledged delivery.
+        var run = await ConsumeAndAcknowledgeAsync();
+        for (var attempt = 1; run.CompletedBeforeAwait && attempt < 5; attempt++)
+        {
+            // The write finished before the consumer awaited it, so it went on synchronously: not the case under test.
+            run = await ConsumeAndAcknowledgeAsync();
+        }
+
+        Assert.False(run.CompletedBeforeAwait);
+        Assert.False(run.ResumedOnPool);
+
+        // The broker looks each acknowledgement up from its oldest unacknowledged delivery: count what it passes over.
+        // The pool runs the items from its global queue on several threads, so neighbours may swap; newest first, as
+        // from a pool thread's local queue, it would pass over about 250 on average.
+        var acknowledged = run.Acknowledged;
+        var passedOver = acknowledged.Select((delivery, position) => delivery - acknowledged.Take(position).Count(earlier => earlier < delivery)).Average();
+        Assert.True(passedOver < 10, $"Each acknowledgement passed over {passedOver:F1} older unacknowledged ones: {string.Join(' ', acknowledged.Take(40))} ...");
+    }
+
+    static async Task<(bool CompletedBeforeAwait, bool ResumedOnPool, List<int> Acknowledged)> ConsumeAndAcknowledgeAsync()
+    {
+        var index = new GatedIndex();
+        using var writer = new IndexWriteCoalescer(index, Options.Create(new IndexingOptions()), NullLogger<IndexWriteCoalescer>.Instance);
+        await writer.StartAsync(Cancel);
+
+        var acknowledged = new List<int>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var awaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var consumer = Task.Run(
+            async () =>
+            {
+                // As in MassTransit's pipeline: no synchronization context, and ConfigureAwait(false) throughout.
+                var write = writer.WriteAsync(["a"], Cancel);
+                awaiting.SetResult();
+                var completedBeforeAwait = write.IsCompleted;
+                await write.ConfigureAwait(false);
+                var onPool = Thread.CurrentThread.IsThreadPoolThread;
+                for (var tag = 0; tag < 500; tag++)
+                {
+                    var delivery = tag;
+                    _ = Task.Run(
+                        () =>
+                        {
+                            lock (acknowledged)
+                            {
+                                acknowledged.Add(delivery);
+                                if (acknowledged.Count == 500)
+                                {
+                                    all.SetResult();
+                                }
+                            }
+                        },
+                        Cancel);
+                }
+
+                return (completedBeforeAwait, onPool);
+            },
+            Cancel);
+
+        await awaiting.Task;
+        index.FirstWriteRelease.SetResult();
+        var (completed, resumedOnPool) = await consumer;
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+        await writer.StopAsync(Cancel);
+        return (completed, resumedOnPool, acknowledged);
+    }
+
+    [Fact]
+    public async Task Answers_run_in_the_order_posted_and_after_completion_on_the_posting_thread()
+    {
+        using var answers = new ConsumerAnswers();
+        var ran = new List<(int Answer, bool OnPool)>();
+        for (var i = 0; i < 100; i++)
+        {
+            var answer = i;
+            answers.Post(() => ran.Add((answer, Thread.CurrentThread.IsThreadPoolThread)));
+        }
+
+        await answers.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+        answers.Post(() => ran.Add((100, Thread.CurrentThread.IsThreadPoolThread)));
+
+        Assert.Equal(Enumerable.Range(0, 101), ran.Select(r => r.Answer));
+        Assert.DoesNotContain(ran.Take(100), r => r.OnPool);
+    }
+
+    [Fact]
     public async Task A_write_takes_whole_batches_up_to_half_the_prefetch_so_the_rest_can_arrive_meanwhile()
     {
         var index = new GatedIndex();

@@ -12,6 +12,10 @@ namespace Pipeline.Indexing.Writing;
 /// commits stays low under load, and the store sees one writer. The loop takes the next group as soon as the store
 /// has merged the previous one, so a store that commits in the background (Lucene) commits one group while it merges
 /// the next. A consumer's wait ends when its messages are durable, and only then does it acknowledge them.
+/// <para>
+/// Consumers are answered in delivery order on a thread of their own (<see cref="ConsumerAnswers"/>), so that their
+/// messages are acknowledged in delivery order; see there why that matters to the broker.
+/// </para>
 /// </summary>
 public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOptions> options, ILogger<IndexWriteCoalescer> logger) : BackgroundService
 {
@@ -20,6 +24,8 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
     /// <summary>Messages waiting in the queue, and the signal that a whole write's worth is waiting.</summary>
     int _queued;
     TaskCompletionSource _fullWriteQueued = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    readonly ConsumerAnswers _answers = new();
 
     /// <summary>Writes the messages durably (together with whatever else is queued) and returns the refused ones.</summary>
     public Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
@@ -86,8 +92,10 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
                 pending.Completion.TrySetCanceled(CancellationToken.None);
             }
 
-            // A write already handed to the store finishes its commit (or fails) before the store is disposed.
+            // A write already handed to the store finishes its commit (or fails) before the store is disposed, and its
+            // consumers are answered.
             await previous;
+            await _answers.CompleteAsync();
         }
     }
 
@@ -153,10 +161,13 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
             logger.LogDebug("Wrote {Count} messages from {Batches} batches in {Ms} ms", count, group.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             IndexingTelemetry.RecordWrite(count, rejections.Count, Stopwatch.GetElapsedTime(started));
             var byMessage = rejections.ToLookup(r => r.Message, ReferenceEqualityComparer.Instance);
-            foreach (var pending in group)
+            _answers.Post(() =>
             {
-                pending.Completion.TrySetResult([.. pending.Messages.SelectMany(m => byMessage[m])]);
-            }
+                foreach (var pending in group)
+                {
+                    pending.Completion.TrySetResult([.. pending.Messages.SelectMany(m => byMessage[m])]);
+                }
+            });
         }
         catch (Exception e)
         {
@@ -173,14 +184,27 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
     {
         logger.LogWarning(e, "Writing {Count} messages to the store failed; their batches will be retried", count);
         activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-        foreach (var pending in group)
+        _answers.Post(() =>
         {
-            pending.Completion.TrySetException(e);
-        }
+            foreach (var pending in group)
+            {
+                pending.Completion.TrySetException(e);
+            }
+        });
+    }
+
+    public override void Dispose()
+    {
+        _answers.Dispose();
+        base.Dispose();
     }
 
     sealed record PendingWrite(IReadOnlyList<object> Messages)
     {
-        public TaskCompletionSource<IReadOnlyList<IndexRejection>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>
+        /// Completed on the <see cref="ConsumerAnswers"/> thread, where the consumer's continuation runs inline (no
+        /// <see cref="TaskCreationOptions.RunContinuationsAsynchronously"/> on purpose).
+        /// </summary>
+        public TaskCompletionSource<IReadOnlyList<IndexRejection>> Completion { get; } = new();
     }
 }
