@@ -126,8 +126,11 @@ public sealed class IndexWriteCoalescerTests
                 // As in MassTransit's pipeline: no synchronization context, and ConfigureAwait(false) throughout.
                 var write = writer.WriteAsync(["a"], Cancel);
                 awaiting.SetResult();
-                var completedBeforeAwait = write.IsCompleted;
+                var before = Environment.CurrentManagedThreadId;
                 await write.ConfigureAwait(false);
+
+                // Still on the same thread: the write was done before the await, which then went on synchronously.
+                var completedBeforeAwait = Environment.CurrentManagedThreadId == before;
                 var onPool = Thread.CurrentThread.IsThreadPoolThread;
                 for (var tag = 0; tag < 500; tag++)
                 {
@@ -152,6 +155,7 @@ public sealed class IndexWriteCoalescerTests
             Cancel);
 
         await awaiting.Task;
+        await Task.Delay(20, Cancel);
         index.FirstWriteRelease.SetResult();
         var (completed, resumedOnPool) = await consumer;
         await all.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
