@@ -43,24 +43,17 @@ public sealed class OfflineClaimTaggerTests(OfflineTaggerFixture fixture) : ICla
         Assert.Equal(EvidenceLevels.Reported, claim.EvidenceLevel);
     }
 
-    [Fact]
-    public void Intelligence_report_claim_about_the_2022_midterms_is_attributed_to_the_report()
+    [Theory]
+    [InlineData("The CCP attempted to interfere in the 2022 midterm elections", "the intelligence report", ClaimAttribution.Document, EvidenceLevels.Hedged)]
+    [InlineData("Facebook parent company Meta shut down thousands of Chinese bot accounts", "the company", ClaimAttribution.Organisation, EvidenceLevels.Reported)]
+    [InlineData("A senior intelligence official said last week", "A senior intelligence official, according to CNN", ClaimAttribution.Anonymous, EvidenceLevels.Reported)]
+    public void Claims_of_the_sample_are_attributed_to_their_source(string sentenceStart, string source, string kind, string evidence)
     {
-        var claim = Claim("The CCP attempted to interfere in the 2022 midterm elections");
+        var claim = Claim(sentenceStart);
 
-        Assert.Equal("the intelligence report", claim.Attribution?.Source);
-        Assert.Equal(ClaimAttribution.Document, claim.Attribution?.Kind);
-        Assert.Equal(EvidenceLevels.Hedged, claim.EvidenceLevel);
-    }
-
-    [Fact]
-    public void Meta_takedown_of_Chinese_bot_accounts_is_attributed_to_the_company()
-    {
-        var claim = Claim("Facebook parent company Meta shut down thousands of Chinese bot accounts");
-
-        Assert.Equal("the company", claim.Attribution?.Source);
-        Assert.Equal(ClaimAttribution.Organisation, claim.Attribution?.Kind);
-        Assert.Equal(EvidenceLevels.Reported, claim.EvidenceLevel);
+        Assert.Equal(source, claim.Attribution?.Source);
+        Assert.Equal(kind, claim.Attribution?.Kind);
+        Assert.Equal(evidence, claim.EvidenceLevel);
     }
 
     [Fact]
@@ -71,16 +64,6 @@ public sealed class OfflineClaimTaggerTests(OfflineTaggerFixture fixture) : ICla
         Assert.DoesNotContain(payload.Claims, c => c.Text.Contains("Jake Smith", StringComparison.Ordinal));
         Assert.DoesNotContain(payload.Claims, c => c.Text.Contains("request for comment", StringComparison.Ordinal));
         Assert.Contains(payload.Claims, c => c.Text.StartsWith("China recently promised", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void NSA_sentence_is_attributed_to_the_intelligence_official_that_CNN_relays()
-    {
-        var claim = Claim("A senior intelligence official said last week");
-
-        Assert.Equal("A senior intelligence official, according to CNN", claim.Attribution?.Source);
-        Assert.Equal(ClaimAttribution.Anonymous, claim.Attribution?.Kind);
-        Assert.Equal(EvidenceLevels.Reported, claim.EvidenceLevel);
     }
 
     [Fact]
