@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
+using Pipeline.EntityLinking.KnowledgeBase;
 using Pipeline.EntityLinking.Linking;
 using Pipeline.Testing;
 
@@ -79,5 +80,27 @@ public sealed class EntityLinkerTests
 
         Assert.Equal("entities", enrichment.EnricherName);
         Assert.Contains("Q15031", enrichment.Read<EntitiesPayload>().EntityIds);
+    }
+}
+
+public sealed class DescriptionCoherenceTests
+{
+    [Fact]
+    public void A_description_naming_a_confident_entity_by_an_alias_wins_over_a_more_popular_namesake()
+    {
+        // "FRD" is the only form of the country in the text; the court's description names it "Freedonia", an alias
+        // the text never uses, so only coherence through the alias can prefer the Freedonian court.
+        var kb = EntityKnowledgeBase.Build(
+        [
+            new EntityRecord("Q1", "Republic of Freedonia", ["Freedonia", "FRD"], "country in Europe", null, EntityType.Loc, 0.9f, IsCountry: true),
+            new EntityRecord("Q2", "High Court of Ruritania", ["High Court"], "court in Strelsau, Ruritania", null, EntityType.Org, 0.6f),
+            new EntityRecord("Q3", "Supreme Tribunal", ["High Court"], "court in Fredville, Freedonia", null, EntityType.Org, 0.5f),
+        ]);
+        var linker = new EntityLinker(kb, new LinkerSettings(), new LexicalContextSimilarity());
+
+        var payload = linker.Link("The FRD passed a new law last week. The High Court struck it down on Monday.");
+
+        Assert.Equal("Q1", payload.Mentions.Single(m => m.Text == "FRD").Qid);
+        Assert.Equal("Q3", payload.Mentions.Single(m => m.Text == "High Court").Qid);
     }
 }

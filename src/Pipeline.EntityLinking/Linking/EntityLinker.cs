@@ -612,13 +612,60 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             var anchorDescription = " " + kb.Descriptions[anchor].ToLowerInvariant() + " ";
             var label = kb.Labels[entity].ToLowerInvariant();
             if ((anchorLabel.Length > 2 && description.Contains(" " + anchorLabel, StringComparison.Ordinal)) ||
-                (label.Length > 2 && anchorDescription.Contains(" " + label, StringComparison.Ordinal)))
+                (label.Length > 2 && anchorDescription.Contains(" " + label, StringComparison.Ordinal)) ||
+                NamedInDescription(entity).Contains(anchor) || NamedInDescription(anchor).Contains(entity))
             {
                 score += 0.5;
             }
         }
 
         return Math.Min(1.0, score);
+    }
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<int, int[]> _namedInDescription = new();
+
+    /// <summary>
+    /// The entities a description names by any of their surface forms, not only by label: "government body in
+    /// Washington, United States" names the United States of America. Capitalised words start a name; the longest
+    /// KB surface form wins. Every candidate of the form counts, since only those that are also anchors matter.
+    /// </summary>
+    int[] NamedInDescription(int entity) => _namedInDescription.GetOrAdd(entity, static (e, self) => self.FindNames(self.KnowledgeBase.Descriptions[e]), this);
+
+    int[] FindNames(string description)
+    {
+        if (description.Length == 0)
+        {
+            return [];
+        }
+
+        var tokens = new List<(int Start, int End)>();
+        SurfaceForms.Tokenize(description, tokens);
+        var found = new List<int>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (!char.IsUpper(description[tokens[i].Start]))
+            {
+                continue;
+            }
+
+            for (var last = Math.Min(tokens.Count, i + MaxTextTokensPerAlias) - 1; last >= i; last--)
+            {
+                var key = SurfaceForms.Key(description[tokens[i].Start..tokens[last].End]);
+                var candidates = key is null ? [] : kb.Candidates(key);
+                if (candidates.Length > 0)
+                {
+                    foreach (var candidate in candidates)
+                    {
+                        found.Add(candidate.Entity);
+                    }
+
+                    i = last;
+                    break;
+                }
+            }
+        }
+
+        return [.. found.Distinct()];
     }
 
     // ---- Coreference ----
