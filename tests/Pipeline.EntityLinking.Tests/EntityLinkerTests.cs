@@ -104,3 +104,29 @@ public sealed class DescriptionCoherenceTests
         Assert.Equal("Q3", payload.Mentions.Single(m => m.Text == "High Court").Qid);
     }
 }
+
+public sealed class SportsTeamTests
+{
+    [Theory]
+    [InlineData("South Africa completed a good morning's work when Morne Morkel bowled England captain Andrew Strauss off the last ball.", "England", "Q1321565")]
+    [InlineData("\"I know there's a business side of it,\" Cleveland manager Eric Wedge said.", "Cleveland", "Q642553")]
+    [InlineData("In Seattle, Felix Hernandez pitched Seattle's first perfect game as the Mariners edged Tampa Bay.", "Seattle", "Q466586")]
+    public void A_place_that_stands_for_its_team_is_linked_to_the_team_of_the_sentences_sport(string text, string place, string team)
+    {
+        var payload = SharedKnowledgeBase.Linker().Link(text);
+
+        Assert.Equal(team, payload.Mentions.Last(m => m.Text == place).Qid);
+    }
+
+    [Theory]
+    [InlineData("Boston manager Bobby Valentine said simply that Kelly was claimed by the Mets.", "Boston")]
+    [InlineData("In Seattle, Washington, Felix Hernandez pitched a perfect game.", "Washington")]
+    public void A_place_whose_team_the_sentence_does_not_single_out_is_not_linked_to_a_team(string text, string place)
+    {
+        // "manager" fits the Red Sox and Boston United F.C. alike; "Seattle, Washington" names where Seattle is.
+        var payload = SharedKnowledgeBase.Linker().Link(text);
+
+        var mention = payload.Mentions.Last(m => m.Text == place);
+        Assert.True(mention.Qid is null || mention.Type == "LOC", $"{place} was linked to {mention.Qid} {mention.Label}");
+    }
+}

@@ -99,6 +99,11 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         "nfl", "nba", "mlb", "nhl", "fifa", "uefa", "olympics", "wicket", "wickets", "semifinal", "semifinals", "quarterfinal",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    // Links of a place to its team are rule-made; this puts them above MinConfidence but below confident links.
+    const double TeamConfidence = 0.7;
+
+    readonly Lazy<SportsTeams> _teams = new(() => new SportsTeams(kb));
+
     static readonly FrozenSet<string> Locatives = new[]
     {
         "in", "at", "from", "near", "outside", "across", "into", "to", "of", "around", "throughout", "toward", "towards",
@@ -119,9 +124,26 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 continue;
             }
 
-            if (doc.IsSportsSentence(span.FirstToken))
+            // The second place of "Seattle, Washington" says where the first is.
+            if (span.FirstToken >= 2 && doc.TokenText(span.FirstToken - 1) == "," &&
+                spans.Any(s => s.LastToken == span.FirstToken - 2 && s.Entity >= 0 && kb.Types[s.Entity] == EntityType.Loc))
             {
-                span.Entity = -1;
+                continue;
+            }
+
+            // A role right after the place ("Cleveland manager", "England captain") makes it a team in any sentence.
+            var role = span.LastToken + 1 < doc.Tokens.Count && SportsTeams.IsRole(doc.Normalized(span.LastToken + 1))
+                ? SportsTeams.CueOf(doc.Normalized(span.LastToken + 1))
+                : Sport.None;
+            if (role != Sport.None || doc.IsSportsSentence(span.FirstToken))
+            {
+                // The sport comes from the sentence's sport words ("bowled": cricket) and the role ("manager": baseball or
+                // soccer); without either the place stays NIL rather than guessing among its teams.
+                var named = doc.SentenceSports(span.FirstToken);
+                var allowed = named == Sport.None ? role : role == Sport.None || (named & role) == Sport.None ? named : named & role;
+                var key = allowed == Sport.None ? null : SurfaceForms.Key(doc.Text[span.Start..span.End]);
+                span.Entity = key is null ? -1 : _teams.Value.TeamOf(key, allowed);
+                span.Confidence = span.Entity >= 0 ? TeamConfidence : span.Confidence;
             }
         }
     }
@@ -950,15 +972,26 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                     var score = i + 2 < Tokens.Count && char.IsDigit(Text[Tokens[i].Start]) && Tokens[i].End - Tokens[i].Start <= 3 &&
                         TokenText(i + 1) == "-" && char.IsDigit(Text[Tokens[i + 2].Start]) && Tokens[i + 2].End - Tokens[i + 2].Start <= 3 &&
                         (i + 3 >= Tokens.Count || !char.IsDigit(Text[Tokens[i + 3].Start]));
-                    if (score || SportsWords.Contains(Normalized(i)))
+                    var cue = SportsTeams.CueOf(Normalized(i));
+                    if (score || SportsWords.Contains(Normalized(i)) || (cue != Sport.None && !SportsTeams.IsRole(Normalized(i))))
                     {
                         _sportsSentences.Add(sentence);
+                    }
+
+                    if (cue != Sport.None && !SportsTeams.IsRole(Normalized(i)))
+                    {
+                        _sentenceSports[sentence] = _sentenceSports.GetValueOrDefault(sentence) | cue;
                     }
                 }
             }
 
             return _sportsSentences.Contains(_sentenceOf[t]);
         }
+
+        readonly Dictionary<int, Sport> _sentenceSports = [];
+
+        /// <summary>The sports the words of token t's sentence name ("wicket", "NFL"; not roles), or <see cref="Sport.None"/>.</summary>
+        public Sport SentenceSports(int t) => IsSportsSentence(t) || _sentenceOf is not null ? _sentenceSports.GetValueOrDefault(_sentenceOf![t]) : Sport.None;
         HashSet<string>? _namesInsideSentences;
 
         /// <summary>
