@@ -9,6 +9,6 @@ public interface ISentenceEmbedder
     /// <summary>The model's name, for provenance (e.g. "all-MiniLM-L6-v2").</summary>
     string ModelId { get; }
 
-    /// <summary>One L2-normalised vector per sentence, in the order given. Thread-safe.</summary>
+    /// <summary>One L2-normalised vector per sentence (or one per layer, one after the other, when an embedder says so), in the order given. Thread-safe.</summary>
     float[][] Embed(IReadOnlyList<string> sentences);
 }

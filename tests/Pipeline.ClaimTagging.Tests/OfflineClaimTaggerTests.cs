@@ -124,15 +124,17 @@ public sealed class OfflineClaimTaggerTests(OfflineTaggerFixture fixture) : ICla
     }
 
     [Fact]
-    public void The_second_model_reads_unit_vectors_from_its_CLS_token_that_keep_paraphrases_close()
+    public void The_second_model_reads_one_unit_vector_per_layer_from_its_CLS_token_whose_last_keeps_paraphrases_close()
     {
         var embedder = Assert.IsType<Pipeline.Embeddings.OnnxSentenceEmbedder>(fixture.Owned.Tagger.RefinerEmbedder);
 
         var v = embedder.Embed(["Unemployment fell to its lowest level in fifty years.", "The jobless rate dropped to a five-decade low.", "My cat likes to sleep on the warm windowsill."]);
 
-        Assert.Equal("snowflake-arctic-embed-xs-int8", embedder.ModelId);
-        Assert.All(v, x => Assert.Equal(1.0, Math.Sqrt(x.Sum(c => (double)c * c)), 4));
-        Assert.True(Dot(v[0], v[1]) > Dot(v[0], v[2]) + 0.1, $"paraphrase {Dot(v[0], v[1]):F3}, unrelated {Dot(v[0], v[2]):F3}");
+        Assert.Equal("snowflake-arctic-embed-xs-int8-layers6", embedder.ModelId);
+        Assert.Equal(6 * 384, embedder.Dimensions);
+        Assert.All(v, x => Assert.All(x.Chunk(384), layer => Assert.Equal(1.0, Math.Sqrt(layer.Sum(c => (double)c * c)), 4)));
+        var last = v.Select(x => x[(5 * 384)..]).ToArray();
+        Assert.True(Dot(last[0], last[1]) > Dot(last[0], last[2]) + 0.1, $"paraphrase {Dot(last[0], last[1]):F3}, unrelated {Dot(last[0], last[2]):F3}");
     }
 
     static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();

@@ -214,7 +214,7 @@ public static class CheckWorthinessTrainer
         }
     }
 
-    static float[] Round(float[] values) => [.. values.Select(w => MathF.Round(w, 5))];
+    static float[] Round(float[] values) => [.. values.Select(HalfPrecisionArrayConverter.Round)];
 
     static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

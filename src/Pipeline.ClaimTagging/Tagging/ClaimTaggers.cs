@@ -21,11 +21,14 @@ public sealed class OwnedOfflineTagger(OfflineClaimTagger tagger, params IDispos
 /// <summary>Builds the taggers outside dependency injection (the command line).</summary>
 public static class ClaimTaggers
 {
-    /// <summary>The embedder the check-worthiness model is trained on: all-MiniLM-L6-v2 quantized to int8 (about twice the float model's speed).</summary>
-    public static MiniLmEmbedder CreateEmbedder() => new(int8: true);
+    /// <summary>
+    /// The embedder the check-worthiness model is trained on: all-MiniLM-L6-v2 quantized to int8 (about twice the
+    /// float model's speed), the pooled states of all six layers (<see cref="LayerOutputs"/>).
+    /// </summary>
+    public static MiniLmEmbedder CreateEmbedder() => new(int8: true, allLayers: true);
 
-    /// <summary>The second model, for the sentences the first stage is unsure of: snowflake-arctic-embed-xs in int8.</summary>
-    public static OnnxSentenceEmbedder CreateRefinerEmbedder() => new(SentenceModel.ArcticXs, int8: true);
+    /// <summary>The second model, for the sentences the first stage is unsure of: snowflake-arctic-embed-xs in int8, all six layers' [CLS] states.</summary>
+    public static OnnxSentenceEmbedder CreateRefinerEmbedder() => new(SentenceModel.ArcticXs, int8: true, allLayers: true);
 
     /// <param name="modelPath">A weights file written by <c>pipeline train claims --output</c>; null: the built-in model.</param>
     public static OwnedOfflineTagger CreateOffline(string? modelPath = null)

@@ -23,6 +23,7 @@ public static class TrainCommand
         ("ensemble(logreg, 2 x mlp32)+context", true, 0, [new MemberSpec(0, 1e-4, 30, 3e-3, 1), new MemberSpec(32, 1e-3, 20, 1e-3, 2), new MemberSpec(32, 1e-3, 20, 1e-3, 3)]),
         ("logreg+context+ngrams", true, NGramBuckets, [new MemberSpec(0, 1e-4, 30, 3e-3, 1)]),
         ("ensemble(logreg+ngrams, 2 x mlp32)+context", true, NGramBuckets, [new MemberSpec(0, 1e-4, 30, 3e-3, 1), new MemberSpec(32, 1e-3, 20, 1e-3, 2, DenseOnly: true), new MemberSpec(32, 1e-3, 20, 1e-3, 3, DenseOnly: true)]),
+        ("ensemble(logreg+ngrams, 2 x mlp32)", false, NGramBuckets, [new MemberSpec(0, 1e-4, 30, 3e-3, 1), new MemberSpec(32, 1e-3, 20, 1e-3, 2, DenseOnly: true), new MemberSpec(32, 1e-3, 20, 1e-3, 3, DenseOnly: true)]),
     ];
 
     const int NGramBuckets = 4096;
