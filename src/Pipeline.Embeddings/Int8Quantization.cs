@@ -19,9 +19,13 @@ public static class Int8Quantization
     /// <param name="model">The serialized float model.</param>
     /// <param name="keepOutputs">Graph outputs to keep (the others, e.g. a pooler, are dropped so they are not computed); empty keeps all.</param>
     /// <returns>The serialized quantized model, and how many MatMuls were quantized.</returns>
-    public static (byte[] Model, int QuantizedMatMuls) Quantize(byte[] model, IReadOnlyCollection<string> keepOutputs)
+    public static (byte[] Model, int QuantizedMatMuls) Quantize(byte[] model, IReadOnlyCollection<string> keepOutputs) =>
+        Quantize(ModelProto.Parser.ParseFrom(model), keepOutputs);
+
+    /// <summary>Quantizes a parsed model (changing it) and serializes the result; saves a parse when the caller has one.</summary>
+    public static (byte[] Model, int QuantizedMatMuls) Quantize(ModelProto proto, IReadOnlyCollection<string> keepOutputs)
     {
-        var proto = ModelProto.Parser.ParseFrom(model);
+        ArgumentNullException.ThrowIfNull(proto);
         var graph = proto.Graph;
         var weights = graph.Initializer.ToDictionary(t => t.Name);
         var quantized = 0;

@@ -80,12 +80,13 @@ public class OnnxSentenceEmbedder : ISentenceEmbedder, IDisposable
         outputs = [HiddenStates];
         if (allLayers)
         {
+            // One parse of the graph serves both the new outputs and the quantization (each copy is ~90 MB).
             var proto = ModelProto.Parser.ParseFrom(model);
+            model = [];
             outputs = LayerOutputs.Expose(proto);
-            model = proto.ToByteArray();
+            model = int8 ? Int8Quantization.Quantize(proto, outputs).Model : proto.ToByteArray();
         }
-
-        if (int8)
+        else if (int8)
         {
             (model, _) = Int8Quantization.Quantize(model, outputs);
         }
