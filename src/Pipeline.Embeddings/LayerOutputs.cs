@@ -70,5 +70,5 @@ public static class LayerOutputs
     }
 
     static NodeProto? Single(Dictionary<string, List<NodeProto>> consumers, string output, string opType) =>
-        consumers.TryGetValue(output, out var nodes) && nodes.Count(n => n.OpType == opType) == 1 ? nodes.First(n => n.OpType == opType) : null;
+        consumers.TryGetValue(output, out var nodes) && nodes.Where(n => n.OpType == opType).ToList() is [var only] ? only : null;
 }

@@ -1,7 +1,6 @@
 using System.Reflection;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
 
 namespace Pipeline.Embeddings;

@@ -132,9 +132,8 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
             }
 
             // A role right after the place ("Cleveland manager", "England captain") makes it a team in any sentence.
-            var role = span.LastToken + 1 < doc.Tokens.Count && SportsTeams.IsRole(doc.Normalized(span.LastToken + 1))
-                ? SportsTeams.CueOf(doc.Normalized(span.LastToken + 1))
-                : Sport.None;
+            var next = span.LastToken + 1 < doc.Tokens.Count ? doc.Normalized(span.LastToken + 1) : "";
+            var role = SportsTeams.IsRole(next) ? SportsTeams.CueOf(next) : Sport.None;
             if (role != Sport.None || doc.IsSportsSentence(span.FirstToken))
             {
                 // The sport comes from the sentence's sport words ("bowled": cricket) and the role ("manager": baseball or
@@ -956,42 +955,55 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         /// <summary>The sentence of token t has a score ("6-2", "3 - 1") or a word only games have ("quarterback", "playoffs").</summary>
         public bool IsSportsSentence(int t)
         {
-            if (_sentenceOf is null || _sportsSentences is null)
-            {
-                _sentenceOf = new int[Tokens.Count];
-                _sportsSentences = [];
-                var sentence = 0;
-                for (var i = 0; i < Tokens.Count; i++)
-                {
-                    if (i > 0 && SentenceStart(i))
-                    {
-                        sentence++;
-                    }
-
-                    _sentenceOf[i] = sentence;
-                    var score = i + 2 < Tokens.Count && char.IsDigit(Text[Tokens[i].Start]) && Tokens[i].End - Tokens[i].Start <= 3 &&
-                        TokenText(i + 1) == "-" && char.IsDigit(Text[Tokens[i + 2].Start]) && Tokens[i + 2].End - Tokens[i + 2].Start <= 3 &&
-                        (i + 3 >= Tokens.Count || !char.IsDigit(Text[Tokens[i + 3].Start]));
-                    var cue = SportsTeams.CueOf(Normalized(i));
-                    if (score || SportsWords.Contains(Normalized(i)) || (cue != Sport.None && !SportsTeams.IsRole(Normalized(i))))
-                    {
-                        _sportsSentences.Add(sentence);
-                    }
-
-                    if (cue != Sport.None && !SportsTeams.IsRole(Normalized(i)))
-                    {
-                        _sentenceSports[sentence] = _sentenceSports.GetValueOrDefault(sentence) | cue;
-                    }
-                }
-            }
-
-            return _sportsSentences.Contains(_sentenceOf[t]);
+            ReadSentences();
+            return _sportsSentences!.Contains(_sentenceOf![t]);
         }
 
         readonly Dictionary<int, Sport> _sentenceSports = [];
 
         /// <summary>The sports the words of token t's sentence name ("wicket", "NFL"; not roles), or <see cref="Sport.None"/>.</summary>
-        public Sport SentenceSports(int t) => IsSportsSentence(t) || _sentenceOf is not null ? _sentenceSports.GetValueOrDefault(_sentenceOf![t]) : Sport.None;
+        public Sport SentenceSports(int t)
+        {
+            ReadSentences();
+            return _sentenceSports.GetValueOrDefault(_sentenceOf![t]);
+        }
+
+        /// <summary>Once per document: each token's sentence, the sentences about a game, and the sports each names.</summary>
+        void ReadSentences()
+        {
+            if (_sentenceOf is not null && _sportsSentences is not null)
+            {
+                return;
+            }
+
+            _sentenceOf = new int[Tokens.Count];
+            _sportsSentences = [];
+            var sentence = 0;
+            for (var i = 0; i < Tokens.Count; i++)
+            {
+                if (i > 0 && SentenceStart(i))
+                {
+                    sentence++;
+                }
+
+                _sentenceOf[i] = sentence;
+                var score = i + 2 < Tokens.Count && char.IsDigit(Text[Tokens[i].Start]) && Tokens[i].End - Tokens[i].Start <= 3 &&
+                    TokenText(i + 1) == "-" && char.IsDigit(Text[Tokens[i + 2].Start]) && Tokens[i + 2].End - Tokens[i + 2].Start <= 3 &&
+                    (i + 3 >= Tokens.Count || !char.IsDigit(Text[Tokens[i + 3].Start]));
+                var word = Normalized(i);
+                var sport = SportsTeams.IsRole(word) ? Sport.None : SportsTeams.CueOf(word);
+                if (score || SportsWords.Contains(word) || sport != Sport.None)
+                {
+                    _sportsSentences.Add(sentence);
+                }
+
+                if (sport != Sport.None)
+                {
+                    _sentenceSports[sentence] = _sentenceSports.GetValueOrDefault(sentence) | sport;
+                }
+            }
+        }
+
         HashSet<string>? _namesInsideSentences;
 
         /// <summary>

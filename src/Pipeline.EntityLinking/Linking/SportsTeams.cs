@@ -102,43 +102,28 @@ sealed class SportsTeams
 
     public static Sport CueOf(string normalizedWord) => Cues.GetValueOrDefault(normalizedWord);
 
+    /// <summary>Words of a team's label or description that say which sport it plays.</summary>
+    static readonly (string[] Words, Sport Sport)[] TeamSports =
+    [
+        (["baseball"], Sport.Baseball),
+        (["american football", "national football league", "football team of the university"], Sport.AmericanFootball),
+        (["basketball"], Sport.Basketball),
+        (["hockey"], Sport.IceHockey),
+        (["association football", "soccer", "football club"], Sport.Soccer),
+        (["cricket"], Sport.Cricket),
+        (["rugby"], Sport.Rugby),
+    ];
+
     static Sport SportOfTeam(string text)
     {
         var lower = text.ToLowerInvariant();
         var sport = Sport.None;
-        if (lower.Contains("baseball"))
+        foreach (var (words, named) in TeamSports)
         {
-            sport |= Sport.Baseball;
-        }
-
-        if (lower.Contains("american football") || lower.Contains("national football league") || lower.Contains("football team of the university"))
-        {
-            sport |= Sport.AmericanFootball;
-        }
-
-        if (lower.Contains("basketball"))
-        {
-            sport |= Sport.Basketball;
-        }
-
-        if (lower.Contains("hockey"))
-        {
-            sport |= Sport.IceHockey;
-        }
-
-        if (lower.Contains("association football") || lower.Contains("soccer") || lower.Contains("football club"))
-        {
-            sport |= Sport.Soccer;
-        }
-
-        if (lower.Contains("cricket"))
-        {
-            sport |= Sport.Cricket;
-        }
-
-        if (lower.Contains("rugby"))
-        {
-            sport |= Sport.Rugby;
+            if (words.Any(w => lower.Contains(w, StringComparison.Ordinal)))
+            {
+                sport |= named;
+            }
         }
 
         return sport;
