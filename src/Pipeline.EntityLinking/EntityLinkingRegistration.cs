@@ -24,6 +24,9 @@ public static class EntityLinkingRegistration
             .Validate(
                 o => File.Exists(o.ResolvedKnowledgeBasePath) || Directory.Exists(o.ResolvedKnowledgeBasePath),
                 $"{EntityLinkingOptions.SectionName}:KnowledgeBasePath does not name an existing KB file or directory (empty means ../shared/data/kb next to the repository).")
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.LinkerModelPath) || File.Exists(o.LinkerModelPath),
+                $"{EntityLinkingOptions.SectionName}:LinkerModelPath does not name an existing file (empty means the ranker built into the service).")
             .ValidateOnStart();
         services.AddSingleton<KnowledgeBaseEntityLinker>();
         services.AddHostedService<KnowledgeBaseWarmUp>();

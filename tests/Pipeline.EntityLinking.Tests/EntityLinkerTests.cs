@@ -96,7 +96,7 @@ public sealed class DescriptionCoherenceTests
             new EntityRecord("Q2", "High Court of Ruritania", ["High Court"], "court in Strelsau, Ruritania", null, EntityType.Org, 0.6f),
             new EntityRecord("Q3", "Supreme Tribunal", ["High Court"], "court in Fredville, Freedonia", null, EntityType.Org, 0.5f),
         ]);
-        var linker = new EntityLinker(kb, new LinkerSettings(), new LexicalContextSimilarity());
+        var linker = KnowledgeBaseEntityLinker.Create(kb);
 
         var payload = linker.Link("The FRD passed a new law last week. The High Court struck it down on Monday.");
 

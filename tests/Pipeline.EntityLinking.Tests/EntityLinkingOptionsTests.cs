@@ -26,17 +26,36 @@ public sealed class EntityLinkingOptionsTests
     }
 
     [Fact]
-    public async Task An_unknown_context_similarity_stops_the_start_naming_the_key()
+    public async Task A_threshold_outside_zero_to_one_stops_the_start_naming_the_key()
     {
         var kb = Directory.CreateTempSubdirectory("el-options-");
         try
         {
             File.WriteAllText(Path.Combine(kb.FullName, "kb.tsv"), "qid\tlabel\nQ1\tUniverse\n");
-            using var host = Build(("EntityLinking:KnowledgeBasePath", kb.FullName), ("EntityLinking:ContextSimilarity", "bert"));
+            using var host = Build(("EntityLinking:KnowledgeBasePath", kb.FullName), ("EntityLinking:MinConfidence", "1.5"));
 
             var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
-            Assert.Contains("EntityLinking:ContextSimilarity", error.Message, StringComparison.Ordinal);
+            Assert.Contains("MinConfidence", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            kb.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_linker_model_file_that_does_not_exist_stops_the_start_naming_the_key()
+    {
+        var kb = Directory.CreateTempSubdirectory("el-options-");
+        try
+        {
+            File.WriteAllText(Path.Combine(kb.FullName, "kb.tsv"), "qid\tlabel\nQ1\tUniverse\n");
+            using var host = Build(("EntityLinking:KnowledgeBasePath", kb.FullName), ("EntityLinking:LinkerModelPath", "/nonexistent/linker-model.json"));
+
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+            Assert.Contains("EntityLinking:LinkerModelPath", error.Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -26,10 +26,10 @@ public static class AnalyzeCommand
         var url = new Option<string?>("--url") { Description = "The article URL (decides the article id)." };
         var kb = LinkerFactory.KnowledgeBaseOption();
         var kbCache = LinkerFactory.CacheOption();
-        var contextSimilarity = LinkerFactory.ContextOption();
+        var linkerModel = LinkerFactory.ModelOption();
         var command = new Command("analyze", "Analyse one article locally (no broker needed) and print claims and entities as JSON.")
         {
-            file, title, url, kb, kbCache, contextSimilarity,
+            file, title, url, kb, kbCache, linkerModel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,7 +60,7 @@ public static class AnalyzeCommand
             }
 
             var knowledgeBase = load.KnowledgeBase;
-            var entityLinker = new KnowledgeBaseEntityLinker(KnowledgeBaseEntityLinker.Create(knowledgeBase, contextSimilarity: parse.GetRequiredValue(contextSimilarity)));
+            var entityLinker = new KnowledgeBaseEntityLinker(LinkerFactory.Linker(knowledgeBase, parse.GetValue(linkerModel)));
             var analysis = new
             {
                 article = new

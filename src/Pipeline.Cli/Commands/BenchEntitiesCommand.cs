@@ -16,8 +16,8 @@ public static class BenchEntitiesCommand
         var threads = new Option<int>("--threads") { Description = "Articles linked in parallel.", DefaultValueFactory = _ => 2 };
         var kb = LinkerFactory.KnowledgeBaseOption();
         var cache = LinkerFactory.CacheOption();
-        var contextSimilarity = LinkerFactory.ContextOption();
-        var entities = new Command("entities", "Measure entity-linking throughput (articles/s, mentions/s).") { input, threads, kb, cache, contextSimilarity };
+        var model = LinkerFactory.ModelOption();
+        var entities = new Command("entities", "Measure entity-linking throughput (articles/s, mentions/s).") { input, threads, kb, cache, model };
         entities.SetAction((parse, cancellationToken) =>
         {
             var file = parse.GetRequiredValue(input);
@@ -36,7 +36,7 @@ public static class BenchEntitiesCommand
             {
                 return Task.FromResult(2);
             }
-            var linker = KnowledgeBaseEntityLinker.Create(load.KnowledgeBase, contextSimilarity: parse.GetRequiredValue(contextSimilarity));
+            var linker = LinkerFactory.Linker(load.KnowledgeBase, parse.GetValue(model));
             linker.Link(texts[0]); // warm-up: JIT and first-use caches
             var parallelism = Math.Max(1, parse.GetValue(threads));
             var mentions = 0L;
@@ -56,7 +56,7 @@ public static class BenchEntitiesCommand
             });
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var characters = texts.Sum(t => (long)t.Length);
-            output.WriteLine($"| articles | mean chars | threads | context | seconds | articles/s | mentions/s | linked mentions |");
+            output.WriteLine($"| articles | mean chars | threads | linker | seconds | articles/s | mentions/s | linked mentions |");
             output.WriteLine($"|---|---|---|---|---|---|---|---|");
             output.WriteLine($"| {texts.Count:N0} | {characters / texts.Count:N0} | {parallelism} | {linker.Name} | {seconds:F2} | {texts.Count / seconds:F0} | {mentions / seconds:F0} | {linked:N0} of {mentions:N0} |");
             return Task.FromResult(0);

@@ -27,12 +27,8 @@ public static class EvalEntitiesCommand
         };
         var kb = LinkerFactory.KnowledgeBaseOption();
         var cache = LinkerFactory.CacheOption();
-        var minConfidence = new Option<double>("--min-confidence")
-        {
-            Description = "Links below this confidence count as NIL.",
-            DefaultValueFactory = _ => LinkerSettings.DefaultMinConfidence,
-        };
-        var contextSimilarity = LinkerFactory.ContextOption();
+        var minConfidence = new Option<double?>("--min-confidence") { Description = "Links below this probability count as NIL (default: the threshold trained with the model)." };
+        var model = LinkerFactory.ModelOption();
         var noCoref = new Option<bool>("--no-coref") { Description = "Also ignore gold labels flagged coref." };
         var predictions = new Option<string?>("--predictions")
         {
@@ -41,7 +37,7 @@ public static class EvalEntitiesCommand
         var showErrors = new Option<bool>("--errors") { Description = "Print every wrong, missed and spurious link." };
         var entities = new Command("entities", "Score the entity linker on benchmark files as ELEVANT does (micro P/R/F1 of span + QID).")
         {
-            input, kb, cache, minConfidence, contextSimilarity, noCoref, predictions, showErrors,
+            input, kb, cache, minConfidence, model, noCoref, predictions, showErrors,
         };
         entities.SetAction((parse, cancellationToken) =>
         {
@@ -69,8 +65,8 @@ public static class EvalEntitiesCommand
             }
 
             output.WriteLine($"knowledge base: {load.KnowledgeBase.Count:N0} entities, {load.KnowledgeBase.AliasCount:N0} surface forms, loaded in {load.Elapsed.TotalSeconds:F2} s ({(load.FromCache ? "binary cache" : "built from TSV")})");
-            var linker = KnowledgeBaseEntityLinker.Create(load.KnowledgeBase, parse.GetValue(minConfidence), parse.GetRequiredValue(contextSimilarity));
-            output.WriteLine($"linker: {linker.Name}, min confidence {parse.GetValue(minConfidence)}{(parse.GetValue(noCoref) ? ", coref labels ignored" : "")}");
+            var linker = LinkerFactory.Linker(load.KnowledgeBase, parse.GetValue(model), parse.GetValue(minConfidence));
+            output.WriteLine($"linker: {linker.Name}, threshold {linker.Threshold:F2}{(parse.GetValue(noCoref) ? ", coref labels ignored" : "")}");
             var predictionPaths = PredictionPaths(parse.GetValue(predictions), files);
 
             var total = new LinkingEvaluation(load.KnowledgeBase.Contains, parse.GetValue(noCoref));

@@ -19,11 +19,14 @@ public static class LinkerFactory
         DefaultValueFactory = _ => new EntityLinkingOptions().ResolvedCacheDirectory,
     };
 
-    public static Option<string> ContextOption() => new("--context")
+    public static Option<FileInfo?> ModelOption() => new("--linker-model")
     {
-        Description = "Context similarity: 'minilm' (sentence embeddings, all-MiniLM-L6-v2, plus lexical) or 'lexical'.",
-        DefaultValueFactory = _ => EntityLinkingOptions.DefaultContextSimilarity,
+        Description = "A ranker weights file written by `train linker --output` (default: the one built in).",
     };
+
+    /// <summary>The linker over a loaded KB with the ranker from --linker-model (or the built-in one).</summary>
+    public static EntityLinker Linker(EntityKnowledgeBase kb, FileInfo? model, double? minConfidence = null) =>
+        KnowledgeBaseEntityLinker.Create(kb, new LinkerSettings { MinConfidence = minConfidence }, KnowledgeBaseEntityLinker.LoadModel(model?.FullName ?? ""));
 
     public static KnowledgeBaseLoad Load(string path, string cache) =>
         KnowledgeBaseLoader.Load(path, cache == "none" ? null : cache);

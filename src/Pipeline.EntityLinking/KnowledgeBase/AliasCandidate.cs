@@ -19,4 +19,10 @@ public enum AliasFlags : byte
 
     /// <summary>The form is derived from a listed one ("Securities and Exchange Commission" from "U.S. Securities and Exchange Commission").</summary>
     Derived = 8,
+
+    /// <summary>The form is an acronym of the entity's name, made from the initials of its capitalised words ("aclu").</summary>
+    Initials = 16,
+
+    /// <summary>The form is a person's first and last name without the middle names ("george bush" for George W. Bush).</summary>
+    ShortName = 32,
 }

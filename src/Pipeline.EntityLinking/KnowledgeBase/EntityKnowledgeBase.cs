@@ -153,15 +153,27 @@ public sealed class EntityKnowledgeBase
             }
         }
 
-        // Family names ("Hollande", "Churkin") only where no entity has the form as its own name or alias: a news
-        // text names a person by surname after the first mention, but "Washington" is still the city. Measured and
-        // rejected: adding them there too, at a lower weight or only for the most popular persons, links surnames of
-        // people the KB lacks to namesakes it has (the news KB rates thousands of legislators as popular).
+        // Family names ("Hollande", "Churkin") and first-and-last names ("George Bush") of persons, and the initials of
+        // organisations' and other names ("ACLU"), as weak forms of their own: whether "Washington" is the city or the
+        // president, and "GE" the company, is the ranker's call, from the flags, the prior and the context.
         foreach (var (key, entity) in familyNames)
         {
-            if (!forms.TryGetValue(key, out var existing) || existing.All(e => (e.Flags & AliasFlags.FamilyName) != 0))
+            AddForm(forms, key, new FormEntry(entity, AliasFlags.FamilyName, false, DerivedWeight), replace: false);
+        }
+
+        foreach (var entity in named)
+        {
+            var type = types[entity.Index];
+            if (type == EntityType.Per)
             {
-                AddForm(forms, key, new FormEntry(entity, AliasFlags.FamilyName, false, 1f), replace: false);
+                if (ShortNameKey(entity.Label) is { } shortName)
+                {
+                    AddForm(forms, shortName, new FormEntry(entity.Index, AliasFlags.ShortName, false, DerivedWeight), replace: false);
+                }
+            }
+            else if (InitialsOf(entity.Label) is { } initials)
+            {
+                AddForm(forms, initials, new FormEntry(entity.Index, AliasFlags.Initials, true, DerivedWeight), replace: false);
             }
         }
 
@@ -192,14 +204,17 @@ public sealed class EntityKnowledgeBase
     static string? FamilyNameKey(string label)
     {
         var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // Only labels shaped like a personal name: "George III of Great Britain" is not "Britain".
-        if (words.Length is < 2 or > 4 || words.Any(w => !char.IsUpper(w[0])) || label.Contains(',', StringComparison.Ordinal) || label.Contains('(', StringComparison.Ordinal))
+        // Only labels shaped like a personal name: "George III of Great Britain" is not "Britain". The family name may
+        // open with a hyphenated particle ("Nouri al-Maliki").
+        if (words.Length is < 2 or > 4 || words[..^1].Any(w => !char.IsUpper(w[0])) || label.Contains(',', StringComparison.Ordinal) || label.Contains('(', StringComparison.Ordinal))
         {
             return null;
         }
 
         var last = words[^1];
-        return last.Length >= 3 && char.IsUpper(last[0]) && last.All(char.IsLetter) ? SurfaceForms.Key(last) : null;
+        var hyphen = last.IndexOf('-', StringComparison.Ordinal);
+        var capitalised = char.IsUpper(last[0]) || (hyphen is > 0 and <= 3 && hyphen + 1 < last.Length && char.IsUpper(last[hyphen + 1]));
+        return last.Length >= 3 && capitalised && last.All(c => char.IsLetter(c) || c == '-') ? SurfaceForms.Key(last) : null;
     }
 
     /// <summary>
@@ -212,6 +227,51 @@ public sealed class EntityKnowledgeBase
         !description.Contains("surname", StringComparison.OrdinalIgnoreCase) &&
         !description.Contains("given name", StringComparison.OrdinalIgnoreCase) &&
         !description.StartsWith("Wikimedia ", StringComparison.Ordinal);
+
+    static readonly HashSet<string> NameConnectors = new(["of", "the", "and", "for", "de", "du", "la", "le", "del", "von", "van", "&", "in", "on", "at"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// The acronym of a name of three or more capitalised words, connectors skipped ("American Civil Liberties Union" is
+    /// "aclu"); null for shorter names, whose two-letter initials collide with too many other things.
+    /// </summary>
+    static string? InitialsOf(string label)
+    {
+        if (label.Contains('(', StringComparison.Ordinal) || label.Contains(',', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var initials = new System.Text.StringBuilder(8);
+        foreach (var word in label.Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (NameConnectors.Contains(word.ToLowerInvariant()))
+            {
+                continue;
+            }
+
+            if (!char.IsUpper(word[0]))
+            {
+                return null;
+            }
+
+            initials.Append(char.ToLowerInvariant(word[0]));
+        }
+
+        return initials.Length is >= 3 and <= 6 ? initials.ToString() : null;
+    }
+
+    /// <summary>First and last word of a person's name of three or four words ("George Walker Bush", "George W. Bush"), else null.</summary>
+    static string? ShortNameKey(string label)
+    {
+        var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length is < 3 or > 4 || words.Any(w => !char.IsUpper(w[0])) || label.Contains(',', StringComparison.Ordinal) || label.Contains('(', StringComparison.Ordinal) ||
+            words[^1].TrimEnd('.').Length <= 2 || words[0].TrimEnd('.').Length <= 1)
+        {
+            return null;
+        }
+
+        return SurfaceForms.Key(words[0] + " " + words[^1]);
+    }
 
     static string? LeadingCompound(string label)
     {

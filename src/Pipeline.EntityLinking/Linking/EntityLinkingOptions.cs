@@ -2,33 +2,46 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pipeline.EntityLinking.Linking;
 
-/// <summary>Section <c>EntityLinking</c>: where the knowledge base is, where its binary index is cached, and the link threshold.</summary>
+/// <summary>Section <c>EntityLinking</c>: where the knowledge base and the models are, and the linker's untrained settings.</summary>
 public sealed class EntityLinkingOptions
 {
     public const string SectionName = "EntityLinking";
 
     /// <summary>
-    /// A KB directory (the bundled one: kb_news_entities.tsv, kb_entities.tsv, kb_extra_entities.tsv, kb_type_fixes.tsv) or one TSV file.
-    /// Empty: the shared data folder next to the repository the service was built from (../shared/data/kb).
+    /// A KB directory (the bundled one: kb_news_entities.tsv, kb_entities.tsv, kb_extra_entities.tsv, kb_type_fixes.tsv) or
+    /// one TSV file. Empty: the shared data folder next to the repository the service was built from (../shared/data/kb).
     /// </summary>
     public string KnowledgeBasePath { get; set; } = "";
 
     /// <summary>Where the binary alias index is cached; empty: the user's local application data folder.</summary>
     public string CacheDirectory { get; set; } = "";
 
-    /// <summary>Links below this confidence are reported as NIL: a wrong link is worse than none.</summary>
+    /// <summary>A ranker weights file written by <c>pipeline train linker --output</c>; empty: the one built in.</summary>
+    public string LinkerModelPath { get; set; } = "";
+
+    /// <summary>Links below this probability are NIL; empty: the threshold trained with the model (chosen on held-out documents).</summary>
     [Range(0.0, 1.0)]
-    public double MinConfidence { get; set; } = LinkerSettings.DefaultMinConfidence;
+    public double? MinConfidence { get; set; }
 
-    public const string DefaultContextSimilarity = "lexical";
+    /// <summary>Candidates of one surface form considered, most probable first.</summary>
+    [Range(1, 200)]
+    public int MaxCandidates { get; set; } = new LinkerSettings().MaxCandidates;
 
-    /// <summary>
-    /// How a mention's context is compared with a candidate's label and description: <c>lexical</c> (word overlap, the
-    /// default) or <c>minilm</c> (sentence embeddings with all-MiniLM-L6-v2 averaged with the word overlap; ~200 MB more
-    /// memory and about 100 times slower for no measurable gain on the benchmarks, see docs/entity-linking.md).
-    /// </summary>
-    [RegularExpression("^(minilm|lexical)$", ErrorMessage = "EntityLinking:ContextSimilarity must be 'minilm' or 'lexical'.")]
-    public string ContextSimilarity { get; set; } = DefaultContextSimilarity;
+    /// <summary>First-pass probability from which a link anchors the coherence of the others.</summary>
+    [Range(0.0, 1.0)]
+    public double AnchorProbability { get; set; } = new LinkerSettings().AnchorProbability;
+
+    /// <summary>First-pass probability from which a longer name lends its entity to its short forms ("Xi" after "Xi Jinping").</summary>
+    [Range(0.0, 1.0)]
+    public double CoreferenceSourceProbability { get; set; } = new LinkerSettings().CoreferenceSourceProbability;
+
+    public LinkerSettings Settings => new()
+    {
+        MinConfidence = MinConfidence,
+        MaxCandidates = MaxCandidates,
+        AnchorProbability = AnchorProbability,
+        CoreferenceSourceProbability = CoreferenceSourceProbability,
+    };
 
     public string ResolvedKnowledgeBasePath => string.IsNullOrWhiteSpace(KnowledgeBasePath) ? DefaultKnowledgeBasePath() : Path.GetFullPath(KnowledgeBasePath);
 

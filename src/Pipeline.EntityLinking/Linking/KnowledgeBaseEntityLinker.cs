@@ -5,7 +5,7 @@ using Pipeline.Messaging.Enrichment;
 
 namespace Pipeline.EntityLinking.Linking;
 
-/// <summary>The entity-linking enricher: the <see cref="EntityLinker"/> over the configured knowledge base.</summary>
+/// <summary>The entity-linking enricher: the <see cref="EntityLinker"/> over the configured knowledge base and the trained models.</summary>
 public sealed class KnowledgeBaseEntityLinker : IArticleEnricher<EntitiesPayload>
 {
     readonly EntityLinker _linker;
@@ -17,30 +17,35 @@ public sealed class KnowledgeBaseEntityLinker : IArticleEnricher<EntitiesPayload
         logger.LogInformation(
             "Knowledge base loaded: {Entities} entities, {Aliases} surface forms from {Sources} in {Seconds:F2} s ({Origin})",
             load.KnowledgeBase.Count, load.KnowledgeBase.AliasCount, string.Join(", ", load.Sources), load.Elapsed.TotalSeconds, load.FromCache ? "cache " + load.CachePath : "built");
-        _linker = new EntityLinker(load.KnowledgeBase, new LinkerSettings { MinConfidence = settings.MinConfidence }, CreateSimilarity(settings.ContextSimilarity));
+        _linker = Create(load.KnowledgeBase, settings.Settings, LoadModel(settings.LinkerModelPath));
+        logger.LogInformation("Linker {Name}: link threshold {Threshold:F2}", _linker.Name, _linker.Threshold);
     }
 
     public KnowledgeBaseEntityLinker(EntityLinker linker) => _linker = linker;
 
     public static string Name => EntitiesPayload.EnricherName;
 
-    /// <summary>Changes with the algorithm; the KB in use is named in the payload's Linker field only through its similarity.</summary>
-    public string Version => "1.0.0";
+    /// <summary>Changes with the algorithm and the trained models.</summary>
+    public string Version => "2.0.0";
 
     public EntityLinker Linker => _linker;
 
-    public static EntityLinker Create(EntityKnowledgeBase kb, double minConfidence = LinkerSettings.DefaultMinConfidence, string contextSimilarity = "lexical") =>
-        new(kb, new LinkerSettings { MinConfidence = minConfidence }, CreateSimilarity(contextSimilarity));
 
-    /// <summary>The context similarity by its option name; one embedder per process (the model is loaded once).</summary>
-    public static IContextSimilarity CreateSimilarity(string name) => name switch
+    /// <summary>The linker over a KB with the built-in (or given) ranker and the built-in tagger.</summary>
+    public static EntityLinker Create(EntityKnowledgeBase kb, LinkerSettings? settings = null, LinkModel? model = null) =>
+        new(kb, settings ?? new LinkerSettings(), model ?? LoadModel(""), tagger: null);
+
+    /// <summary>The ranker from a file, or the one built in; a missing or foreign file stops the service with the reason.</summary>
+    public static LinkModel LoadModel(string path)
     {
-        "minilm" => SharedEmbedding.Value,
-        "lexical" => new LexicalContextSimilarity(),
-        _ => throw new ArgumentException($"Unknown context similarity '{name}': use 'minilm' or 'lexical'.", nameof(name)),
-    };
+        if (!string.IsNullOrWhiteSpace(path))
+        {
+            using var stream = File.OpenRead(path);
+            return LinkModel.Load(stream);
+        }
 
-    static readonly Lazy<EmbeddingContextSimilarity> SharedEmbedding = new(() => new EmbeddingContextSimilarity(new Pipeline.Embeddings.MiniLmEmbedder()));
+        return LinkModel.LoadBuiltIn() ?? throw new InvalidOperationException("No linker model is built in: run `pipeline train linker` (it writes src/Pipeline.EntityLinking/Linking/Data/linker-model.json).");
+    }
 
     public Task<EntitiesPayload> EnrichAsync(ArticleIngested article, CancellationToken cancellationToken) =>
         Task.FromResult(_linker.Link(article.Text));

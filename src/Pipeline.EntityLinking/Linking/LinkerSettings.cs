@@ -1,23 +1,17 @@
 namespace Pipeline.EntityLinking.Linking;
 
-/// <summary>The tunable weights of disambiguation (tuned on the oke-*-train benchmarks, see docs/entity-linking.md).</summary>
+/// <summary>The linker's settings that are not trained: how much it looks at, and an optional override of the trained threshold.</summary>
 public sealed record LinkerSettings
 {
-    public const double DefaultMinConfidence = 0.5;
-
-    public double MinConfidence { get; init; } = DefaultMinConfidence;
+    /// <summary>Links below this probability are NIL; null: the threshold the model was trained with (chosen on held-out documents).</summary>
+    public double? MinConfidence { get; init; }
 
     /// <summary>Candidates of one surface form considered, most probable first.</summary>
-    public int MaxCandidates { get; init; } = 12;
+    public int MaxCandidates { get; init; } = 20;
 
-    /// <summary>Tokens on each side of a mention that make up its context.</summary>
-    public int ContextWindow { get; init; } = 60;
+    /// <summary>First-pass probability from which a link is an anchor for coherence.</summary>
+    public double AnchorProbability { get; init; } = 0.8;
 
-    public double PriorWeight { get; init; } = 1.0;
-
-    public double ContextWeight { get; init; } = 3.0;
-
-    public double CoherenceWeight { get; init; } = 2.0;
-
-    public double TypeWeight { get; init; } = 1.0;
+    /// <summary>First-pass probability from which a longer name lends its entity to its short forms (coreference candidates).</summary>
+    public double CoreferenceSourceProbability { get; init; } = 0.5;
 }

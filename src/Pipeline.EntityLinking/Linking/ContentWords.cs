@@ -1,0 +1,34 @@
+using Pipeline.EntityLinking.KnowledgeBase;
+
+namespace Pipeline.EntityLinking.Linking;
+
+/// <summary>The content words of a text (normalised, two letters or more, stop words left out), with their offsets.</summary>
+public static class ContentWords
+{
+    static readonly System.Collections.Frozen.FrozenSet<string> StopWords = WordLists.Read("stop-words.txt");
+
+    public static List<(string Word, int Start)> Of(string text)
+    {
+        var tokens = new List<(int Start, int End)>();
+        SurfaceForms.Tokenize(text, tokens);
+        var words = new List<(string, int)>(tokens.Count);
+        var builder = new System.Text.StringBuilder();
+        foreach (var (start, end) in tokens)
+        {
+            if (end - start < 2 || !char.IsLetter(text[start]))
+            {
+                continue;
+            }
+
+            builder.Clear();
+            SurfaceForms.AppendToken(builder, text.AsSpan(start, end - start));
+            var word = builder.ToString();
+            if (!StopWords.Contains(word))
+            {
+                words.Add((word, start));
+            }
+        }
+
+        return words;
+    }
+}

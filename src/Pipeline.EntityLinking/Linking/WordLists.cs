@@ -1,0 +1,29 @@
+using System.Collections.Frozen;
+
+namespace Pipeline.EntityLinking.Linking;
+
+/// <summary>The word lists of the linker, kept as data files (Linking/Data/*.txt, embedded), not as code.</summary>
+public static class WordLists
+{
+    /// <summary>Lower-case words and signs that may stand inside a name between capitalised words.</summary>
+    public static FrozenSet<string> NameConnectors { get; } = Read("name-connectors.txt");
+
+    /// <summary>Reads an embedded list: one entry per line, '#' comments and blank lines skipped.</summary>
+    public static FrozenSet<string> Read(string name)
+    {
+        using var stream = typeof(WordLists).Assembly.GetManifestResourceStream("Pipeline.EntityLinking.Linking.Data." + name)
+            ?? throw new InvalidOperationException($"The word list {name} is not embedded in {typeof(WordLists).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            var entry = line.Trim();
+            if (entry.Length > 0 && !entry.StartsWith('#'))
+            {
+                words.Add(entry);
+            }
+        }
+
+        return words.ToFrozenSet(StringComparer.Ordinal);
+    }
+}
