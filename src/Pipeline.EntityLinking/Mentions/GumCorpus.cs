@@ -211,23 +211,39 @@ public static class GumCorpus
 
     static (int First, int Last, string GumType)? Trim(List<GumWord> words, GumMention mention, int head)
     {
+        // People are named one at a time: "Carrano and Biewener" is two names (GUM makes the pair one mention too).
+        var joiners = mention.GumType == "person" ? PersonConnectors : Connectors;
         var first = head;
-        while (Extend(words, first, -1, mention.First) is { } next)
+        while (Extend(words, first, -1, mention.First, joiners) is { } next)
         {
             first = next;
         }
 
         var last = head;
-        while (Extend(words, last, +1, mention.Last) is { } next)
+        while (Extend(words, last, +1, mention.Last, joiners) is { } next)
         {
             last = next;
         }
 
+        // "43 million Americans", "2010 World Cup": a leading number counts or dates the name.
+        while (first < last && words[first].Upos == "NUM")
+        {
+            first++;
+        }
+
         if (mention.GumType == "person")
         {
-            while (first < last && Titles.Contains(words[first].Form.TrimEnd('.')))
+            var titled = false;
+            while (first <= last && (Titles.Contains(words[first].Form.TrimEnd('.')) || (titled && words[first].Form is "-" or ".")))
             {
+                titled = true;
                 first++;
+            }
+
+            // "Secretary" alone, "Emperor of the United States": a title, not a name (the place in it is one).
+            if (first > last || Connectors.Contains(words[first].Form))
+            {
+                return null;
             }
         }
 
@@ -235,10 +251,10 @@ public static class GumCorpus
     }
 
     /// <summary>The next name token from <paramref name="from"/> in direction <paramref name="step"/>, over connectors, not past <paramref name="bound"/>.</summary>
-    static int? Extend(List<GumWord> words, int from, int step, int bound)
+    static int? Extend(List<GumWord> words, int from, int step, int bound, HashSet<string> connectors)
     {
         var i = from + step;
-        while ((step < 0 ? i >= bound : i <= bound) && !IsNameToken(words[i]) && Connectors.Contains(words[i].Form))
+        while ((step < 0 ? i >= bound : i <= bound) && !IsNameToken(words[i]) && connectors.Contains(words[i].Form))
         {
             i += step;
         }
@@ -268,6 +284,8 @@ public static class GumCorpus
     static readonly HashSet<string> Connectors = new(
         ["of", "the", "and", "&", "-", "–", ".", "'s", "’s", "de", "du", "des", "da", "do", "dos", "das", "di", "del", "della", "la", "le", "van", "von", "der", "den", "al", "el", "bin", "y"],
         StringComparer.OrdinalIgnoreCase);
+
+    static readonly HashSet<string> PersonConnectors = new(Connectors.Where(c => c is not ("and" or "&")), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Titles dropped before a person's name (compared without a final dot, ignoring case).</summary>
     public static readonly IReadOnlySet<string> Titles = new HashSet<string>(

@@ -3,25 +3,24 @@ using Pipeline.EntityLinking.KnowledgeBase;
 namespace Pipeline.EntityLinking.Mentions;
 
 /// <summary>
-/// A text cut into tokens the way the linker cuts it (<see cref="SurfaceForms.Tokenize"/>), with its sentences and its
-/// gold named mentions as token ranges (inclusive): what the tagger trains on and is scored against.
+/// A text cut into tokens the way the linker cuts it (<see cref="SurfaceForms.Tokenize"/>), with its gold named
+/// mentions as token ranges (inclusive): what the tagger trains on and is scored against.
 /// </summary>
 public sealed record NerExample(
     string Name,
     string Text,
     IReadOnlyList<(int Start, int End)> Tokens,
-    IReadOnlyList<(int First, int Last)> Sentences,
     IReadOnlyList<(int First, int Last, EntityType Type)> Gold)
 {
-    /// <summary>A GUM document's text, tokenised, with its named mentions and sentences mapped onto the tokens.</summary>
+    /// <summary>A GUM document's text, tokenised, with its named mentions mapped onto the tokens.</summary>
     public static NerExample FromGum(GumDocument document) =>
-        Create(document.Name, document.Text, document.NamedMentions.Select(m => (m.Start, m.End, m.Type)), document.Sentences);
+        Create(document.Name, document.Text, document.NamedMentions.Select(m => (m.Start, m.End, m.Type)));
 
     /// <summary>
     /// An example from character spans (end exclusive). A span covers every token it overlaps (GUM's tokens are
-    /// never finer than ours, so this only matters for odd spans); no sentences: the whole text is one.
+    /// never finer than ours, so this only matters for odd spans).
     /// </summary>
-    public static NerExample Create(string name, string text, IEnumerable<(int Start, int End, EntityType Type)> mentions, IEnumerable<(int Start, int End)>? sentences = null)
+    public static NerExample Create(string name, string text, IEnumerable<(int Start, int End, EntityType Type)> mentions)
     {
         var tokens = new List<(int Start, int End)>();
         SurfaceForms.Tokenize(text, tokens);
@@ -34,10 +33,7 @@ public sealed record NerExample(
             }
         }
 
-        var sentenceRanges = sentences is null
-            ? [(0, tokens.Count - 1)]
-            : sentences.Select(s => TokenRange(tokens, s.Start, s.End)).OfType<(int First, int Last)>().ToList();
-        return new NerExample(name, text, tokens, sentenceRanges, gold);
+        return new NerExample(name, text, tokens, gold);
     }
 
     /// <summary>The tokens a character range overlaps, or null when it holds none.</summary>

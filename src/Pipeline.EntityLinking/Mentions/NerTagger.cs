@@ -37,6 +37,9 @@ public sealed class NerTagger
 
     public static NerTagger Load(Stream weights) => new(NerModel.Read(weights));
 
+    /// <summary>Writes the weights in the format <see cref="Load"/> reads.</summary>
+    public void Write(Stream weights) => _model.Write(weights);
+
     /// <summary>
     /// The named mentions of <paramref name="text"/>, given its tokens as <see cref="SurfaceForms.Tokenize"/> cuts them
     /// (the tagger was trained on that tokenisation). <paramref name="gazetteer"/> is the KB whose surface forms are
@@ -74,7 +77,12 @@ public sealed class NerTagger
         {
             NerFeatures.Extract(text, tokens, gazetteer, _model.FeatureSet, features);
             _model.Emissions(features, n, emissions);
-            NerDecoder.Decode(emissions, n, _model.Transitions, labels.AsSpan(0, n), margins.AsSpan(0, n));
+            foreach (var (first, last) in NerLines.Of(text, tokens))
+            {
+                var length = last - first + 1;
+                NerDecoder.Decode(emissions.AsSpan(first * NerLabels.Count, length * NerLabels.Count), length, _model.Transitions, labels.AsSpan(first, length), margins.AsSpan(first, length));
+            }
+
             var spans = NerLabels.Decode(labels.AsSpan(0, n));
             var result = new List<(int First, int Last, EntityType Type, float Margin)>(spans.Count);
             foreach (var (first, last, type) in spans)

@@ -5,7 +5,7 @@ namespace Pipeline.EntityLinking.Mentions;
 /// <summary>The settings of one training run; the defaults are the ones chosen on the GUM dev split.</summary>
 public sealed record NerTrainingOptions
 {
-    /// <summary>Passes over the training sentences.</summary>
+    /// <summary>Passes over the training lines.</summary>
     public int Epochs { get; init; } = 10;
 
     /// <summary>Features seen fewer times in training get no weights (rare words are covered by their shape and affixes).</summary>
@@ -13,7 +13,7 @@ public sealed record NerTrainingOptions
 
     public NerFeatureSet Features { get; init; } = NerFeatureSet.All;
 
-    /// <summary>Seeds the order the sentences are visited in, per epoch: the same data and seed give the same bytes.</summary>
+    /// <summary>Seeds the order the lines are visited in, per epoch: the same data and seed give the same bytes.</summary>
     public ulong Seed { get; init; } = 20240130;
 
     /// <summary>Features whose largest averaged weight is below this are dropped after training (smaller model, same tags).</summary>
@@ -26,13 +26,13 @@ public sealed record NerTrainingOptions
 /// <summary>
 /// Trains the tagger: a structured perceptron over BILOU labels with first-order transitions, decoded by Viterbi under
 /// the BILOU constraints, averaged (the weights are the mean over every update step, which generalises far better
-/// than the last ones). One sentence is one update; sentences are visited in a seeded shuffle, so training is
-/// deterministic. Single-threaded on purpose: the same inputs give the same weight bytes.
+/// than the last ones). One line of text (a paragraph or a heading: the unit the tagger decodes) is one update; lines
+/// are visited in a seeded shuffle, so training is deterministic. Single-threaded on purpose: the same inputs give the same weight bytes.
 /// </summary>
 public static class NerTrainer
 {
     const int Labels = NerLabels.Count;
-    const int Start = Labels; // the transition row of the start of a sentence
+    const int Start = Labels; // the transition row of the start of a line
 
     /// <param name="afterEpoch">Called after each epoch with the averaged weights so far (to score the epochs on dev).</param>
     public static NerTagger Train(IReadOnlyList<NerExample> examples, NerTrainingOptions options, EntityKnowledgeBase? gazetteer, Action<int, NerTagger>? afterEpoch = null)
@@ -52,24 +52,24 @@ public static class NerTrainer
             NerLabels.Encode(e.Gold, labels);
             return labels;
         }).ToList();
-        var sentences = examples.SelectMany((e, d) => e.Sentences.Select(s => (Document: d, s.First, s.Last))).ToArray();
+        var lines = examples.SelectMany((e, d) => NerLines.Of(e.Text, e.Tokens).Select(s => (Document: d, s.First, s.Last))).ToArray();
 
         var state = new PerceptronState(featureIds.Count);
         var random = new SplitMix64(options.Seed);
-        var maxLength = sentences.Length == 0 ? 0 : sentences.Max(s => s.Last - s.First + 1);
+        var maxLength = lines.Length == 0 ? 0 : lines.Max(s => s.Last - s.First + 1);
         var emissions = new float[maxLength * Labels];
         var predicted = new int[maxLength];
         NerTagger? snapshot = null;
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            random.Shuffle(sentences);
-            foreach (var (document, first, last) in sentences)
+            random.Shuffle(lines);
+            foreach (var (document, first, last) in lines)
             {
                 var length = last - first + 1;
-                var sentenceRows = rows[document].AsSpan(first * NerFeatures.PerToken, length * NerFeatures.PerToken);
-                state.Emissions(sentenceRows, length, emissions);
+                var lineRows = rows[document].AsSpan(first * NerFeatures.PerToken, length * NerFeatures.PerToken);
+                state.Emissions(lineRows, length, emissions);
                 NerDecoder.Decode(emissions, length, state.Transitions, predicted);
-                state.Update(sentenceRows, gold[document].AsSpan(first, length), predicted.AsSpan(0, length));
+                state.Update(lineRows, gold[document].AsSpan(first, length), predicted.AsSpan(0, length));
             }
 
             snapshot = null;
