@@ -30,7 +30,7 @@ public sealed record GumDocument(string Name, string Text, IReadOnlyList<(int St
 /// (of, the, and, &amp;, hyphen, dot, 's, de, van, von ...: "Bank of America", "Intrepid Sea-Air-Space Museum"),
 /// inside the mention. So the block stops at commas and parentheses ("Portsmouth, United Kingdom" gives
 /// "Portsmouth"), and leading determiners and a trailing possessive 's are never part of it. A person's leading title
-/// (Mr., Dr., President, General, Emperor ...; see <see cref="Titles"/>) is dropped as in CoNLL and OntoNotes; titles
+/// (Mr., Dr., President, General, Emperor ...; see <see cref="PersonTitles"/>) is dropped as in CoNLL and OntoNotes; titles
 /// of nobility that are part of how someone is named (Lord, Sir, Saint) are kept.
 /// Types: person is PER, place LOC, organization ORG, everything else (event, object, abstract, substance, plant,
 /// animal) MISC. Where named spans overlap, the longer is kept (the outer one on a tie), so the tagging is flat:
@@ -234,7 +234,7 @@ public static class GumCorpus
         if (mention.GumType == "person")
         {
             var titled = false;
-            while (first <= last && (Titles.Contains(words[first].Form.TrimEnd('.')) || (titled && words[first].Form is "-" or ".")))
+            while (first <= last && (PersonTitles.Contains(words[first].Form.TrimEnd('.')) || (titled && words[first].Form is "-" or ".")))
             {
                 titled = true;
                 first++;
@@ -286,14 +286,4 @@ public static class GumCorpus
         StringComparer.OrdinalIgnoreCase);
 
     static readonly HashSet<string> PersonConnectors = new(Connectors.Where(c => c is not ("and" or "&")), StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Titles dropped before a person's name (compared without a final dot, ignoring case).</summary>
-    public static readonly IReadOnlySet<string> Titles = new HashSet<string>(
-        ["mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "prof", "professor", "president", "vice", "prime", "minister", "premier", "chancellor",
-         "secretary", "senator", "sen", "rep", "representative", "congressman", "congresswoman", "governor", "gov", "mayor", "ambassador",
-         "judge", "justice", "chief", "king", "queen", "prince", "princess", "emperor", "empress", "tsar", "czar", "pope", "general", "gen",
-         "colonel", "col", "major", "maj", "captain", "capt", "lieutenant", "lt", "sergeant", "sgt", "admiral", "commander", "officer",
-         "detective", "inspector", "agent", "father", "fr", "rev", "reverend", "bishop", "archbishop", "cardinal", "rabbi", "imam", "sheikh",
-         "administrator", "commissioner", "chairman", "coach"],
-        StringComparer.OrdinalIgnoreCase);
 }

@@ -28,11 +28,12 @@ public enum NerFeatureSet
 /// unused slots. The same code serves training and tagging, so the two cannot drift apart.
 /// Core: the word lower-cased, its shape (long "Xxxxx" and short "Xx"), prefixes and suffixes of 1-4 characters, the
 /// short shape with the sentence-initial position, the words and short shapes at -2..+2, the shape trigram, the
-/// previous word with this shape and this shape with the next word.
+/// previous word with this shape and this shape with the next word, and whether the token is or follows a person's
+/// title (<see cref="PersonTitles"/>).
 /// </summary>
 internal static class NerFeatures
 {
-    public const int PerToken = 36;
+    public const int PerToken = 40;
 
     enum Template
     {
@@ -57,6 +58,8 @@ internal static class NerFeatures
         GazetteerPrevious,
         GazetteerNext,
         GazetteerWord,
+        PersonTitle,
+        AfterPersonTitle,
     }
 
     [Flags]
@@ -68,6 +71,7 @@ internal static class NerFeatures
         LowerElsewhere = 4,
         CapitalisedInsideSentenceElsewhere = 8,
         TitleLine = 16,
+        PersonTitle = 32,
     }
 
     static readonly ulong Outside = FeatureHash.Of("<outside>");
@@ -95,6 +99,11 @@ internal static class NerFeatures
             if (char.IsUpper(span[0]))
             {
                 flags[t] |= TokenFlags.Capitalised;
+            }
+
+            if (PersonTitles.Contains(span))
+            {
+                flags[t] |= TokenFlags.PersonTitle;
             }
         }
 
@@ -147,6 +156,17 @@ internal static class NerFeatures
             f[k++] = FeatureHash.Feature((int)Template.ShapeTrigram, previousShape, shape, nextShape);
             f[k++] = FeatureHash.Feature((int)Template.PreviousWordShape, previousWord, shape);
             f[k++] = FeatureHash.Feature((int)Template.ShapeNextWord, shape, nextWord);
+            if ((flags[t] & TokenFlags.PersonTitle) != 0)
+            {
+                f[k++] = FeatureHash.Feature((int)Template.PersonTitle, shape);
+            }
+
+            // "Mr. Smith" is Mr, ., Smith in our tokens.
+            if ((t > 0 && (flags[t - 1] & TokenFlags.PersonTitle) != 0) || (t > 1 && (flags[t - 2] & TokenFlags.PersonTitle) != 0 && text[tokens[t - 1].Start] == '.'))
+            {
+                f[k++] = FeatureHash.Feature((int)Template.AfterPersonTitle, shape);
+            }
+
             if ((set & NerFeatureSet.WordPairs) != 0)
             {
                 f[k++] = FeatureHash.Feature((int)Template.PreviousWordWord, previousWord, word);
