@@ -16,8 +16,9 @@ namespace Pipeline.Cli.Commands;
 public static class TrainNerCommand
 {
     /// <summary>
-    /// The settings compared on dev, each for up to <see cref="MaxEpochs"/> epochs (the epoch is chosen too). Training
-    /// is deterministic, so the weights after epoch k of a longer run are the weights of a k-epoch run.
+    /// The settings compared on dev, each for up to <see cref="MaxEpochs"/> epochs (of the second stage when there
+    /// are two; the epoch is chosen too). Training is deterministic, so the weights after epoch k of a longer run are
+    /// the weights of a k-epoch run.
     /// </summary>
     static readonly (string Name, NerTrainingOptions Options)[] Candidates =
     [
@@ -25,6 +26,7 @@ public static class TrainNerCommand
         ("core+pairs+document-case+title-lines", new() { Features = NerFeatureSet.All & ~NerFeatureSet.Gazetteer }),
         ("all", new() { Features = NerFeatureSet.All }),
         ("all, min count 2", new() { Features = NerFeatureSet.All, MinFeatureCount = 2 }),
+        ("all, two stages", new() { Features = NerFeatureSet.All, Epochs = 12, SecondStageEpochs = 1 }),
     ];
 
     const int MaxEpochs = 15;
@@ -87,7 +89,8 @@ public static class TrainNerCommand
                     var task = context.AddTask("Training on GUM train", maxValue: candidates.Length * maxEpochs);
                     foreach (var (name, options) in candidates)
                     {
-                        NerTrainer.Train(train, options with { Epochs = maxEpochs }, gazetteer, (epoch, tagger) =>
+                        var tried = options.SecondStageEpochs > 0 ? options with { SecondStageEpochs = maxEpochs } : options with { Epochs = maxEpochs };
+                        NerTrainer.Train(train, tried, gazetteer, (epoch, tagger) =>
                         {
                             cancellationToken.ThrowIfCancellationRequested();
                             var scores = NerEvaluation.Of(tagger, dev, gazetteer);

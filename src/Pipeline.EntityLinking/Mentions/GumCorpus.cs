@@ -134,7 +134,7 @@ public static class GumCorpus
             sentences.Add((start, text.Length));
             foreach (var mention in GumMentions.Read(words))
             {
-                if (NamedSpan(words, mention) is { } span)
+                foreach (var span in NamedSpans(words, mention))
                 {
                     named.Add((words[span.First].Start, words[span.Last].End, Map(span.GumType), span.GumType));
                 }
@@ -171,23 +171,44 @@ public static class GumCorpus
         _ => EntityType.Misc,
     };
 
-    /// <summary>The named span of a mention (word indices in its sentence), or null when it is not named.</summary>
-    static (int First, int Last, string GumType)? NamedSpan(List<GumWord> words, GumMention mention)
+    /// <summary>The named spans of a mention (word indices in its sentence): none, its head's, or one per coordinated name.</summary>
+    static IEnumerable<(int First, int Last, string GumType)> NamedSpans(List<GumWord> words, GumMention mention)
     {
         if (mention.GumType == "time")
         {
-            return null;
+            yield break;
         }
 
         var head = Head(words, mention.First, mention.Last);
         if (head < 0)
         {
-            return null;
+            yield break;
         }
 
         if (words[head].Upos == "PROPN")
         {
-            return Trim(words, mention, head);
+            if (Trim(words, mention, head) is not { } span)
+            {
+                yield break;
+            }
+
+            yield return span;
+            if (JoinsCoordinatedNames(mention.GumType))
+            {
+                yield break;
+            }
+
+            // "Carrano and Biewener", "Endeavour and Atlantis": each coordinated name is a name of its own.
+            for (var i = mention.First; i <= mention.Last; i++)
+            {
+                if ((i < span.First || i > span.Last) && words[i].Deprel == "conj" && words[i].Head == words[head].Id && words[i].Upos == "PROPN" &&
+                    Trim(words, mention, i) is { } conjunct)
+                {
+                    yield return conjunct;
+                }
+            }
+
+            yield break;
         }
 
         // A name in apposition to the role noun that heads the mention ("cosplayer Jessica Anderson").
@@ -200,19 +221,24 @@ public static class GumCorpus
             }
 
             var of = word.Deprel == "nmod" && mention.GumType == "place" && i > mention.First && words[i - 1].Form.Equals("of", StringComparison.OrdinalIgnoreCase);
-            if (word.Deprel is "flat" or "appos" || of)
+            if ((word.Deprel is "flat" or "appos" || of) && Trim(words, mention, i) is { } span)
             {
-                return Trim(words, mention, i);
+                yield return span;
+                yield break;
             }
         }
-
-        return null;
     }
+
+    /// <summary>
+    /// Whether "and" and "&amp;" join two names into one: in the names of organisations and places they usually do
+    /// ("Procter &amp; Gamble", "Bosnia and Herzegovina", "Rock and Roll Hall of Fame"); a mention of people, works or
+    /// things that coordinates names ("Carrano and Biewener", "Endeavour and Atlantis") holds several names.
+    /// </summary>
+    static bool JoinsCoordinatedNames(string gumType) => gumType is "organization" or "place";
 
     static (int First, int Last, string GumType)? Trim(List<GumWord> words, GumMention mention, int head)
     {
-        // People are named one at a time: "Carrano and Biewener" is two names (GUM makes the pair one mention too).
-        var joiners = mention.GumType == "person" ? PersonConnectors : Connectors;
+        var joiners = JoinsCoordinatedNames(mention.GumType) ? Connectors : NameConnectors;
         var first = head;
         while (Extend(words, first, -1, mention.First, joiners) is { } next)
         {
@@ -285,5 +311,5 @@ public static class GumCorpus
         ["of", "the", "and", "&", "-", "–", ".", "'s", "’s", "de", "du", "des", "da", "do", "dos", "das", "di", "del", "della", "la", "le", "van", "von", "der", "den", "al", "el", "bin", "y"],
         StringComparer.OrdinalIgnoreCase);
 
-    static readonly HashSet<string> PersonConnectors = new(Connectors.Where(c => c is not ("and" or "&")), StringComparer.OrdinalIgnoreCase);
+    static readonly HashSet<string> NameConnectors = new(Connectors.Where(c => c is not ("and" or "&")), StringComparer.OrdinalIgnoreCase);
 }

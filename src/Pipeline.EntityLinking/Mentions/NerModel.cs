@@ -3,20 +3,19 @@ using System.Buffers.Binary;
 namespace Pipeline.EntityLinking.Mentions;
 
 /// <summary>
-/// The weights of the tagger: for each kept feature id one weight per label, the label transitions (plus a start row),
-/// and the two numbers that turn a span's margin into a confidence.
+/// The weights of one tagging stage: for each kept feature id one weight per label, the label transitions (plus a
+/// start row), and the two numbers that turn a span's margin into a confidence.
 /// <para>
-/// File layout (little-endian): "NER1", the feature set, the label count, the calibration slope and intercept, the
-/// quantisation step, the transitions as floats, the feature count, then per feature (ascending id) the 64-bit id, a
-/// 3-byte mask of the labels with a non-zero weight and one 16-bit weight (in quantisation steps) per set bit. Weights
-/// are stored as multiples of one step (the largest weight / 32767): the file is about a quarter of the float size,
-/// and a weight's rounding error is below 1/65534 of the largest.
+/// Layout (little-endian): the feature set, the label count, the calibration slope and intercept, the quantisation
+/// step, the transitions as floats, the feature count, then per feature (ascending id) the 64-bit id, a 3-byte mask of
+/// the labels with a non-zero weight and one 16-bit weight (in quantisation steps) per set bit. Weights are stored as
+/// multiples of one step (the largest weight / 32767): a quarter of the float size, and a weight's rounding error is
+/// below 1/65534 of the largest.
 /// </para>
 /// </summary>
 internal sealed class NerModel
 {
     const int Labels = NerLabels.Count;
-    static readonly byte[] Magic = "NER1"u8.ToArray();
 
     readonly Dictionary<ulong, int> _rows;
     readonly float[] _weights;
@@ -66,7 +65,10 @@ internal sealed class NerModel
     }
 
     /// <summary>The confidence of a span whose margin (best path score minus the best with one of its tokens O) is <paramref name="margin"/>.</summary>
-    public float Confidence(float margin) => 1f / (1f + MathF.Exp(-((CalibrationSlope * margin) + CalibrationIntercept)));
+    public float Confidence(float margin) => (float)(1 / (1 + Math.Exp(-((CalibrationSlope * MarginFeature(margin)) + CalibrationIntercept))));
+
+    /// <summary>Margins spread over orders of magnitude; their logarithm is what the calibration is linear in.</summary>
+    public static double MarginFeature(float margin) => Math.Log(1 + Math.Clamp(margin, 0, 1e6));
 
     /// <summary>
     /// A model from trained weights (feature ids and their label rows), quantised as the file stores it: the model
@@ -75,14 +77,18 @@ internal sealed class NerModel
     public static NerModel Create(NerFeatureSet featureSet, IReadOnlyList<ulong> ids, float[] weights, float[] transitions, float slope, float intercept)
     {
         using var buffer = new MemoryStream();
-        Write(buffer, featureSet, ids, weights, transitions, slope, intercept);
-        buffer.Position = 0;
-        return Read(buffer);
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            Write(writer, featureSet, ids, weights, transitions, slope, intercept);
+        }
+
+        var at = 0;
+        return Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ref at);
     }
 
     public NerModel WithCalibration(float slope, float intercept) => new(FeatureSet, _rows, _weights, Transitions, slope, intercept);
 
-    public void Write(Stream stream)
+    public void Write(BinaryWriter writer)
     {
         var ids = new ulong[_rows.Count];
         foreach (var (id, row) in _rows)
@@ -90,10 +96,10 @@ internal sealed class NerModel
             ids[row] = id;
         }
 
-        Write(stream, FeatureSet, ids, _weights, Transitions, CalibrationSlope, CalibrationIntercept);
+        Write(writer, FeatureSet, ids, _weights, Transitions, CalibrationSlope, CalibrationIntercept);
     }
 
-    static void Write(Stream stream, NerFeatureSet featureSet, IReadOnlyList<ulong> ids, float[] weights, float[] transitions, float slope, float intercept)
+    static void Write(BinaryWriter writer, NerFeatureSet featureSet, IReadOnlyList<ulong> ids, float[] weights, float[] transitions, float slope, float intercept)
     {
         var maxAbs = 0f;
         foreach (var w in weights)
@@ -121,8 +127,6 @@ internal sealed class NerModel
             }
         }
 
-        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        writer.Write(Magic);
         writer.Write((int)featureSet);
         writer.Write(Labels);
         writer.Write(slope);
@@ -152,17 +156,9 @@ internal sealed class NerModel
 
     static short Quantise(float weight, float step) => (short)Math.Clamp(MathF.Round(weight / step), -short.MaxValue, short.MaxValue);
 
-    public static NerModel Read(Stream stream)
+    /// <summary>Reads one model written by <see cref="Write(BinaryWriter)"/> from <paramref name="data"/> at <paramref name="at"/>, and moves past it.</summary>
+    public static NerModel Read(ReadOnlySpan<byte> data, ref int at)
     {
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        var data = memory.GetBuffer().AsSpan(0, (int)memory.Length);
-        if (data.Length < 24 || !data[..4].SequenceEqual(Magic))
-        {
-            throw new InvalidDataException("Not a named-entity tagger weights file (no NER1 header).");
-        }
-
-        var at = 4;
         var featureSet = (NerFeatureSet)ReadInt(data, ref at);
         var labels = ReadInt(data, ref at);
         if (labels != Labels)
@@ -198,11 +194,6 @@ internal sealed class NerModel
             }
 
             rows.Add(id, row);
-        }
-
-        if (at != data.Length)
-        {
-            throw new InvalidDataException($"The weights file has {data.Length - at} bytes after its last feature.");
         }
 
         return new NerModel(featureSet, rows, weights, transitions, slope, intercept);

@@ -5,8 +5,17 @@ namespace Pipeline.EntityLinking.Mentions;
 /// <summary>The settings of one training run; the defaults are the ones chosen on the GUM dev split.</summary>
 public sealed record NerTrainingOptions
 {
-    /// <summary>Passes over the training lines.</summary>
+    /// <summary>Passes over the training lines (of the first stage when there are two).</summary>
     public int Epochs { get; init; } = 10;
+
+    /// <summary>Passes of the second stage (<see cref="NerFeatureSet.DocumentLabels"/>); 0: one stage only.</summary>
+    public int SecondStageEpochs { get; init; }
+
+    /// <summary>
+    /// The second stage learns from first-stage labels of documents the first stage did not train on: the training
+    /// documents are cut into this many folds, each labelled by a first stage trained on the others.
+    /// </summary>
+    public int Folds { get; init; } = 5;
 
     /// <summary>Features seen fewer times in training get no weights (rare words are covered by their shape and affixes).</summary>
     public int MinFeatureCount { get; init; } = 1;
@@ -20,7 +29,7 @@ public sealed record NerTrainingOptions
     public float PruneBelow { get; init; }
 
     public override string ToString() =>
-        FormattableString.Invariant($"{Features}, min count {MinFeatureCount}, {Epochs} epochs, prune < {PruneBelow}");
+        FormattableString.Invariant($"{Features}, min count {MinFeatureCount}, {Epochs} epochs{(SecondStageEpochs > 0 ? $" + second stage {SecondStageEpochs}" : "")}, prune < {PruneBelow}");
 }
 
 /// <summary>
@@ -34,33 +43,69 @@ public static class NerTrainer
     const int Labels = NerLabels.Count;
     const int Start = Labels; // the transition row of the start of a line
 
-    /// <param name="afterEpoch">Called after each epoch with the averaged weights so far (to score the epochs on dev).</param>
+    /// <param name="afterEpoch">
+    /// Called after each epoch (of the second stage when there is one) with the averaged weights so far, to score the
+    /// epochs on dev.
+    /// </param>
     public static NerTagger Train(IReadOnlyList<NerExample> examples, NerTrainingOptions options, EntityKnowledgeBase? gazetteer, Action<int, NerTagger>? afterEpoch = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1);
+        var words = new List<ulong[]>(examples.Count);
         var features = examples.Select(e =>
         {
             var ids = new ulong[e.Tokens.Count * NerFeatures.PerToken];
-            NerFeatures.Extract(e.Text, e.Tokens, gazetteer, options.Features, ids);
+            words.Add(NerFeatures.Extract(e.Text, e.Tokens, gazetteer, options.Features, ids));
             return ids;
         }).ToList();
-
-        var (featureIds, rows) = Index(features, options.MinFeatureCount);
         var gold = examples.Select(e =>
         {
             var labels = new int[e.Tokens.Count];
             NerLabels.Encode(e.Gold, labels);
             return labels;
         }).ToList();
-        var lines = examples.SelectMany((e, d) => NerLines.Of(e.Text, e.Tokens).Select(s => (Document: d, s.First, s.Last))).ToArray();
 
+        if (options.SecondStageEpochs <= 0)
+        {
+            return TrainStage(examples, features, gold, options.Features, options.Epochs, options, m => new NerTagger(m), afterEpoch);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Folds, 2);
+        var firstStage = new NerTagger(TrainStage(examples, features, gold, options.Features, options.Epochs, options, m => new NerTagger(m), null).First);
+        var heldOut = new int[examples.Count][];
+        for (var fold = 0; fold < options.Folds; fold++)
+        {
+            var inFold = Enumerable.Range(0, examples.Count).Where(i => i % options.Folds == fold).ToList();
+            var rest = Enumerable.Range(0, examples.Count).Where(i => i % options.Folds != fold).ToList();
+            var partial = new NerTagger(TrainStage(
+                [.. rest.Select(i => examples[i])], [.. rest.Select(i => features[i])], [.. rest.Select(i => gold[i])],
+                options.Features, options.Epochs, options, m => new NerTagger(m), null).First);
+            foreach (var i in inFold)
+            {
+                heldOut[i] = partial.FirstStageLabels(examples[i].Text, examples[i].Tokens, gazetteer);
+            }
+        }
+
+        for (var i = 0; i < examples.Count; i++)
+        {
+            NerFeatures.AddDocumentLabels(examples[i].Text, examples[i].Tokens, words[i], heldOut[i], features[i]);
+        }
+
+        return TrainStage(examples, features, gold, options.Features | NerFeatureSet.DocumentLabels, options.SecondStageEpochs, options, m => new NerTagger(firstStage.First, m), afterEpoch);
+    }
+
+    static NerTagger TrainStage(
+        IReadOnlyList<NerExample> examples, List<ulong[]> features, List<int[]> gold, NerFeatureSet featureSet, int epochs, NerTrainingOptions options,
+        Func<NerModel, NerTagger> wrap, Action<int, NerTagger>? afterEpoch)
+    {
+        var (featureIds, rows) = Index(features, options.MinFeatureCount);
+        var lines = examples.SelectMany((e, d) => NerLines.Of(e.Text, e.Tokens).Select(s => (Document: d, s.First, s.Last))).ToArray();
         var state = new PerceptronState(featureIds.Count);
         var random = new SplitMix64(options.Seed);
         var maxLength = lines.Length == 0 ? 0 : lines.Max(s => s.Last - s.First + 1);
         var emissions = new float[maxLength * Labels];
         var predicted = new int[maxLength];
         NerTagger? snapshot = null;
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        for (var epoch = 1; epoch <= epochs; epoch++)
         {
             random.Shuffle(lines);
             foreach (var (document, first, last) in lines)
@@ -73,9 +118,9 @@ public static class NerTrainer
             }
 
             snapshot = null;
-            if (afterEpoch is not null || epoch == options.Epochs)
+            if (afterEpoch is not null || epoch == epochs)
             {
-                snapshot = state.Averaged(featureIds, options.Features, options.PruneBelow);
+                snapshot = wrap(state.Averaged(featureIds, featureSet, options.PruneBelow));
                 afterEpoch?.Invoke(epoch, snapshot);
             }
         }
@@ -84,48 +129,65 @@ public static class NerTrainer
     }
 
     /// <summary>
-    /// Fits the confidence of a span (a logistic function of its margin) to whether it is right on the examples (the
-    /// dev split): a few hundred Newton steps of a two-parameter logistic regression, deterministic.
+    /// Fits the confidence of a span, a logistic function of log(1 + its margin), to whether it is right on the
+    /// examples (the dev split): Newton steps with step halving on a two-parameter logistic regression, deterministic.
     /// </summary>
     public static NerTagger Calibrate(NerTagger tagger, IReadOnlyList<NerExample> examples, EntityKnowledgeBase? gazetteer)
     {
-        var points = new List<(float Margin, bool Right)>();
+        var points = new List<(double X, bool Right)>();
         foreach (var example in examples)
         {
             var gold = example.Gold.Select(g => (g.First, g.Last)).ToHashSet();
             foreach (var span in tagger.TagWithMargins(example.Text, example.Tokens, gazetteer))
             {
-                points.Add((span.Margin, gold.Contains((span.First, span.Last))));
+                points.Add((NerModel.MarginFeature(span.Margin), gold.Contains((span.First, span.Last))));
             }
         }
 
-        if (points.Count < 10 || points.All(p => p.Right) || points.All(p => !p.Right))
+        var right = points.Count(p => p.Right);
+        if (points.Count < 10 || right == 0 || right == points.Count)
         {
             return tagger;
         }
 
-        double a = 0.1, b = 0;
-        for (var iteration = 0; iteration < 100; iteration++)
+        double a = 0, b = Math.Log(right / (double)(points.Count - right));
+        var loss = Loss(a, b);
+        for (var iteration = 0; iteration < 50; iteration++)
         {
-            double ga = 0, gb = 0, haa = 1e-6, hab = 0, hbb = 1e-6;
-            foreach (var (margin, right) in points)
+            double ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
+            foreach (var (x, isRight) in points)
             {
-                var p = 1 / (1 + Math.Exp(-((a * margin) + b)));
-                var error = p - (right ? 1 : 0);
+                var p = 1 / (1 + Math.Exp(-((a * x) + b)));
+                var error = p - (isRight ? 1 : 0);
                 var weight = p * (1 - p);
-                ga += error * margin;
+                ga += error * x;
                 gb += error;
-                haa += weight * margin * margin;
-                hab += weight * margin;
+                haa += weight * x * x;
+                hab += weight * x;
                 hbb += weight;
             }
 
             var determinant = (haa * hbb) - (hab * hab);
-            a -= ((hbb * ga) - (hab * gb)) / determinant;
-            b -= ((haa * gb) - (hab * ga)) / determinant;
+            var da = ((hbb * ga) - (hab * gb)) / determinant;
+            var db = ((haa * gb) - (hab * ga)) / determinant;
+            var step = 1.0;
+            while (step > 1e-6 && Loss(a - (step * da), b - (step * db)) > loss)
+            {
+                step /= 2;
+            }
+
+            a -= step * da;
+            b -= step * db;
+            loss = Loss(a, b);
         }
 
-        return new NerTagger(tagger.Model.WithCalibration((float)a, (float)b));
+        return tagger.WithCalibration((float)a, (float)b);
+
+        double Loss(double slope, double intercept) => points.Sum(p =>
+        {
+            var z = (slope * p.X) + intercept;
+            return p.Right ? Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z));
+        });
     }
 
     /// <summary>
@@ -246,7 +308,7 @@ public static class NerTrainer
             timed[at] += (double)_step * delta;
         }
 
-        public NerTagger Averaged(List<ulong> ids, NerFeatureSet featureSet, float pruneBelow)
+        public NerModel Averaged(List<ulong> ids, NerFeatureSet featureSet, float pruneBelow)
         {
             var averaged = new float[_weights.Length];
             for (var i = 0; i < averaged.Length; i++)
@@ -278,7 +340,7 @@ public static class NerTrainer
                 }
             }
 
-            return new NerTagger(NerModel.Create(featureSet, ids, averaged, transitions, 1, 0));
+            return NerModel.Create(featureSet, ids, averaged, transitions, 1, 0);
         }
     }
 
