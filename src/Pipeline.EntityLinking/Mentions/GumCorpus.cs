@@ -132,9 +132,11 @@ public static class GumCorpus
             var start = text.Length;
             reader.Build(text, words);
             sentences.Add((start, text.Length));
-            foreach (var mention in GumMentions.Read(words))
+            var mentions = GumMentions.Read(words);
+            var organisationStarts = mentions.Where(m => m.GumType == "organization").Select(m => m.First).ToHashSet();
+            foreach (var mention in mentions)
             {
-                foreach (var span in NamedSpans(words, mention))
+                foreach (var span in NamedSpans(words, mention, organisationStarts))
                 {
                     named.Add((words[span.First].Start, words[span.Last].End, Map(span.GumType), span.GumType));
                 }
@@ -172,7 +174,7 @@ public static class GumCorpus
     };
 
     /// <summary>The named spans of a mention (word indices in its sentence): none, its head's, or one per coordinated name.</summary>
-    static IEnumerable<(int First, int Last, string GumType)> NamedSpans(List<GumWord> words, GumMention mention)
+    static IEnumerable<(int First, int Last, string GumType)> NamedSpans(List<GumWord> words, GumMention mention, HashSet<int> organisationStarts)
     {
         if (mention.GumType == "time")
         {
@@ -187,7 +189,7 @@ public static class GumCorpus
 
         if (words[head].Upos == "PROPN")
         {
-            if (Trim(words, mention, head) is not { } span)
+            if (Trim(words, mention, head, organisationStarts) is not { } span)
             {
                 yield break;
             }
@@ -202,7 +204,7 @@ public static class GumCorpus
             for (var i = mention.First; i <= mention.Last; i++)
             {
                 if ((i < span.First || i > span.Last) && words[i].Deprel == "conj" && words[i].Head == words[head].Id && words[i].Upos == "PROPN" &&
-                    Trim(words, mention, i) is { } conjunct)
+                    Trim(words, mention, i, organisationStarts) is { } conjunct)
                 {
                     yield return conjunct;
                 }
@@ -221,7 +223,7 @@ public static class GumCorpus
             }
 
             var of = word.Deprel == "nmod" && mention.GumType == "place" && i > mention.First && words[i - 1].Form.Equals("of", StringComparison.OrdinalIgnoreCase);
-            if ((word.Deprel is "flat" or "appos" || of) && Trim(words, mention, i) is { } span)
+            if ((word.Deprel is "flat" or "appos" || of) && Trim(words, mention, i, organisationStarts) is { } span)
             {
                 yield return span;
                 yield break;
@@ -236,7 +238,7 @@ public static class GumCorpus
     /// </summary>
     static bool JoinsCoordinatedNames(string gumType) => gumType is "organization" or "place";
 
-    static (int First, int Last, string GumType)? Trim(List<GumWord> words, GumMention mention, int head)
+    static (int First, int Last, string GumType)? Trim(List<GumWord> words, GumMention mention, int head, HashSet<int> organisationStarts)
     {
         var joiners = JoinsCoordinatedNames(mention.GumType) ? Connectors : NameConnectors;
         var first = head;
@@ -245,8 +247,9 @@ public static class GumCorpus
             first = next;
         }
 
+        // A person's affiliation is not part of their name: "Lee Cheuk-yan of [the Labour Party]".
         var last = head;
-        while (Extend(words, last, +1, mention.Last, joiners) is { } next)
+        while (Extend(words, last, +1, mention.Last, joiners) is { } next && !(mention.GumType == "person" && StartsBetween(organisationStarts, last + 1, next)))
         {
             last = next;
         }
@@ -274,6 +277,19 @@ public static class GumCorpus
         }
 
         return (first, last, mention.GumType);
+    }
+
+    static bool StartsBetween(HashSet<int> starts, int from, int to)
+    {
+        for (var i = from; i <= to; i++)
+        {
+            if (starts.Contains(i))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The next name token from <paramref name="from"/> in direction <paramref name="step"/>, over connectors, not past <paramref name="bound"/>.</summary>
