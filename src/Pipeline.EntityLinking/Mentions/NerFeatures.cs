@@ -27,6 +27,9 @@ public enum NerFeatureSet
     /// document ("Eastman" after "Cres Eastman" was tagged a person).
     /// </summary>
     DocumentLabels = 16,
+
+    /// <summary>The token's place in its run of capitalised words (first, inside, last, alone) and the run's length.</summary>
+    CapitalisedRuns = 32,
 }
 
 /// <summary>
@@ -40,7 +43,7 @@ public enum NerFeatureSet
 internal static class NerFeatures
 {
     /// <summary>Slots of the features <see cref="Extract"/> writes; <see cref="AddDocumentLabels"/> writes after them.</summary>
-    const int BaseSlots = 40;
+    const int BaseSlots = 42;
 
     public const int PerToken = BaseSlots + 6;
 
@@ -74,6 +77,8 @@ internal static class NerFeatures
         WordElsewhere,
         WordElsewhereAsName,
         WordElsewhereAsNameShape,
+        CapitalisedRun,
+        CapitalisedRunWord,
     }
 
     [Flags]
@@ -135,6 +140,7 @@ internal static class NerFeatures
             MarkTitleLines(text, tokens, flags);
         }
 
+        var runs = (set & NerFeatureSet.CapitalisedRuns) != 0 ? CapitalisedRuns(text, tokens, flags) : null;
         var gazetteerCodes = new byte[n];
         if ((set & NerFeatureSet.Gazetteer) != 0 && gazetteer is not null)
         {
@@ -195,6 +201,12 @@ internal static class NerFeatures
                 var documentCase = (ulong)(flags[t] & (TokenFlags.SentenceStart | TokenFlags.LowerElsewhere | TokenFlags.CapitalisedInsideSentenceElsewhere));
                 f[k++] = FeatureHash.Feature((int)Template.DocumentCase, documentCase);
                 f[k++] = FeatureHash.Feature((int)Template.DocumentCaseShape, documentCase, shape);
+            }
+
+            if (runs is not null && runs[t] != 0)
+            {
+                f[k++] = FeatureHash.Feature((int)Template.CapitalisedRun, runs[t], (ulong)(flags[t] & TokenFlags.SentenceStart));
+                f[k++] = FeatureHash.Feature((int)Template.CapitalisedRunWord, runs[t], word);
             }
 
             if ((set & NerFeatureSet.TitleLines) != 0 && (flags[t] & TokenFlags.TitleLine) != 0)
@@ -312,6 +324,72 @@ internal static class NerFeatures
                 f[k++] = FeatureHash.Feature((int)Template.WordElsewhereAsNameShape, (ulong)type, share, FeatureHash.Shape(text.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start), 1));
             }
         }
+    }
+
+    /// <summary>
+    /// Per token, 0 outside a run of capitalised words (joined by "of", "the", "and", "&amp;", hyphens and the dots of
+    /// initials), else its position (1 first, 2 inside, 3 last, 4 alone) plus 8 × the run's length in words (at most 4).
+    /// </summary>
+    static ulong[] CapitalisedRuns(string text, IReadOnlyList<(int Start, int End)> tokens, TokenFlags[] flags)
+    {
+        var n = tokens.Count;
+        var runs = new ulong[n];
+        var t = 0;
+        while (t < n)
+        {
+            if ((flags[t] & TokenFlags.Capitalised) == 0)
+            {
+                t++;
+                continue;
+            }
+
+            var last = t;
+            var words = 1;
+            var next = t + 1;
+            while (next < n)
+            {
+                var gap = next;
+                while (gap < n && gap - last <= 2 && IsRunJoiner(text, tokens, gap))
+                {
+                    gap++;
+                }
+
+                if (gap >= n || gap - last > 3 || (flags[gap] & TokenFlags.Capitalised) == 0 || text.AsSpan(tokens[last].End, tokens[gap].Start - tokens[last].End).Contains('\n'))
+                {
+                    break;
+                }
+
+                last = gap;
+                words++;
+                next = gap + 1;
+            }
+
+            var length = (ulong)Math.Min(words, 4) * 8;
+            if (last == t)
+            {
+                runs[t] = 4 + length;
+            }
+            else
+            {
+                runs[t] = 1 + length;
+                for (var i = t + 1; i < last; i++)
+                {
+                    runs[i] = 2 + length;
+                }
+
+                runs[last] = 3 + length;
+            }
+
+            t = last + 1;
+        }
+
+        return runs;
+    }
+
+    static bool IsRunJoiner(string text, IReadOnlyList<(int Start, int End)> tokens, int t)
+    {
+        var token = text.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start);
+        return token is "-" or "." or "&" || token.Equals("of", StringComparison.Ordinal) || token.Equals("the", StringComparison.Ordinal) || token.Equals("and", StringComparison.Ordinal);
     }
 
     static bool IsNameLike(string text, (int Start, int End) token) => char.IsUpper(text[token.Start]) || char.IsDigit(text[token.Start]);

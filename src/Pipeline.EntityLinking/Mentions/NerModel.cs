@@ -88,6 +88,21 @@ internal sealed class NerModel
 
     public NerModel WithCalibration(float slope, float intercept) => new(FeatureSet, _rows, _weights, Transitions, slope, intercept);
 
+    /// <summary>
+    /// The model with every transition into O lowered by <paramref name="penalty"/>: the same as lowering the O score of
+    /// every token, so it trades precision for recall without touching the feature weights.
+    /// </summary>
+    public NerModel WithOutsidePenalty(float penalty)
+    {
+        var transitions = (float[])Transitions.Clone();
+        for (var from = 0; from <= Labels; from++)
+        {
+            transitions[(from * Labels) + NerLabels.Outside] -= penalty;
+        }
+
+        return new(FeatureSet, _rows, _weights, transitions, CalibrationSlope, CalibrationIntercept);
+    }
+
     public void Write(BinaryWriter writer)
     {
         var ids = new ulong[_rows.Count];

@@ -91,6 +91,9 @@ public sealed class NerTagger
         _second?.Write(writer);
     }
 
+    internal NerTagger WithOutsidePenalty(float penalty) =>
+        _second is null ? new(_first.WithOutsidePenalty(penalty)) : new(_first, _second.WithOutsidePenalty(penalty));
+
     internal NerTagger WithCalibration(float slope, float intercept) =>
         _second is null ? new(_first.WithCalibration(slope, intercept)) : new(_first, _second.WithCalibration(slope, intercept));
 
