@@ -145,7 +145,7 @@ public static class TrainCommand
             await output.WriteLineAsync(FormattableString.Invariant($"claims-oof-f1: {outOfFold.F1:F3}"));
             return 0;
         });
-        return new Command("train", "Train the offline models.") { claims, TrainLinkerCommand.Create(output, errors) };
+        return new Command("train", "Train the offline models.") { claims, TrainNerCommand.Create(output, errors), TrainLinkerCommand.Create(output, errors) };
     }
 
     /// <summary>Bands of first-stage probability that the second stage may take over, widest first.</summary>

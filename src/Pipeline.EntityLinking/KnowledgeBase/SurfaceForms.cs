@@ -117,7 +117,7 @@ public static class SurfaceForms
         AppendKeyToken(key, buffer, ref state);
     }
 
-    static void AppendKeyToken(StringBuilder key, ReadOnlySpan<char> token, ref KeyState state)
+    public static void AppendKeyToken(StringBuilder key, ReadOnlySpan<char> token, ref KeyState state)
     {
         if (token is ".")
         {

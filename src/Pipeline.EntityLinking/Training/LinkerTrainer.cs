@@ -6,6 +6,27 @@ namespace Pipeline.EntityLinking.Training;
 /// <summary>A training document: its source (file name), its gold links, and whether every entity in it is annotated.</summary>
 public sealed record TrainingDocument(string Source, BenchmarkDocument Document, bool Exhaustive);
 
+/// <summary>Fits the scorer of one pass to labelled rows; features in <c>excluded</c> must not be used.</summary>
+public interface IPassFitter
+{
+    string Description { get; }
+
+    PassModel Fit(IReadOnlyList<float[]> rows, IReadOnlyList<bool> labels, ISet<int>? excluded);
+}
+
+/// <summary>An L2-regularised logistic regression per pass, on features standardised over the pass's rows.</summary>
+public sealed class LogisticRegressionFitter(double l2) : IPassFitter
+{
+    public string Description => $"logistic regression, L2 {l2}";
+
+    public PassModel Fit(IReadOnlyList<float[]> rows, IReadOnlyList<bool> labels, ISet<int>? excluded)
+    {
+        var (means, scales) = LogisticRegression.Standardisation(rows, LinkFeatures.Count);
+        var weights = LogisticRegression.Fit(rows, labels, means, scales, l2, excluded);
+        return new PassModel { Weights = weights, Means = means, Scales = scales };
+    }
+}
+
 /// <summary>Progress of a training stage: what it is doing, how far it is.</summary>
 public readonly record struct TrainingProgress(string Stage, int Done, int Total);
 
@@ -17,7 +38,7 @@ public readonly record struct TrainingProgress(string Stage, int Done, int Total
 /// pass is fitted on all of them; the second pass on features whose first-pass evidence comes from models that did not
 /// see the document (k-fold cross-fitting), as it will at inference.
 /// </summary>
-public sealed class LinkerTrainer(EntityLinker linker, double l2 = 1.0, int folds = 5, IProgress<TrainingProgress>? progress = null)
+public sealed class LinkerTrainer(EntityLinker linker, IPassFitter fitter, int folds = 5, IProgress<TrainingProgress>? progress = null)
 {
     public LinkModel Train(IReadOnlyList<TrainingDocument> documents, float threshold, string description)
     {
@@ -37,10 +58,9 @@ public sealed class LinkerTrainer(EntityLinker linker, double l2 = 1.0, int fold
             progress?.Report(new TrainingProgress("first-pass features", d + 1, documents.Count));
         }
 
-        var (means, scales) = LogisticRegression.Standardisation(firstRows, LinkFeatures.Count);
         var secondPassOnly = LinkFeatures.SecondPass.Select(name => Array.IndexOf(LinkFeatures.Names, name)).ToHashSet();
-        var firstPass = LogisticRegression.Fit(firstRows, firstLabels, means, scales, l2, secondPassOnly);
-        var perFold = new float[folds][];
+        var firstPass = fitter.Fit(firstRows, firstLabels, secondPassOnly);
+        var perFold = new PassModel[folds];
         for (var k = 0; k < folds; k++)
         {
             var rows = new List<float[]>();
@@ -54,7 +74,7 @@ public sealed class LinkerTrainer(EntityLinker linker, double l2 = 1.0, int fold
                 }
             }
 
-            perFold[k] = LogisticRegression.Fit(rows, labels, means, scales, l2, secondPassOnly);
+            perFold[k] = fitter.Fit(rows, labels, secondPassOnly);
             progress?.Report(new TrainingProgress("first pass, cross-fitted", k + 1, folds));
         }
 
@@ -62,9 +82,9 @@ public sealed class LinkerTrainer(EntityLinker linker, double l2 = 1.0, int fold
         var secondLabels = new List<bool>();
         for (var d = 0; d < documents.Count; d++)
         {
-            var weights = perFold[d % folds];
+            var foldModel = perFold[d % folds];
             var state = linker.Prepare(documents[d].Document.Text);
-            linker.Disambiguator.FirstPass(state, f => LogisticRegression.Probability(weights, means, scales, f));
+            linker.Disambiguator.FirstPass(state, foldModel.Probability);
             state.Evidence = linker.Disambiguator.Evidence(state);
             foreach (var (row, label) in Examples(documents[d], state))
             {
@@ -75,25 +95,14 @@ public sealed class LinkerTrainer(EntityLinker linker, double l2 = 1.0, int fold
             progress?.Report(new TrainingProgress("second-pass features", d + 1, documents.Count));
         }
 
-        // The second-pass features are zero in every first-pass row: standardise them on the rows that have them (the
-        // first pass gives them no weight, so its probabilities do not change).
-        var (secondMeans, secondScales) = LogisticRegression.Standardisation(secondRows, LinkFeatures.Count);
-        foreach (var j in secondPassOnly)
-        {
-            means[j] = secondMeans[j];
-            scales[j] = secondScales[j];
-        }
-
-        var secondPass = LogisticRegression.Fit(secondRows, secondLabels, means, scales, l2);
+        var secondPass = fitter.Fit(secondRows, secondLabels, excluded: null);
         return new LinkModel
         {
             Features = LinkFeatures.Names,
-            Means = means,
-            Scales = scales,
             FirstPass = firstPass,
             SecondPass = secondPass,
             Threshold = threshold,
-            Training = $"{description}; {firstRows.Count} first-pass and {secondRows.Count} second-pass examples ({firstLabels.Count(l => l)} positive), L2 {l2}",
+            Training = $"{description}; {firstRows.Count} first-pass and {secondRows.Count} second-pass examples ({firstLabels.Count(l => l)} positive), {fitter.Description}",
         };
     }
 
