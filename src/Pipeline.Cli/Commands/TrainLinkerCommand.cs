@@ -22,6 +22,9 @@ public static class TrainLinkerCommand
 
     public static readonly string[] TestFiles = ["reuters-128", "rss-500", "oke-2015-eval", "oke-2016-eval"];
 
+    /// <summary>The GUM splits the linker trains on; GUM's test split stays the tagger's test.</summary>
+    static readonly string[] GumSplits = ["train", "dev"];
+
     public static Command Create(TextWriter output, TextWriter errors)
     {
         var train = new Option<FileInfo[]>("--train")
@@ -30,13 +33,18 @@ public static class TrainLinkerCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var outputPath = new Option<FileInfo?>("--output") { Description = "Where to write the weights (default: src/Pipeline.EntityLinking/Linking/Data/linker-model.json)." };
+        var gum = new Option<string>("--gum")
+        {
+            Description = "The GUM folder whose train and dev documents (named mentions with Wikipedia links) are trained on too; 'none' leaves them out.",
+            DefaultValueFactory = _ => Path.Combine(RepositoryLayout.SharedData, "ner", "gum"),
+        };
         var ranker = new Option<string>("--ranker") { Description = "trees (boosted trees), logistic (logistic regression), or best (train both, keep the better on the held-out documents).", DefaultValueFactory = _ => "best" };
         ranker.AcceptOnlyFromAmong("best", "trees", "logistic");
         var kb = LinkerFactory.KnowledgeBaseOption();
         var cache = LinkerFactory.CacheOption();
         var command = new Command("linker", "Train the entity linker's ranker on the training benchmarks; the threshold is chosen on a held-out fifth.")
         {
-            train, outputPath, ranker, kb, cache,
+            train, gum, outputPath, ranker, kb, cache,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -71,8 +79,21 @@ public static class TrainLinkerCommand
                 return Task.FromResult(2);
             }
 
+            var gumDirectory = parse.GetRequiredValue(gum);
+            if (gumDirectory != "none")
+            {
+                if (!File.Exists(Path.Combine(gumDirectory, "splits.md")))
+                {
+                    errors.WriteLine($"error: {gumDirectory} has no splits.md (pass --gum DIR, or --gum none).");
+                    return Task.FromResult(2);
+                }
+
+                var titles = GumLinkingDocuments.QidsByTitle(parse.GetRequiredValue(kb));
+                documents.AddRange(GumSplits.SelectMany(split => GumLinkingDocuments.Read(gumDirectory, split, titles)));
+            }
+
             var started = Stopwatch.StartNew();
-            var linker = new EntityLinker(load.KnowledgeBase, new LinkerSettings(), model: null, tagger: null);
+            var linker = new EntityLinker(load.KnowledgeBase, new LinkerSettings(), model: null, KnowledgeBaseEntityLinker.Tagger(load.KnowledgeBase));
             // Every fifth document of each source is held out to choose the threshold; the final model sees them all.
             var heldOut = documents.Where((d, i) => documents.Take(i).Count(o => o.Source == d.Source) % 5 == 4).ToList();
             var trainPart = documents.Except(heldOut).ToList();

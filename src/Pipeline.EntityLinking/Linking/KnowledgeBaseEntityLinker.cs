@@ -33,7 +33,10 @@ public sealed class KnowledgeBaseEntityLinker : IArticleEnricher<EntitiesPayload
 
     /// <summary>The linker over a KB with the built-in (or given) ranker and the built-in tagger.</summary>
     public static EntityLinker Create(EntityKnowledgeBase kb, LinkerSettings? settings = null, LinkModel? model = null) =>
-        new(kb, settings ?? new LinkerSettings(), model ?? LoadModel(""), tagger: null);
+        new(kb, settings ?? new LinkerSettings(), model ?? LoadModel(""), Tagger(kb));
+
+    /// <summary>The built-in named-entity tagger over a KB's names.</summary>
+    public static IMentionTagger Tagger(EntityKnowledgeBase kb) => new NerMentionTagger(Mentions.NerTagger.LoadBuiltIn(), kb);
 
     /// <summary>The ranker from a file, or the one built in; a missing or foreign file stops the service with the reason.</summary>
     public static LinkModel LoadModel(string path)

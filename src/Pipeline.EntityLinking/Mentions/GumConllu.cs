@@ -10,8 +10,8 @@ internal sealed record GumWord(int Id, string Form, string Upos, string Xpos, in
     public int End { get; set; }
 }
 
-/// <summary>A GUM mention: words First..Last of its sentence (inclusive) and GUM's entity type.</summary>
-internal readonly record struct GumMention(int First, int Last, string GumType);
+/// <summary>A GUM mention: words First..Last of its sentence (inclusive), GUM's entity type, and its Wikipedia identity if any.</summary>
+internal readonly record struct GumMention(int First, int Last, string GumType, string? Identity = null);
 
 /// <summary>Collects the token lines of one CoNLL-U sentence and appends its text to the document's.</summary>
 internal sealed class ConlluSentenceBuilder
@@ -104,7 +104,7 @@ internal static class GumMentions
     /// <summary>The sentence's mentions in the order they open (an outer mention before the ones it contains).</summary>
     public static List<GumMention> Read(List<GumWord> words)
     {
-        var opened = new List<(int Order, string Id, string Type, int First)>();
+        var opened = new List<(int Order, string Id, string Type, int First, string? Identity)>();
         var mentions = new List<(int Order, GumMention Mention)>();
         var order = 0;
         for (var w = 0; w < words.Count; w++)
@@ -127,14 +127,16 @@ internal static class GumMentions
                         throw new InvalidDataException($"Malformed Entity attribute '{entity}'.");
                     }
 
+                    // The eighth field is the Wikipedia title (hyphens in it are escaped as %2D).
+                    var identity = spec.Length > 7 && spec[7].Length > 0 ? spec[7] : null;
                     if (j < entity.Length && entity[j] == ')')
                     {
-                        mentions.Add((order++, new GumMention(w, w, spec[1])));
+                        mentions.Add((order++, new GumMention(w, w, spec[1], identity)));
                         i = j + 1;
                     }
                     else
                     {
-                        opened.Add((order++, spec[0], spec[1], w));
+                        opened.Add((order++, spec[0], spec[1], w, identity));
                         i = j;
                     }
                 }
@@ -153,7 +155,7 @@ internal static class GumMentions
                         throw new InvalidDataException($"Entity {id} closes without being open ('{entity}').");
                     }
 
-                    mentions.Add((opened[at].Order, new GumMention(opened[at].First, w, opened[at].Type)));
+                    mentions.Add((opened[at].Order, new GumMention(opened[at].First, w, opened[at].Type, opened[at].Identity)));
                     opened.RemoveAt(at);
                     i = j + 1;
                 }

@@ -4,7 +4,8 @@ namespace Pipeline.EntityLinking.Mentions;
 
 /// <summary>A named mention of a GUM document, in characters of <see cref="GumDocument.Text"/> (end exclusive).</summary>
 /// <param name="GumType">GUM's entity type (person, place, organization, event, abstract, ...).</param>
-public readonly record struct GumNamedMention(int Start, int End, EntityType Type, string GumType);
+/// <param name="Identity">The Wikipedia title GUM links the mention to (URL-escaped, underscores for spaces), or null.</param>
+public readonly record struct GumNamedMention(int Start, int End, EntityType Type, string GumType, string? Identity = null);
 
 /// <summary>
 /// One GUM document as the tagger sees it: its plain text rebuilt from the tokens (a space between tokens unless
@@ -85,7 +86,7 @@ public static class GumCorpus
     {
         var text = new System.Text.StringBuilder(conllu.Length / 8);
         var sentences = new List<(int Start, int End)>();
-        var named = new List<(int Start, int End, EntityType Type, string GumType)>();
+        var named = new List<(int Start, int End, EntityType Type, string GumType, string? Identity)>();
         var words = new List<GumWord>();
         var newParagraph = false;
         var reader = new ConlluSentenceBuilder();
@@ -136,9 +137,11 @@ public static class GumCorpus
             var organisationStarts = mentions.Where(m => m.GumType == "organization").Select(m => m.First).ToHashSet();
             foreach (var mention in mentions)
             {
-                foreach (var span in NamedSpans(words, mention, organisationStarts))
+                var spans = NamedSpans(words, mention, organisationStarts).ToList();
+                foreach (var span in spans)
                 {
-                    named.Add((words[span.First].Start, words[span.Last].End, Map(span.GumType), span.GumType));
+                    // Coordinated names ("Tom and Jerry") share one GUM mention, whose identity is none of them.
+                    named.Add((words[span.First].Start, words[span.Last].End, Map(span.GumType), span.GumType, spans.Count == 1 ? mention.Identity : null));
                 }
             }
 
@@ -150,14 +153,14 @@ public static class GumCorpus
     /// The flat named mentions: longest first, and on a tie the one opened first (mentions come in opening order, so
     /// that is the outer one); a span overlapping one already kept is dropped.
     /// </summary>
-    static List<GumNamedMention> Flatten(List<(int Start, int End, EntityType Type, string GumType)> spans)
+    static List<GumNamedMention> Flatten(List<(int Start, int End, EntityType Type, string GumType, string? Identity)> spans)
     {
         var kept = new List<GumNamedMention>();
         foreach (var span in spans.Select((s, i) => (s, i)).OrderByDescending(x => x.s.End - x.s.Start).ThenBy(x => x.i))
         {
             if (!kept.Any(k => k.Start < span.s.End && span.s.Start < k.End))
             {
-                kept.Add(new GumNamedMention(span.s.Start, span.s.End, span.s.Type, span.s.GumType));
+                kept.Add(new GumNamedMention(span.s.Start, span.s.End, span.s.Type, span.s.GumType, span.s.Identity));
             }
         }
 

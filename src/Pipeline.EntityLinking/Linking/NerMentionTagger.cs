@@ -1,0 +1,11 @@
+using Pipeline.EntityLinking.KnowledgeBase;
+using Pipeline.EntityLinking.Mentions;
+
+namespace Pipeline.EntityLinking.Linking;
+
+/// <summary>The trained named-entity tagger as the linker's mention tagger, with the KB's names as its gazetteer.</summary>
+public sealed class NerMentionTagger(NerTagger tagger, EntityKnowledgeBase gazetteer) : IMentionTagger
+{
+    public IReadOnlyList<TaggedMention> Tag(LinkingDocument document) =>
+        [.. tagger.Tag(document.Text, document.Tokens, gazetteer).Select(s => new TaggedMention(s.FirstToken, s.LastToken, s.Type))];
+}
