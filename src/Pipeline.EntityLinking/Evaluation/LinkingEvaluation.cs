@@ -62,7 +62,7 @@ public sealed class Share
 /// <item>in-KB: only the required labels whose QID the knowledge base has, and the links predicted on exactly their
 /// spans;</item>
 /// <item>mention-detection recall: required gold spans the linker found as a mention, linked or not; candidate recall:
-/// of those, the ones whose gold QID was among the mention's candidates.</item>
+/// of those whose entity the KB has, the ones whose gold QID was among the mention's candidates.</item>
 /// </list>
 /// </summary>
 public sealed class LinkingEvaluation(Func<string, bool> inKnowledgeBase, bool ignoreCoref = false)
@@ -135,7 +135,7 @@ public sealed class LinkingEvaluation(Func<string, bool> inKnowledgeBase, bool i
             var typeScore = ByType[label.CoarseType];
             typeScore.Links.Add(0, 0, 1);
             typeScore.MentionRecall.Add(found);
-            if (found)
+            if (found && inKnowledgeBase(label.EntityId))
             {
                 CandidateRecall.Add(candidate);
                 typeScore.CandidateRecall.Add(candidate);

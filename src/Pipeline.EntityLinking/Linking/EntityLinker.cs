@@ -24,7 +24,7 @@ public sealed class EntityLinker
     {
         _kb = kb;
         _model = model;
-        _detector = new MentionDetector(tagger);
+        _detector = new MentionDetector(tagger, kb);
         _candidates = new CandidateGenerator(kb, settings);
         _disambiguator = new Disambiguator(kb, settings, new ContextFeatures(kb), new CoreferenceResolver(settings));
         _threshold = (float)(settings.MinConfidence ?? model?.Threshold ?? 0.5);

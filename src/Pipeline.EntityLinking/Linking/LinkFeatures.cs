@@ -39,7 +39,7 @@ public static class LinkFeatures
         [
             "context", "whole_region", "starts_region", "ends_region", "from_tagger", "one_token", "two_tokens", "three_or_more_tokens",
             "sentence_initial", "lower_case_use", "lower_case_word_after", "possessive_after", "no_description", "region_coverage",
-            "share_of_label_words", "ends_with_dot", "capitals_word", "hyphen_particle", "dot_then_capital",
+            "share_of_label_words", "ends_with_dot", "capitals_word", "hyphen_particle", "dot_then_capital", "crosses_comma",
         ]);
         names.AddRange(SecondPass);
         return [.. names];
@@ -103,6 +103,7 @@ public static class LinkFeatures
         into[f++] = wordCount == 1 && document.IsUpper(span.FirstToken) && document.Tokens[span.FirstToken].End - document.Tokens[span.FirstToken].Start >= 5 ? 1 : 0;
         into[f++] = char.IsLower(document.Text[start]) ? 1 : 0;
         into[f++] = document.TokenSpan(span.LastToken) is "." && after < document.Count && document.IsCapitalisedWord(after) ? 1 : 0;
+        into[f++] = document.Text.AsSpan(start, end - start).Contains(',') ? 1 : 0;
 
         if (evidence is null)
         {

@@ -16,7 +16,7 @@ public interface IMentionTagger
 /// tagger's type); so is every run of capitalised words outside them, where the KB may still know a name the tagger
 /// missed. Whether a name in a region is linked, and on which of its spans, is the ranker's decision.
 /// </summary>
-public sealed class MentionDetector(IMentionTagger? tagger)
+public sealed class MentionDetector(IMentionTagger? tagger, EntityKnowledgeBase kb)
 {
     public List<MentionRegion> Detect(LinkingDocument document)
     {
@@ -53,6 +53,35 @@ public sealed class MentionDetector(IMentionTagger? tagger)
         }
 
         regions.Sort((a, b) => a.FirstToken.CompareTo(b.FirstToken));
+        return JoinCommaNames(document, regions);
+    }
+
+    /// <summary>
+    /// Two regions with only a comma between them are one region when the KB has the whole as a name ("Madison,
+    /// Wisconsin", "Trinity College, Cambridge"): the ranker then weighs the whole against its two parts.
+    /// </summary>
+    List<MentionRegion> JoinCommaNames(LinkingDocument document, List<MentionRegion> regions)
+    {
+        for (var r = 0; r + 1 < regions.Count; r++)
+        {
+            var (left, right) = (regions[r], regions[r + 1]);
+            if (right.FirstToken != left.LastToken + 2 || document.TokenSpan(left.LastToken + 1) is not "," || !document.Adjacent(left.LastToken, left.LastToken + 1))
+            {
+                continue;
+            }
+
+            for (var first = left.FirstToken; first <= left.LastToken; first++)
+            {
+                if (document.Key(first, right.LastToken) is { } key && !kb.Candidates(key).IsEmpty)
+                {
+                    var type = left.FromTagger ? left.TaggedType : right.TaggedType;
+                    regions[r] = new MentionRegion(left.FirstToken, right.LastToken, type, left.FromTagger || right.FromTagger);
+                    regions.RemoveAt(r + 1);
+                    break;
+                }
+            }
+        }
+
         return regions;
     }
 
