@@ -100,9 +100,9 @@ public static class TrainLinkerCommand
             output.WriteLine($"training documents: {documents.Count} ({string.Join(", ", documents.GroupBy(d => d.Source).Select(g => $"{g.Key} {g.Count()}"))}); held out for the threshold: {heldOut.Count}");
 
             var grid = Enumerable.Range(1, 45).Select(i => i * 0.02f).ToArray();
-            List<(float Threshold, LinkingEvaluation Score)> table = [];
+            List<(float Threshold, LinkingEvaluation Score, Dictionary<string, LinkingEvaluation> BySource)> table = [];
             LinkModel? model = null;
-            var results = new List<(IPassFitter Fitter, List<(float Threshold, LinkingEvaluation Score)> Scores)>();
+            var results = new List<(IPassFitter Fitter, List<(float Threshold, LinkingEvaluation Score, Dictionary<string, LinkingEvaluation> BySource)> Scores)>();
             (IPassFitter Fitter, float Threshold, double F1)? best = null;
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) });
             console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn()).Start(context =>
@@ -149,9 +149,18 @@ public static class TrainLinkerCommand
             output.WriteLine($"the chosen ranker ({best!.Value.Fitter.Description}) on the held-out documents:");
             output.WriteLine("| threshold | held-out P | R | F1 | in-KB P | in-KB R |");
             output.WriteLine("|---:|---:|---:|---:|---:|---:|");
-            foreach (var (threshold, score) in table)
+            foreach (var (threshold, score, _) in table)
             {
                 output.WriteLine(FormattableString.Invariant($"| {threshold:F2} | {score.Overall.Precision:F3} | {score.Overall.Recall:F3} | {score.Overall.F1:F3} | {score.InKnowledgeBase.Precision:F3} | {score.InKnowledgeBase.Recall:F3} |"));
+            }
+
+            output.WriteLine();
+            output.WriteLine(FormattableString.Invariant($"held-out documents by source at threshold {best.Value.Threshold:F2}:"));
+            output.WriteLine("| source | documents | required links | P | R | F1 | in-KB P | in-KB R |");
+            output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (source, score) in table.First(t => t.Threshold == best.Value.Threshold).BySource)
+            {
+                output.WriteLine(FormattableString.Invariant($"| {source} | {score.Documents} | {score.Overall.Gold} | {score.Overall.Precision:F3} | {score.Overall.Recall:F3} | {score.Overall.F1:F3} | {score.InKnowledgeBase.Precision:F3} | {score.InKnowledgeBase.Recall:F3} |"));
             }
 
             var target = parse.GetValue(outputPath)?.FullName ?? Path.Combine(RepositoryLayout.RepositoryRoot, "src", "Pipeline.EntityLinking", "Linking", "Data", "linker-model.json");

@@ -108,6 +108,10 @@ public sealed class EntityKnowledgeBase
             if (types[i] == EntityType.Per && FamilyNameKey(entity.Label) is { } familyName)
             {
                 familyNames.Add((familyName, i));
+                if (CompoundFamilyNameKey(entity.Label) is { } compound)
+                {
+                    familyNames.Add((compound, i));
+                }
             }
 
             var initials = Initials(entity);
@@ -214,7 +218,16 @@ public sealed class EntityKnowledgeBase
         var last = words[^1];
         var hyphen = last.IndexOf('-', StringComparison.Ordinal);
         var capitalised = char.IsUpper(last[0]) || (hyphen is > 0 and <= 3 && hyphen + 1 < last.Length && char.IsUpper(last[hyphen + 1]));
-        return last.Length >= 3 && capitalised && last.All(c => char.IsLetter(c) || c == '-') ? SurfaceForms.Key(last) : null;
+        return last.Length >= 3 && capitalised && last.All(c => char.IsLetter(c) || c is '-' or '\'' or '’') ? SurfaceForms.Key(last) : null;
+    }
+
+    /// <summary>The last two words of a three-word personal name whose middle word is a name, not an initial ("Goeppert Mayer").</summary>
+    static string? CompoundFamilyNameKey(string label)
+    {
+        var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length == 3 && FamilyNameKey(label) is not null && words[1].Length > 2 && words[1].All(char.IsLetter) && char.IsUpper(words[1][0])
+            ? SurfaceForms.Key(words[1] + " " + words[2])
+            : null;
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace Pipeline.EntityLinking.KnowledgeBase;
 /// Exchange Commission" gives "Securities and Exchange Commission", "Supreme Court of the United States" gives "Supreme
 /// Court" (but "Bank of England" never gives "Bank");</item>
 /// <item>qualified by another name of that country: "Government of the United Kingdom" gives "U.K. government",
-/// "United States Congress" gives "U.S. Congress".</item>
+/// "United States Congress" gives "U.S. Congress";</item>
+/// <item>without the purpose that follows "for": "Salk Institute for Biological Studies" gives "Salk Institute".</item>
 /// </list>
 /// </summary>
 public sealed class NameVariants
@@ -57,6 +58,13 @@ public sealed class NameVariants
             if (WithoutLegalForm(words) is { } stripped)
             {
                 derived.Add(stripped);
+            }
+
+            // "Salk Institute for Biological Studies" is "the Salk Institute" in the news: the name without its purpose.
+            var purpose = Array.IndexOf(words, "for");
+            if (purpose >= 2 && words[..purpose].Count(w => !FunctionWords.Contains(w)) >= 2)
+            {
+                derived.Add(string.Join(' ', words, 0, purpose));
             }
 
             if (WithoutCountry(words) is ({ } rest, var country))

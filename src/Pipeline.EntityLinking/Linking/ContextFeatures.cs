@@ -13,6 +13,27 @@ public sealed class ContextFeatures(EntityKnowledgeBase kb)
 {
     readonly ConcurrentDictionary<int, string[]> _entityWords = new();
     readonly ConcurrentDictionary<int, int[]> _namedInDescription = new();
+    readonly ConcurrentDictionary<int, ulong> _descriptionKeywords = new();
+
+    /// <summary>The description keywords (Data/description-keywords.txt), each a feature of the ranker.</summary>
+    public static readonly string[] DescriptionKeywords = [.. WordLists.ReadOrdered("description-keywords.txt").Take(64)];
+
+    static readonly Dictionary<string, int> KeywordIndex = DescriptionKeywords.Select((k, i) => (k, i)).ToDictionary(x => x.k, x => x.i, StringComparer.Ordinal);
+
+    /// <summary>Bit i is set when the entity's description has keyword i.</summary>
+    public ulong KeywordsOf(int entity) => _descriptionKeywords.GetOrAdd(entity, static (e, k) =>
+    {
+        var bits = 0UL;
+        foreach (var (word, _) in ContentWords.Of(k.Descriptions[e]))
+        {
+            if (KeywordIndex.TryGetValue(word, out var index))
+            {
+                bits |= 1UL << index;
+            }
+        }
+
+        return bits;
+    }, kb);
 
     /// <summary>The document's content words with their positions.</summary>
     public sealed class DocumentWords

@@ -41,6 +41,7 @@ public static class LinkFeatures
             "sentence_initial", "lower_case_use", "lower_case_word_after", "possessive_after", "no_description", "region_coverage",
             "share_of_label_words", "ends_with_dot", "capitals_word", "hyphen_particle", "dot_then_capital", "crosses_comma",
         ]);
+        names.AddRange(ContextFeatures.DescriptionKeywords.Select(k => "description_" + k));
         names.AddRange(SecondPass);
         return [.. names];
     }
@@ -104,6 +105,11 @@ public static class LinkFeatures
         into[f++] = char.IsLower(document.Text[start]) ? 1 : 0;
         into[f++] = document.TokenSpan(span.LastToken) is "." && after < document.Count && document.IsCapitalisedWord(after) ? 1 : 0;
         into[f++] = document.Text.AsSpan(start, end - start).Contains(',') ? 1 : 0;
+        var keywords = context.KeywordsOf(entity);
+        for (var k = 0; k < ContextFeatures.DescriptionKeywords.Length; k++)
+        {
+            into[f++] = (keywords >> k & 1) != 0 ? 1 : 0;
+        }
 
         if (evidence is null)
         {

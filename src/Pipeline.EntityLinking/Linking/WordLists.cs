@@ -9,21 +9,25 @@ public static class WordLists
     public static FrozenSet<string> NameConnectors { get; } = Read("name-connectors.txt");
 
     /// <summary>Reads an embedded list: one entry per line, '#' comments and blank lines skipped.</summary>
-    public static FrozenSet<string> Read(string name)
+    public static FrozenSet<string> Read(string name) => ReadOrdered(name).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The entries of an embedded list in file order, without repeats.</summary>
+    public static IReadOnlyList<string> ReadOrdered(string name)
     {
         using var stream = typeof(WordLists).Assembly.GetManifestResourceStream("Pipeline.EntityLinking.Linking.Data." + name)
             ?? throw new InvalidOperationException($"The word list {name} is not embedded in {typeof(WordLists).Assembly.GetName().Name}.");
         using var reader = new StreamReader(stream);
-        var words = new HashSet<string>(StringComparer.Ordinal);
+        var words = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)
         {
             var entry = line.Trim();
-            if (entry.Length > 0 && !entry.StartsWith('#'))
+            if (entry.Length > 0 && !entry.StartsWith('#') && seen.Add(entry))
             {
                 words.Add(entry);
             }
         }
 
-        return words.ToFrozenSet(StringComparer.Ordinal);
+        return words;
     }
 }

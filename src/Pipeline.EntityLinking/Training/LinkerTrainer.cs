@@ -143,26 +143,34 @@ public sealed class LinkerTrainer(EntityLinker linker, IPassFitter fitter, int f
     /// Scores held-out documents with a model at each threshold of a grid; returns the table (threshold, evaluation) so
     /// the caller can choose the threshold with the best micro F1.
     /// </summary>
-    public List<(float Threshold, LinkingEvaluation Score)> Thresholds(LinkModel model, IReadOnlyList<TrainingDocument> heldOut, IReadOnlyList<float> grid)
+    public List<(float Threshold, LinkingEvaluation Score, Dictionary<string, LinkingEvaluation> BySource)> Thresholds(LinkModel model, IReadOnlyList<TrainingDocument> heldOut, IReadOnlyList<float> grid)
     {
-        var states = new List<(BenchmarkDocument Document, LinkingState State)>();
+        var states = new List<(TrainingDocument Document, LinkingState State)>();
         foreach (var training in heldOut)
         {
-            states.Add((training.Document, linker.Analyze(training.Document.Text, model)));
+            states.Add((training, linker.Analyze(training.Document.Text, model)));
             progress?.Report(new TrainingProgress("held-out documents", states.Count, heldOut.Count));
         }
 
-        var table = new List<(float, LinkingEvaluation)>();
+        var table = new List<(float, LinkingEvaluation, Dictionary<string, LinkingEvaluation>)>();
         foreach (var threshold in grid)
         {
             var score = new LinkingEvaluation(linker.KnowledgeBase.Contains);
-            foreach (var (document, state) in states)
+            var bySource = new Dictionary<string, LinkingEvaluation>(StringComparer.Ordinal);
+            foreach (var (training, state) in states)
             {
                 var (payload, candidates) = linker.Payload(state, threshold);
-                score.Add(document, [.. payload.Mentions.Select((m, i) => new PredictedMention(m.Start, m.End, m.Qid, m.Type, candidates[i]))]);
+                var mentions = payload.Mentions.Select((m, i) => new PredictedMention(m.Start, m.End, m.Qid, m.Type, candidates[i])).ToList();
+                score.Add(training.Document, mentions);
+                if (!bySource.TryGetValue(training.Source, out var source))
+                {
+                    bySource[training.Source] = source = new LinkingEvaluation(linker.KnowledgeBase.Contains);
+                }
+
+                source.Add(training.Document, mentions);
             }
 
-            table.Add((threshold, score));
+            table.Add((threshold, score, bySource));
         }
 
         return table;
