@@ -13,7 +13,11 @@ public static class LinkFeatures
     static readonly EntityType[] Types = [EntityType.Unknown, EntityType.Per, EntityType.Org, EntityType.Loc, EntityType.Misc];
 
     /// <summary>Features only the second pass computes (zero in the first).</summary>
-    public static readonly string[] SecondPass = ["coherence", "one_sense", "linked_elsewhere", "coreference_source", "coreference_last_word", "first_pass"];
+    public static readonly string[] SecondPass =
+    [
+        "coherence", "one_sense", "linked_elsewhere", "coreference_source", "coreference_last_word", "first_pass", "first_pass_margin",
+        "first_pass_top", "overlapping_span_first_pass",
+    ];
 
     public static readonly string[] Names = BuildNames();
 
@@ -128,6 +132,32 @@ public static class LinkFeatures
         into[f++] = candidate.CoreferenceSource;
         into[f++] = candidate.CoreferenceByLastWord ? 1 : 0;
         into[f++] = candidate.FirstPass;
+
+        // How the candidate stands against the span's other candidates, and the span against the spans it overlaps.
+        var otherBest = 0f;
+        for (var c = 0; c < span.Candidates.Count; c++)
+        {
+            if (c != index)
+            {
+                otherBest = Math.Max(otherBest, span.Candidates[c].FirstPass);
+            }
+        }
+
+        into[f++] = candidate.FirstPass - otherBest;
+        into[f++] = candidate.FirstPass >= otherBest ? 1 : 0;
+        var overlapping = 0f;
+        foreach (var other in region.Spans)
+        {
+            if (other != span && other.FirstToken <= span.LastToken && span.FirstToken <= other.LastToken)
+            {
+                foreach (var c in other.Candidates)
+                {
+                    overlapping = Math.Max(overlapping, c.FirstPass);
+                }
+            }
+        }
+
+        into[f++] = overlapping;
     }
 
     static int TypeIndex(EntityType type) => type switch
