@@ -242,14 +242,15 @@ public static class GumCorpus
     {
         var joiners = JoinsCoordinatedNames(mention.GumType) ? Connectors : NameConnectors;
         var first = head;
-        while (Extend(words, first, -1, mention.First, joiners) is { } next)
+        var adjectives = mention.GumType != "person";
+        while (Extend(words, first, -1, mention.First, joiners, adjectives) is { } next)
         {
             first = next;
         }
 
         // A person's affiliation is not part of their name: "Lee Cheuk-yan of [the Labour Party]".
         var last = head;
-        while (Extend(words, last, +1, mention.Last, joiners) is { } next && !(mention.GumType == "person" && StartsBetween(organisationStarts, last + 1, next)))
+        while (Extend(words, last, +1, mention.Last, joiners, adjectives) is { } next && !(mention.GumType == "person" && StartsBetween(organisationStarts, last + 1, next)))
         {
             last = next;
         }
@@ -293,15 +294,15 @@ public static class GumCorpus
     }
 
     /// <summary>The next name token from <paramref name="from"/> in direction <paramref name="step"/>, over connectors, not past <paramref name="bound"/>.</summary>
-    static int? Extend(List<GumWord> words, int from, int step, int bound, HashSet<string> connectors)
+    static int? Extend(List<GumWord> words, int from, int step, int bound, HashSet<string> connectors, bool adjectives)
     {
         var i = from + step;
-        while ((step < 0 ? i >= bound : i <= bound) && !IsNameToken(words[i]) && connectors.Contains(words[i].Form))
+        while ((step < 0 ? i >= bound : i <= bound) && !IsNameToken(words, i, adjectives) && connectors.Contains(words[i].Form))
         {
             i += step;
         }
 
-        return (step < 0 ? i >= bound : i <= bound) && IsNameToken(words[i]) ? i : null;
+        return (step < 0 ? i >= bound : i <= bound) && IsNameToken(words, i, adjectives) ? i : null;
     }
 
     /// <summary>The first non-punctuation word of the range whose dependency head lies outside it, or -1.</summary>
@@ -321,6 +322,13 @@ public static class GumCorpus
     }
 
     static bool IsNameToken(GumWord word) => word.Upos is "PROPN" or "NUM" || word.Xpos is "NNP" or "NNPS";
+
+    /// <summary>
+    /// A name token, or with <paramref name="adjectives"/> also a capitalised adjective inside the sentence: GUM tags
+    /// "Roman" in "Roman Empire" and "Revolutionary" in "Revolutionary War" as adjectives (JJ).
+    /// </summary>
+    static bool IsNameToken(List<GumWord> words, int i, bool adjectives) =>
+        IsNameToken(words[i]) || (adjectives && i > 0 && words[i].Upos == "ADJ" && char.IsUpper(words[i].Form[0]));
 
     /// <summary>Words that join two name tokens into one name.</summary>
     static readonly HashSet<string> Connectors = new(

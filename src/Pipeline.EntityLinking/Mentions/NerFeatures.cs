@@ -30,6 +30,9 @@ public enum NerFeatureSet
 
     /// <summary>The token's place in its run of capitalised words (first, inside, last, alone) and the run's length.</summary>
     CapitalisedRuns = 32,
+
+    /// <summary>The type of names the KB uses the word (and its neighbours) in (<see cref="Mentions.KnowledgeBaseWords"/>).</summary>
+    KnowledgeBaseWords = 64,
 }
 
 /// <summary>
@@ -37,13 +40,13 @@ public enum NerFeatureSet
 /// unused slots. The same code serves training and tagging, so the two cannot drift apart.
 /// Core: the word lower-cased, its shape (long "Xxxxx" and short "Xx"), prefixes and suffixes of 1-4 characters, the
 /// short shape with the sentence-initial position, the words and short shapes at -2..+2, the shape trigram, the
-/// previous word with this shape and this shape with the next word, and whether the token is or follows a person's
-/// title (<see cref="PersonTitles"/>).
+/// previous word with this shape and this shape with the next word, whether the token is glued to its neighbours (no
+/// space), and whether the token is or follows a person's title (<see cref="PersonTitles"/>).
 /// </summary>
 internal static class NerFeatures
 {
     /// <summary>Slots of the features <see cref="Extract"/> writes; <see cref="AddDocumentLabels"/> writes after them.</summary>
-    const int BaseSlots = 42;
+    const int BaseSlots = 48;
 
     public const int PerToken = BaseSlots + 6;
 
@@ -72,6 +75,8 @@ internal static class NerFeatures
         GazetteerWord,
         PersonTitle,
         AfterPersonTitle,
+        Spacing,
+        SpacingWord,
         FirstStageLabel,
         FirstStageLabels,
         WordElsewhere,
@@ -79,6 +84,10 @@ internal static class NerFeatures
         WordElsewhereAsNameShape,
         CapitalisedRun,
         CapitalisedRunWord,
+        KnowledgeBaseWord,
+        KnowledgeBaseWordShape,
+        KnowledgeBaseWordPrevious,
+        KnowledgeBaseWordNext,
     }
 
     [Flags]
@@ -99,7 +108,7 @@ internal static class NerFeatures
     /// Fills <paramref name="features"/> (tokens.Count × <see cref="PerToken"/>) with each token's feature ids, all but
     /// the <see cref="NerFeatureSet.DocumentLabels"/> ones; returns each token's lower-case word hash.
     /// </summary>
-    public static ulong[] Extract(string text, IReadOnlyList<(int Start, int End)> tokens, EntityKnowledgeBase? gazetteer, NerFeatureSet set, Span<ulong> features)
+    public static ulong[] Extract(string text, IReadOnlyList<(int Start, int End)> tokens, EntityKnowledgeBase? gazetteer, KnowledgeBaseWords knowledgeBaseWords, NerFeatureSet set, Span<ulong> features)
     {
         var n = tokens.Count;
         features[..(n * PerToken)].Clear();
@@ -141,6 +150,17 @@ internal static class NerFeatures
         }
 
         var runs = (set & NerFeatureSet.CapitalisedRuns) != 0 ? CapitalisedRuns(text, tokens, flags) : null;
+        byte[]? wordCodes = null;
+        if ((set & NerFeatureSet.KnowledgeBaseWords) != 0)
+        {
+            wordCodes = new byte[n];
+            var scratch = new System.Text.StringBuilder();
+            for (var t = 0; t < n; t++)
+            {
+                wordCodes[t] = knowledgeBaseWords.Code(KnowledgeBaseWords.Key(text.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start), scratch));
+            }
+        }
+
         var gazetteerCodes = new byte[n];
         if ((set & NerFeatureSet.Gazetteer) != 0 && gazetteer is not null)
         {
@@ -184,6 +204,15 @@ internal static class NerFeatures
                 f[k++] = FeatureHash.Feature((int)Template.PersonTitle, shape);
             }
 
+            // Our tokens split "Chi-fung", "U.S." and "Cloud9.com" where GUM's do not: whether a token is glued to its
+            // neighbours tells a hyphen inside a name from a dash between words.
+            var glued = (t > 0 && tokens[t - 1].End == tokens[t].Start ? 1UL : 0UL) | (t + 1 < n && tokens[t].End == tokens[t + 1].Start ? 2UL : 0UL);
+            f[k++] = FeatureHash.Feature((int)Template.Spacing, glued, shape);
+            if (glued != 0 && !SurfaceForms.IsWordChar(span[0]))
+            {
+                f[k++] = FeatureHash.Feature((int)Template.SpacingWord, glued, word);
+            }
+
             // "Mr. Smith" is Mr, ., Smith in our tokens.
             if ((t > 0 && (flags[t - 1] & TokenFlags.PersonTitle) != 0) || (t > 1 && (flags[t - 2] & TokenFlags.PersonTitle) != 0 && text[tokens[t - 1].Start] == '.'))
             {
@@ -207,6 +236,15 @@ internal static class NerFeatures
             {
                 f[k++] = FeatureHash.Feature((int)Template.CapitalisedRun, runs[t], (ulong)(flags[t] & TokenFlags.SentenceStart));
                 f[k++] = FeatureHash.Feature((int)Template.CapitalisedRunWord, runs[t], word);
+            }
+
+            if (wordCodes is not null)
+            {
+                // Type and purity only for the neighbours: how often a neighbour is in the KB matters less.
+                f[k++] = FeatureHash.Feature((int)Template.KnowledgeBaseWord, wordCodes[t]);
+                f[k++] = FeatureHash.Feature((int)Template.KnowledgeBaseWordShape, wordCodes[t] & 31UL, shape);
+                f[k++] = FeatureHash.Feature((int)Template.KnowledgeBaseWordPrevious, t > 0 ? wordCodes[t - 1] & 31UL : 255UL);
+                f[k++] = FeatureHash.Feature((int)Template.KnowledgeBaseWordNext, t + 1 < n ? wordCodes[t + 1] & 31UL : 255UL);
             }
 
             if ((set & NerFeatureSet.TitleLines) != 0 && (flags[t] & TokenFlags.TitleLine) != 0)
@@ -354,7 +392,10 @@ internal static class NerFeatures
                     gap++;
                 }
 
-                if (gap >= n || gap - last > 3 || (flags[gap] & TokenFlags.Capitalised) == 0 || text.AsSpan(tokens[last].End, tokens[gap].Start - tokens[last].End).Contains('\n'))
+                // A lower-case word hyphenated to a capitalised one belongs to it ("Chi-fung", "Naqsh-e").
+                var hyphenTail = gap == last + 2 && text[tokens[last + 1].Start] == '-' && tokens[last].End == tokens[last + 1].Start &&
+                    gap < n && tokens[last + 1].End == tokens[gap].Start && SurfaceForms.IsWordChar(text[tokens[gap].Start]);
+                if (gap >= n || gap - last > 3 || ((flags[gap] & TokenFlags.Capitalised) == 0 && !hyphenTail) || text.AsSpan(tokens[last].End, tokens[gap].Start - tokens[last].End).Contains('\n'))
                 {
                     break;
                 }

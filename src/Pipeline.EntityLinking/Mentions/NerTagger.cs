@@ -25,8 +25,9 @@ public sealed class NerTagger
 
     readonly NerModel _first;
     readonly NerModel? _second;
+    readonly KnowledgeBaseWords _words;
 
-    internal NerTagger(NerModel first, NerModel? second = null)
+    internal NerTagger(NerModel first, NerModel? second, KnowledgeBaseWords words)
     {
         if (second is not null && (second.FeatureSet & ~NerFeatureSet.DocumentLabels) != first.FeatureSet)
         {
@@ -35,9 +36,12 @@ public sealed class NerTagger
 
         _first = first;
         _second = second;
+        _words = words;
     }
 
     internal NerModel First => _first;
+
+    internal KnowledgeBaseWords Words => _words;
 
     /// <summary>The stage whose labels are the result (and whose margins the scores come from).</summary>
     internal NerModel Last => _second ?? _first;
@@ -51,7 +55,7 @@ public sealed class NerTagger
     /// <summary>The tagger with the weights embedded in this assembly (loaded once).</summary>
     public static NerTagger LoadBuiltIn() => BuiltIn.Value;
 
-    /// <summary>Reads weights written by <see cref="Write"/>: "NER1", the number of stages (1 or 2), then each stage.</summary>
+    /// <summary>Reads weights written by <see cref="Write"/>: "NER1", the number of stages (1 or 2), each stage, the KB word table.</summary>
     public static NerTagger Load(Stream weights)
     {
         using var memory = new MemoryStream();
@@ -68,12 +72,13 @@ public sealed class NerTagger
             var at = 8;
             var first = NerModel.Read(data, ref at);
             var second = stages == 2 ? NerModel.Read(data, ref at) : null;
+            var words = KnowledgeBaseWords.Read(data, ref at);
             if (stages is not (1 or 2) || at != data.Length)
             {
-                throw new InvalidDataException($"The weights file has {stages} stages and {data.Length - at} bytes after the last one.");
+                throw new InvalidDataException($"The weights file has {stages} stages and {data.Length - at} bytes after its end.");
             }
 
-            return new NerTagger(first, second);
+            return new NerTagger(first, second, words);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -89,13 +94,14 @@ public sealed class NerTagger
         writer.Write(_second is null ? 1 : 2);
         _first.Write(writer);
         _second?.Write(writer);
+        _words.Write(writer);
     }
 
     internal NerTagger WithOutsidePenalty(float penalty) =>
-        _second is null ? new(_first.WithOutsidePenalty(penalty)) : new(_first, _second.WithOutsidePenalty(penalty));
+        _second is null ? new(_first.WithOutsidePenalty(penalty), null, _words) : new(_first, _second.WithOutsidePenalty(penalty), _words);
 
     internal NerTagger WithCalibration(float slope, float intercept) =>
-        _second is null ? new(_first.WithCalibration(slope, intercept)) : new(_first, _second.WithCalibration(slope, intercept));
+        _second is null ? new(_first.WithCalibration(slope, intercept), null, _words) : new(_first, _second.WithCalibration(slope, intercept), _words);
 
     /// <summary>
     /// The named mentions of <paramref name="text"/>, given its tokens as <see cref="SurfaceForms.Tokenize"/> cuts them
@@ -132,7 +138,7 @@ public sealed class NerTagger
         var margins = ArrayPool<float>.Shared.Rent(n);
         try
         {
-            var words = NerFeatures.Extract(text, tokens, gazetteer, _first.FeatureSet, features);
+            var words = NerFeatures.Extract(text, tokens, gazetteer, _words, _first.FeatureSet, features);
             var lines = NerLines.Of(text, tokens);
             Decode(_first, features, n, lines, emissions, labels, _second is null ? margins : null);
             if (_second is not null)
@@ -172,7 +178,7 @@ public sealed class NerTagger
         var features = new ulong[n * NerFeatures.PerToken];
         var emissions = new float[n * NerLabels.Count];
         var labels = new int[n];
-        NerFeatures.Extract(text, tokens, gazetteer, _first.FeatureSet, features);
+        NerFeatures.Extract(text, tokens, gazetteer, _words, _first.FeatureSet, features);
         Decode(_first, features, n, NerLines.Of(text, tokens), emissions, labels, null);
         return labels;
     }

@@ -50,11 +50,12 @@ public static class NerTrainer
     public static NerTagger Train(IReadOnlyList<NerExample> examples, NerTrainingOptions options, EntityKnowledgeBase? gazetteer, Action<int, NerTagger>? afterEpoch = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1);
+        var knowledgeBaseWords = (options.Features & NerFeatureSet.KnowledgeBaseWords) != 0 && gazetteer is not null ? KnowledgeBaseWords.Build(gazetteer) : KnowledgeBaseWords.Empty;
         var words = new List<ulong[]>(examples.Count);
         var features = examples.Select(e =>
         {
             var ids = new ulong[e.Tokens.Count * NerFeatures.PerToken];
-            words.Add(NerFeatures.Extract(e.Text, e.Tokens, gazetteer, options.Features, ids));
+            words.Add(NerFeatures.Extract(e.Text, e.Tokens, gazetteer, knowledgeBaseWords, options.Features, ids));
             return ids;
         }).ToList();
         var gold = examples.Select(e =>
@@ -66,19 +67,19 @@ public static class NerTrainer
 
         if (options.SecondStageEpochs <= 0)
         {
-            return TrainStage(examples, features, gold, options.Features, options.Epochs, options, m => new NerTagger(m), afterEpoch);
+            return TrainStage(examples, features, gold, options.Features, options.Epochs, options, m => new NerTagger(m, null, knowledgeBaseWords), afterEpoch);
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Folds, 2);
-        var firstStage = new NerTagger(TrainStage(examples, features, gold, options.Features, options.Epochs, options, m => new NerTagger(m), null).First);
+        var firstStage = TrainStage(examples, features, gold, options.Features, options.Epochs, options, m => new NerTagger(m, null, knowledgeBaseWords), null);
         var heldOut = new int[examples.Count][];
         for (var fold = 0; fold < options.Folds; fold++)
         {
             var inFold = Enumerable.Range(0, examples.Count).Where(i => i % options.Folds == fold).ToList();
             var rest = Enumerable.Range(0, examples.Count).Where(i => i % options.Folds != fold).ToList();
-            var partial = new NerTagger(TrainStage(
+            var partial = TrainStage(
                 [.. rest.Select(i => examples[i])], [.. rest.Select(i => features[i])], [.. rest.Select(i => gold[i])],
-                options.Features, options.Epochs, options, m => new NerTagger(m), null).First);
+                options.Features, options.Epochs, options, m => new NerTagger(m, null, knowledgeBaseWords), null);
             foreach (var i in inFold)
             {
                 heldOut[i] = partial.FirstStageLabels(examples[i].Text, examples[i].Tokens, gazetteer);
@@ -90,7 +91,7 @@ public static class NerTrainer
             NerFeatures.AddDocumentLabels(examples[i].Text, examples[i].Tokens, words[i], heldOut[i], features[i]);
         }
 
-        return TrainStage(examples, features, gold, options.Features | NerFeatureSet.DocumentLabels, options.SecondStageEpochs, options, m => new NerTagger(firstStage.First, m), afterEpoch);
+        return TrainStage(examples, features, gold, options.Features | NerFeatureSet.DocumentLabels, options.SecondStageEpochs, options, m => new NerTagger(firstStage.First, m, knowledgeBaseWords), afterEpoch);
     }
 
     static NerTagger TrainStage(
