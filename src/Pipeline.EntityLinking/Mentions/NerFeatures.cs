@@ -22,12 +22,6 @@ public enum NerFeatureSet
 
     All = WordPairs | DocumentCase | TitleLines | Gazetteer,
 
-    /// <summary>
-    /// A second stage: what a first tagger said about the token, its neighbours and the same word elsewhere in the
-    /// document ("Eastman" after "Cres Eastman" was tagged a person).
-    /// </summary>
-    DocumentLabels = 16,
-
     /// <summary>The token's place in its run of capitalised words (first, inside, last, alone) and the run's length.</summary>
     CapitalisedRuns = 32,
 
@@ -45,10 +39,8 @@ public enum NerFeatureSet
 /// </summary>
 internal static class NerFeatures
 {
-    /// <summary>Slots of the features <see cref="Extract"/> writes; <see cref="AddDocumentLabels"/> writes after them.</summary>
-    const int BaseSlots = 48;
-
-    public const int PerToken = BaseSlots + 6;
+    /// <summary>The most features a token can have (unused slots are 0).</summary>
+    public const int PerToken = 48;
 
     enum Template
     {
@@ -77,11 +69,6 @@ internal static class NerFeatures
         AfterPersonTitle,
         Spacing,
         SpacingWord,
-        FirstStageLabel,
-        FirstStageLabels,
-        WordElsewhere,
-        WordElsewhereAsName,
-        WordElsewhereAsNameShape,
         CapitalisedRun,
         CapitalisedRunWord,
         KnowledgeBaseWord,
@@ -104,17 +91,14 @@ internal static class NerFeatures
 
     static readonly ulong Outside = FeatureHash.Of("<outside>");
 
-    /// <summary>
-    /// Fills <paramref name="features"/> (tokens.Count × <see cref="PerToken"/>) with each token's feature ids, all but
-    /// the <see cref="NerFeatureSet.DocumentLabels"/> ones; returns each token's lower-case word hash.
-    /// </summary>
-    public static ulong[] Extract(string text, IReadOnlyList<(int Start, int End)> tokens, EntityKnowledgeBase? gazetteer, KnowledgeBaseWords knowledgeBaseWords, NerFeatureSet set, Span<ulong> features)
+    /// <summary>Fills <paramref name="features"/> (tokens.Count × <see cref="PerToken"/>) with each token's feature ids.</summary>
+    public static void Extract(string text, IReadOnlyList<(int Start, int End)> tokens, EntityKnowledgeBase? gazetteer, KnowledgeBaseWords knowledgeBaseWords, NerFeatureSet set, Span<ulong> features)
     {
         var n = tokens.Count;
         features[..(n * PerToken)].Clear();
         if (n == 0)
         {
-            return [];
+            return;
         }
 
         var words = new ulong[n];
@@ -265,8 +249,6 @@ internal static class NerFeatures
                 }
             }
         }
-
-        return words;
     }
 
     /// <summary>As the linker decides it: the first token, or the first after . ! ? : ; or a line break, looking back over quotes and brackets.</summary>
@@ -286,80 +268,6 @@ internal static class NerFeatures
             if (!transparent)
             {
                 previous = t;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Adds the second-stage features from a first tagger's labels: the token's label, its neighbours' labels, and
-    /// for a capitalised word or a number the label the first tagger gave most often to the same word elsewhere in the
-    /// text and the type it gave it most often as part of a name.
-    /// </summary>
-    public static void AddDocumentLabels(string text, IReadOnlyList<(int Start, int End)> tokens, ReadOnlySpan<ulong> words, ReadOnlySpan<int> labels, Span<ulong> features)
-    {
-        var n = tokens.Count;
-        var counts = new Dictionary<ulong, int[]>();
-        for (var t = 0; t < n; t++)
-        {
-            if (IsNameLike(text, tokens[t]))
-            {
-                if (!counts.TryGetValue(words[t], out var perLabel))
-                {
-                    counts[words[t]] = perLabel = new int[NerLabels.Count];
-                }
-
-                perLabel[labels[t]]++;
-            }
-        }
-
-        Span<int> typeCounts = stackalloc int[5];
-        for (var t = 0; t < n; t++)
-        {
-            var f = features.Slice((t * PerToken) + BaseSlots, PerToken - BaseSlots);
-            var k = 0;
-            f[k++] = FeatureHash.Feature((int)Template.FirstStageLabel, (ulong)labels[t]);
-            f[k++] = FeatureHash.Feature((int)Template.FirstStageLabels, t > 0 ? (ulong)labels[t - 1] : 255UL, (ulong)labels[t], t + 1 < n ? (ulong)labels[t + 1] : 255UL);
-            if (!IsNameLike(text, tokens[t]))
-            {
-                continue;
-            }
-
-            var perLabel = counts[words[t]];
-            var best = -1;
-            var others = 0;
-            typeCounts.Clear();
-            for (var y = 0; y < NerLabels.Count; y++)
-            {
-                var elsewhere = perLabel[y] - (y == labels[t] ? 1 : 0);
-                others += elsewhere;
-                if (elsewhere > 0 && (best < 0 || elsewhere > perLabel[best] - (best == labels[t] ? 1 : 0)))
-                {
-                    best = y;
-                }
-
-                if (y != NerLabels.Outside)
-                {
-                    typeCounts[(int)NerLabels.TypeOf(y)] += elsewhere;
-                }
-            }
-
-            if (others == 0)
-            {
-                continue;
-            }
-
-            f[k++] = FeatureHash.Feature((int)Template.WordElsewhere, (ulong)best);
-            var type = 0;
-            for (var i = 1; i < typeCounts.Length; i++)
-            {
-                type = typeCounts[i] > typeCounts[type] ? i : type;
-            }
-
-            if (typeCounts[type] > 0)
-            {
-                var share = typeCounts[type] * 2 >= others ? 1UL : 0UL;
-                f[k++] = FeatureHash.Feature((int)Template.WordElsewhereAsName, (ulong)type, share);
-                f[k++] = FeatureHash.Feature((int)Template.WordElsewhereAsNameShape, (ulong)type, share, FeatureHash.Shape(text.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start), 1));
             }
         }
     }
@@ -432,8 +340,6 @@ internal static class NerFeatures
         var token = text.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start);
         return token is "-" or "." or "&" || token.Equals("of", StringComparison.Ordinal) || token.Equals("the", StringComparison.Ordinal) || token.Equals("and", StringComparison.Ordinal);
     }
-
-    static bool IsNameLike(string text, (int Start, int End) token) => char.IsUpper(text[token.Start]) || char.IsDigit(text[token.Start]);
 
     static void MarkDocumentCase(string text, IReadOnlyList<(int Start, int End)> tokens, ulong[] words, TokenFlags[] flags)
     {

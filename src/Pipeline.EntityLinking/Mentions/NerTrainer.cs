@@ -5,17 +5,8 @@ namespace Pipeline.EntityLinking.Mentions;
 /// <summary>The settings of one training run; the defaults are the ones chosen on the GUM dev split.</summary>
 public sealed record NerTrainingOptions
 {
-    /// <summary>Passes over the training lines (of the first stage when there are two).</summary>
+    /// <summary>Passes over the training lines.</summary>
     public int Epochs { get; init; } = 10;
-
-    /// <summary>Passes of the second stage (<see cref="NerFeatureSet.DocumentLabels"/>); 0: one stage only.</summary>
-    public int SecondStageEpochs { get; init; }
-
-    /// <summary>
-    /// The second stage learns from first-stage labels of documents the first stage did not train on: the training
-    /// documents are cut into this many folds, each labelled by a first stage trained on the others.
-    /// </summary>
-    public int Folds { get; init; } = 5;
 
     /// <summary>Features seen fewer times in training get no weights (rare words are covered by their shape and affixes).</summary>
     public int MinFeatureCount { get; init; } = 1;
@@ -29,7 +20,7 @@ public sealed record NerTrainingOptions
     public float PruneBelow { get; init; }
 
     public override string ToString() =>
-        FormattableString.Invariant($"{Features}, min count {MinFeatureCount}, {Epochs} epochs{(SecondStageEpochs > 0 ? $" + second stage {SecondStageEpochs}" : "")}, prune < {PruneBelow}");
+        FormattableString.Invariant($"{Features}, min count {MinFeatureCount}, {Epochs} epochs, prune < {PruneBelow}");
 }
 
 /// <summary>
@@ -43,19 +34,15 @@ public static class NerTrainer
     const int Labels = NerLabels.Count;
     const int Start = Labels; // the transition row of the start of a line
 
-    /// <param name="afterEpoch">
-    /// Called after each epoch (of the second stage when there is one) with the averaged weights so far, to score the
-    /// epochs on dev.
-    /// </param>
+    /// <param name="afterEpoch">Called after each epoch with the averaged weights so far, to score the epochs on dev.</param>
     public static NerTagger Train(IReadOnlyList<NerExample> examples, NerTrainingOptions options, EntityKnowledgeBase? gazetteer, Action<int, NerTagger>? afterEpoch = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1);
         var knowledgeBaseWords = (options.Features & NerFeatureSet.KnowledgeBaseWords) != 0 && gazetteer is not null ? KnowledgeBaseWords.Build(gazetteer) : KnowledgeBaseWords.Empty;
-        var words = new List<ulong[]>(examples.Count);
         var features = examples.Select(e =>
         {
             var ids = new ulong[e.Tokens.Count * NerFeatures.PerToken];
-            words.Add(NerFeatures.Extract(e.Text, e.Tokens, gazetteer, knowledgeBaseWords, options.Features, ids));
+            NerFeatures.Extract(e.Text, e.Tokens, gazetteer, knowledgeBaseWords, options.Features, ids);
             return ids;
         }).ToList();
         var gold = examples.Select(e =>
@@ -65,39 +52,6 @@ public static class NerTrainer
             return labels;
         }).ToList();
 
-        if (options.SecondStageEpochs <= 0)
-        {
-            return TrainStage(examples, features, gold, options.Features, options.Epochs, options, m => new NerTagger(m, null, knowledgeBaseWords), afterEpoch);
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Folds, 2);
-        var firstStage = TrainStage(examples, features, gold, options.Features, options.Epochs, options, m => new NerTagger(m, null, knowledgeBaseWords), null);
-        var heldOut = new int[examples.Count][];
-        for (var fold = 0; fold < options.Folds; fold++)
-        {
-            var inFold = Enumerable.Range(0, examples.Count).Where(i => i % options.Folds == fold).ToList();
-            var rest = Enumerable.Range(0, examples.Count).Where(i => i % options.Folds != fold).ToList();
-            var partial = TrainStage(
-                [.. rest.Select(i => examples[i])], [.. rest.Select(i => features[i])], [.. rest.Select(i => gold[i])],
-                options.Features, options.Epochs, options, m => new NerTagger(m, null, knowledgeBaseWords), null);
-            foreach (var i in inFold)
-            {
-                heldOut[i] = partial.FirstStageLabels(examples[i].Text, examples[i].Tokens, gazetteer);
-            }
-        }
-
-        for (var i = 0; i < examples.Count; i++)
-        {
-            NerFeatures.AddDocumentLabels(examples[i].Text, examples[i].Tokens, words[i], heldOut[i], features[i]);
-        }
-
-        return TrainStage(examples, features, gold, options.Features | NerFeatureSet.DocumentLabels, options.SecondStageEpochs, options, m => new NerTagger(firstStage.First, m, knowledgeBaseWords), afterEpoch);
-    }
-
-    static NerTagger TrainStage(
-        IReadOnlyList<NerExample> examples, List<ulong[]> features, List<int[]> gold, NerFeatureSet featureSet, int epochs, NerTrainingOptions options,
-        Func<NerModel, NerTagger> wrap, Action<int, NerTagger>? afterEpoch)
-    {
         var (featureIds, rows) = Index(features, options.MinFeatureCount);
         var lines = examples.SelectMany((e, d) => NerLines.Of(e.Text, e.Tokens).Select(s => (Document: d, s.First, s.Last))).ToArray();
         var state = new PerceptronState(featureIds.Count);
@@ -106,7 +60,7 @@ public static class NerTrainer
         var emissions = new float[maxLength * Labels];
         var predicted = new int[maxLength];
         NerTagger? snapshot = null;
-        for (var epoch = 1; epoch <= epochs; epoch++)
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             random.Shuffle(lines);
             foreach (var (document, first, last) in lines)
@@ -119,9 +73,9 @@ public static class NerTrainer
             }
 
             snapshot = null;
-            if (afterEpoch is not null || epoch == epochs)
+            if (afterEpoch is not null || epoch == options.Epochs)
             {
-                snapshot = wrap(state.Averaged(featureIds, featureSet, options.PruneBelow));
+                snapshot = new NerTagger(state.Averaged(featureIds, options.Features, options.PruneBelow), knowledgeBaseWords);
                 afterEpoch?.Invoke(epoch, snapshot);
             }
         }
