@@ -33,6 +33,8 @@ public sealed class NerTagger
 
     internal NerModel Model => _model;
 
+    internal KnowledgeBaseWords Words => _words;
+
     /// <summary>The feature groups the weights were trained with.</summary>
     public NerFeatureSet FeatureSet => _model.FeatureSet;
 

@@ -16,11 +16,8 @@ public sealed record NerTrainingOptions
     /// <summary>Seeds the order the lines are visited in, per epoch: the same data and seed give the same bytes.</summary>
     public ulong Seed { get; init; } = 20240130;
 
-    /// <summary>Features whose largest averaged weight is below this are dropped after training (smaller model, same tags).</summary>
-    public float PruneBelow { get; init; }
-
     public override string ToString() =>
-        FormattableString.Invariant($"{Features}, min count {MinFeatureCount}, {Epochs} epochs, prune < {PruneBelow}");
+        FormattableString.Invariant($"{Features}, min count {MinFeatureCount}, {Epochs} epochs");
 }
 
 /// <summary>
@@ -75,7 +72,7 @@ public static class NerTrainer
             snapshot = null;
             if (afterEpoch is not null || epoch == options.Epochs)
             {
-                snapshot = new NerTagger(state.Averaged(featureIds, options.Features, options.PruneBelow), knowledgeBaseWords);
+                snapshot = new NerTagger(state.Averaged(featureIds, options.Features), knowledgeBaseWords);
                 afterEpoch?.Invoke(epoch, snapshot);
             }
         }
@@ -263,7 +260,7 @@ public static class NerTrainer
             timed[at] += (double)_step * delta;
         }
 
-        public NerModel Averaged(List<ulong> ids, NerFeatureSet featureSet, float pruneBelow)
+        public NerModel Averaged(List<ulong> ids, NerFeatureSet featureSet)
         {
             var averaged = new float[_weights.Length];
             for (var i = 0; i < averaged.Length; i++)
@@ -275,24 +272,6 @@ public static class NerTrainer
             for (var i = 0; i < transitions.Length; i++)
             {
                 transitions[i] = (float)(Transitions[i] - (_timedTransitions[i] / _step));
-            }
-
-            if (pruneBelow > 0)
-            {
-                for (var row = 0; row < ids.Count; row++)
-                {
-                    var span = averaged.AsSpan(row * Labels, Labels);
-                    var largest = 0f;
-                    foreach (var w in span)
-                    {
-                        largest = Math.Max(largest, Math.Abs(w));
-                    }
-
-                    if (largest < pruneBelow)
-                    {
-                        span.Clear();
-                    }
-                }
             }
 
             return NerModel.Create(featureSet, ids, averaged, transitions, 1, 0);
