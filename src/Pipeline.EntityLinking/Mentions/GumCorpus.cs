@@ -19,20 +19,28 @@ public sealed record GumDocument(string Name, string Text, IReadOnlyList<(int St
 /// <para>
 /// GUM annotates every mention: named, nominal and pronominal. A <b>named mention</b> here is:
 /// <list type="number">
-/// <item>a GUM mention whose syntactic head (its first non-punctuation token whose dependency head lies outside the
+/// <item>a GUM mention whose syntactic head (its first non-punctuation word whose dependency head lies outside the
 /// mention) is a proper noun (UPOS PROPN), and whose type is not <c>time</c> ("March 9" is a date, not a name);</item>
-/// <item>or, inside a mention headed by a common noun, a proper-noun block attached to that head as <c>flat</c> or
+/// <item>inside such a mention of people, works or things, each name coordinated with the head's ("[Carrano] and
+/// [Biewener]", "[Endeavour] and [Atlantis]"): GUM makes the group one mention, but it holds several names;</item>
+/// <item>inside a mention headed by a common noun, a proper-noun block attached to that head as <c>flat</c> or
 /// <c>appos</c> ("interviewee [David Titley]", "his younger brother [Alfred]"), or, in a place, as an
-/// <c>of</c>-complement ("the Danish island of [Funen]"): GUM makes these one mention, but the name is the same
-/// entity and every NER convention tags it; it gets the type of the enclosing mention.</item>
+/// <c>of</c>-complement ("the Danish island of [Funen]"): the name is the entity the mention is about, and every NER
+/// convention tags it; it gets the type of the enclosing mention.</item>
 /// </list>
-/// Its span is the contiguous block around the head of name tokens (UPOS PROPN or NUM, or XPOS NNP/NNPS: GUM tags
-/// "New", "United", "National" in names as adjectives or verbs with XPOS NNP) and the connectors between two of them
-/// (of, the, and, &amp;, hyphen, dot, 's, de, van, von ...: "Bank of America", "Intrepid Sea-Air-Space Museum"),
-/// inside the mention. So the block stops at commas and parentheses ("Portsmouth, United Kingdom" gives
-/// "Portsmouth"), and leading determiners and a trailing possessive 's are never part of it. A person's leading title
-/// (Mr., Dr., President, General, Emperor ...; see <see cref="PersonTitles"/>) is dropped as in CoNLL and OntoNotes; titles
-/// of nobility that are part of how someone is named (Lord, Sir, Saint) are kept.
+/// Its span is the contiguous block around the head of name words (UPOS PROPN or NUM, or XPOS NNP/NNPS: GUM tags
+/// "New" and "United" in names as adjectives or verbs with XPOS NNP; outside people's names also a capitalised
+/// adjective, "Roman Empire") and the connectors between two of them (of, the, and, &amp;, hyphen, dot, 's, de, van,
+/// von ...: "Bank of America", "Intrepid Sea-Air-Space Museum"), inside the mention. So the block stops at commas and
+/// parentheses ("Portsmouth, United Kingdom" gives "Portsmouth"); leading determiners and a trailing possessive 's are
+/// never part of it. Further:
+/// <list type="bullet">
+/// <item>"and"/"&amp;" join names only in organisations and places ("Procter &amp; Gamble", "Bosnia and Herzegovina");</item>
+/// <item>leading numbers are dropped ("43 million [Americans]", "2010 [World Cup]");</item>
+/// <item>people: a leading title is dropped as in CoNLL and OntoNotes (<see cref="PersonTitles"/>: "Professor [Cres
+/// Eastman]"), a mention that is only a title ("the Secretary", "Emperor of the United States") is not a name (the
+/// place in it is), and an affiliation is not part of the name ("[Lee Cheuk-yan] of the Labour Party").</item>
+/// </list>
 /// Types: person is PER, place LOC, organization ORG, everything else (event, object, abstract, substance, plant,
 /// animal) MISC. Where named spans overlap, the longer is kept (the outer one on a tie), so the tagging is flat:
 /// "[Durham University]" is one ORG, not also the place "Durham".
@@ -245,14 +253,15 @@ public static class GumCorpus
     {
         var joiners = JoinsCoordinatedNames(mention.GumType) ? Connectors : NameConnectors;
         var first = head;
-        while (Extend(words, first, -1, mention.First, joiners) is { } next)
+        var adjectives = mention.GumType != "person";
+        while (Extend(words, first, -1, mention.First, joiners, adjectives) is { } next)
         {
             first = next;
         }
 
         // A person's affiliation is not part of their name: "Lee Cheuk-yan of [the Labour Party]".
         var last = head;
-        while (Extend(words, last, +1, mention.Last, joiners) is { } next && !(mention.GumType == "person" && StartsBetween(organisationStarts, last + 1, next)))
+        while (Extend(words, last, +1, mention.Last, joiners, adjectives) is { } next && !(mention.GumType == "person" && StartsBetween(organisationStarts, last + 1, next)))
         {
             last = next;
         }
@@ -296,15 +305,15 @@ public static class GumCorpus
     }
 
     /// <summary>The next name token from <paramref name="from"/> in direction <paramref name="step"/>, over connectors, not past <paramref name="bound"/>.</summary>
-    static int? Extend(List<GumWord> words, int from, int step, int bound, HashSet<string> connectors)
+    static int? Extend(List<GumWord> words, int from, int step, int bound, HashSet<string> connectors, bool adjectives)
     {
         var i = from + step;
-        while ((step < 0 ? i >= bound : i <= bound) && !IsNameToken(words[i]) && connectors.Contains(words[i].Form))
+        while ((step < 0 ? i >= bound : i <= bound) && !IsNameToken(words, i, adjectives) && connectors.Contains(words[i].Form))
         {
             i += step;
         }
 
-        return (step < 0 ? i >= bound : i <= bound) && IsNameToken(words[i]) ? i : null;
+        return (step < 0 ? i >= bound : i <= bound) && IsNameToken(words, i, adjectives) ? i : null;
     }
 
     /// <summary>The first non-punctuation word of the range whose dependency head lies outside it, or -1.</summary>
@@ -324,6 +333,13 @@ public static class GumCorpus
     }
 
     static bool IsNameToken(GumWord word) => word.Upos is "PROPN" or "NUM" || word.Xpos is "NNP" or "NNPS";
+
+    /// <summary>
+    /// A name token, or with <paramref name="adjectives"/> also a capitalised adjective inside the sentence: GUM tags
+    /// "Roman" in "Roman Empire" and "Revolutionary" in "Revolutionary War" as adjectives (JJ).
+    /// </summary>
+    static bool IsNameToken(List<GumWord> words, int i, bool adjectives) =>
+        IsNameToken(words[i]) || (adjectives && i > 0 && words[i].Upos == "ADJ" && char.IsUpper(words[i].Form[0]));
 
     /// <summary>Words that join two name tokens into one name.</summary>
     static readonly HashSet<string> Connectors = new(

@@ -22,14 +22,11 @@ public enum NerFeatureSet
 
     All = WordPairs | DocumentCase | TitleLines | Gazetteer,
 
-    /// <summary>
-    /// A second stage: what a first tagger said about the token, its neighbours and the same word elsewhere in the
-    /// document ("Eastman" after "Cres Eastman" was tagged a person).
-    /// </summary>
-    DocumentLabels = 16,
-
     /// <summary>The token's place in its run of capitalised words (first, inside, last, alone) and the run's length.</summary>
     CapitalisedRuns = 32,
+
+    /// <summary>The type of names the KB uses the word (and its neighbours) in (<see cref="Mentions.KnowledgeBaseWords"/>).</summary>
+    KnowledgeBaseWords = 64,
 }
 
 /// <summary>
@@ -37,15 +34,13 @@ public enum NerFeatureSet
 /// unused slots. The same code serves training and tagging, so the two cannot drift apart.
 /// Core: the word lower-cased, its shape (long "Xxxxx" and short "Xx"), prefixes and suffixes of 1-4 characters, the
 /// short shape with the sentence-initial position, the words and short shapes at -2..+2, the shape trigram, the
-/// previous word with this shape and this shape with the next word, and whether the token is or follows a person's
-/// title (<see cref="PersonTitles"/>).
+/// previous word with this shape and this shape with the next word, whether the token is glued to its neighbours (no
+/// space), and whether the token is or follows a person's title (<see cref="PersonTitles"/>).
 /// </summary>
 internal static class NerFeatures
 {
-    /// <summary>Slots of the features <see cref="Extract"/> writes; <see cref="AddDocumentLabels"/> writes after them.</summary>
-    const int BaseSlots = 42;
-
-    public const int PerToken = BaseSlots + 6;
+    /// <summary>The most features a token can have (unused slots are 0).</summary>
+    public const int PerToken = 48;
 
     enum Template
     {
@@ -72,13 +67,14 @@ internal static class NerFeatures
         GazetteerWord,
         PersonTitle,
         AfterPersonTitle,
-        FirstStageLabel,
-        FirstStageLabels,
-        WordElsewhere,
-        WordElsewhereAsName,
-        WordElsewhereAsNameShape,
+        Spacing,
+        SpacingWord,
         CapitalisedRun,
         CapitalisedRunWord,
+        KnowledgeBaseWord,
+        KnowledgeBaseWordShape,
+        KnowledgeBaseWordPrevious,
+        KnowledgeBaseWordNext,
     }
 
     [Flags]
@@ -95,17 +91,14 @@ internal static class NerFeatures
 
     static readonly ulong Outside = FeatureHash.Of("<outside>");
 
-    /// <summary>
-    /// Fills <paramref name="features"/> (tokens.Count × <see cref="PerToken"/>) with each token's feature ids, all but
-    /// the <see cref="NerFeatureSet.DocumentLabels"/> ones; returns each token's lower-case word hash.
-    /// </summary>
-    public static ulong[] Extract(string text, IReadOnlyList<(int Start, int End)> tokens, EntityKnowledgeBase? gazetteer, NerFeatureSet set, Span<ulong> features)
+    /// <summary>Fills <paramref name="features"/> (tokens.Count × <see cref="PerToken"/>) with each token's feature ids.</summary>
+    public static void Extract(string text, IReadOnlyList<(int Start, int End)> tokens, EntityKnowledgeBase? gazetteer, KnowledgeBaseWords knowledgeBaseWords, NerFeatureSet set, Span<ulong> features)
     {
         var n = tokens.Count;
         features[..(n * PerToken)].Clear();
         if (n == 0)
         {
-            return [];
+            return;
         }
 
         var words = new ulong[n];
@@ -141,6 +134,17 @@ internal static class NerFeatures
         }
 
         var runs = (set & NerFeatureSet.CapitalisedRuns) != 0 ? CapitalisedRuns(text, tokens, flags) : null;
+        byte[]? wordCodes = null;
+        if ((set & NerFeatureSet.KnowledgeBaseWords) != 0)
+        {
+            wordCodes = new byte[n];
+            var scratch = new System.Text.StringBuilder();
+            for (var t = 0; t < n; t++)
+            {
+                wordCodes[t] = knowledgeBaseWords.Code(KnowledgeBaseWords.Key(text.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start), scratch));
+            }
+        }
+
         var gazetteerCodes = new byte[n];
         if ((set & NerFeatureSet.Gazetteer) != 0 && gazetteer is not null)
         {
@@ -184,6 +188,15 @@ internal static class NerFeatures
                 f[k++] = FeatureHash.Feature((int)Template.PersonTitle, shape);
             }
 
+            // Our tokens split "Chi-fung", "U.S." and "Cloud9.com" where GUM's do not: whether a token is glued to its
+            // neighbours tells a hyphen inside a name from a dash between words.
+            var glued = (t > 0 && tokens[t - 1].End == tokens[t].Start ? 1UL : 0UL) | (t + 1 < n && tokens[t].End == tokens[t + 1].Start ? 2UL : 0UL);
+            f[k++] = FeatureHash.Feature((int)Template.Spacing, glued, shape);
+            if (glued != 0 && !SurfaceForms.IsWordChar(span[0]))
+            {
+                f[k++] = FeatureHash.Feature((int)Template.SpacingWord, glued, word);
+            }
+
             // "Mr. Smith" is Mr, ., Smith in our tokens.
             if ((t > 0 && (flags[t - 1] & TokenFlags.PersonTitle) != 0) || (t > 1 && (flags[t - 2] & TokenFlags.PersonTitle) != 0 && text[tokens[t - 1].Start] == '.'))
             {
@@ -209,6 +222,15 @@ internal static class NerFeatures
                 f[k++] = FeatureHash.Feature((int)Template.CapitalisedRunWord, runs[t], word);
             }
 
+            if (wordCodes is not null)
+            {
+                // Type and purity only for the neighbours: how often a neighbour is in the KB matters less.
+                f[k++] = FeatureHash.Feature((int)Template.KnowledgeBaseWord, wordCodes[t]);
+                f[k++] = FeatureHash.Feature((int)Template.KnowledgeBaseWordShape, wordCodes[t] & 31UL, shape);
+                f[k++] = FeatureHash.Feature((int)Template.KnowledgeBaseWordPrevious, t > 0 ? wordCodes[t - 1] & 31UL : 255UL);
+                f[k++] = FeatureHash.Feature((int)Template.KnowledgeBaseWordNext, t + 1 < n ? wordCodes[t + 1] & 31UL : 255UL);
+            }
+
             if ((set & NerFeatureSet.TitleLines) != 0 && (flags[t] & TokenFlags.TitleLine) != 0)
             {
                 f[k++] = FeatureHash.Feature((int)Template.TitleLine, shape);
@@ -227,8 +249,6 @@ internal static class NerFeatures
                 }
             }
         }
-
-        return words;
     }
 
     /// <summary>As the linker decides it: the first token, or the first after . ! ? : ; or a line break, looking back over quotes and brackets.</summary>
@@ -248,80 +268,6 @@ internal static class NerFeatures
             if (!transparent)
             {
                 previous = t;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Adds the second-stage features from a first tagger's labels: the token's label, its neighbours' labels, and
-    /// for a capitalised word or a number the label the first tagger gave most often to the same word elsewhere in the
-    /// text and the type it gave it most often as part of a name.
-    /// </summary>
-    public static void AddDocumentLabels(string text, IReadOnlyList<(int Start, int End)> tokens, ReadOnlySpan<ulong> words, ReadOnlySpan<int> labels, Span<ulong> features)
-    {
-        var n = tokens.Count;
-        var counts = new Dictionary<ulong, int[]>();
-        for (var t = 0; t < n; t++)
-        {
-            if (IsNameLike(text, tokens[t]))
-            {
-                if (!counts.TryGetValue(words[t], out var perLabel))
-                {
-                    counts[words[t]] = perLabel = new int[NerLabels.Count];
-                }
-
-                perLabel[labels[t]]++;
-            }
-        }
-
-        Span<int> typeCounts = stackalloc int[5];
-        for (var t = 0; t < n; t++)
-        {
-            var f = features.Slice((t * PerToken) + BaseSlots, PerToken - BaseSlots);
-            var k = 0;
-            f[k++] = FeatureHash.Feature((int)Template.FirstStageLabel, (ulong)labels[t]);
-            f[k++] = FeatureHash.Feature((int)Template.FirstStageLabels, t > 0 ? (ulong)labels[t - 1] : 255UL, (ulong)labels[t], t + 1 < n ? (ulong)labels[t + 1] : 255UL);
-            if (!IsNameLike(text, tokens[t]))
-            {
-                continue;
-            }
-
-            var perLabel = counts[words[t]];
-            var best = -1;
-            var others = 0;
-            typeCounts.Clear();
-            for (var y = 0; y < NerLabels.Count; y++)
-            {
-                var elsewhere = perLabel[y] - (y == labels[t] ? 1 : 0);
-                others += elsewhere;
-                if (elsewhere > 0 && (best < 0 || elsewhere > perLabel[best] - (best == labels[t] ? 1 : 0)))
-                {
-                    best = y;
-                }
-
-                if (y != NerLabels.Outside)
-                {
-                    typeCounts[(int)NerLabels.TypeOf(y)] += elsewhere;
-                }
-            }
-
-            if (others == 0)
-            {
-                continue;
-            }
-
-            f[k++] = FeatureHash.Feature((int)Template.WordElsewhere, (ulong)best);
-            var type = 0;
-            for (var i = 1; i < typeCounts.Length; i++)
-            {
-                type = typeCounts[i] > typeCounts[type] ? i : type;
-            }
-
-            if (typeCounts[type] > 0)
-            {
-                var share = typeCounts[type] * 2 >= others ? 1UL : 0UL;
-                f[k++] = FeatureHash.Feature((int)Template.WordElsewhereAsName, (ulong)type, share);
-                f[k++] = FeatureHash.Feature((int)Template.WordElsewhereAsNameShape, (ulong)type, share, FeatureHash.Shape(text.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start), 1));
             }
         }
     }
@@ -354,7 +300,10 @@ internal static class NerFeatures
                     gap++;
                 }
 
-                if (gap >= n || gap - last > 3 || (flags[gap] & TokenFlags.Capitalised) == 0 || text.AsSpan(tokens[last].End, tokens[gap].Start - tokens[last].End).Contains('\n'))
+                // A lower-case word hyphenated to a capitalised one belongs to it ("Chi-fung", "Naqsh-e").
+                var hyphenTail = gap == last + 2 && text[tokens[last + 1].Start] == '-' && tokens[last].End == tokens[last + 1].Start &&
+                    gap < n && tokens[last + 1].End == tokens[gap].Start && SurfaceForms.IsWordChar(text[tokens[gap].Start]);
+                if (gap >= n || gap - last > 3 || ((flags[gap] & TokenFlags.Capitalised) == 0 && !hyphenTail) || text.AsSpan(tokens[last].End, tokens[gap].Start - tokens[last].End).Contains('\n'))
                 {
                     break;
                 }
@@ -391,8 +340,6 @@ internal static class NerFeatures
         var token = text.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start);
         return token is "-" or "." or "&" || token.Equals("of", StringComparison.Ordinal) || token.Equals("the", StringComparison.Ordinal) || token.Equals("and", StringComparison.Ordinal);
     }
-
-    static bool IsNameLike(string text, (int Start, int End) token) => char.IsUpper(text[token.Start]) || char.IsDigit(text[token.Start]);
 
     static void MarkDocumentCase(string text, IReadOnlyList<(int Start, int End)> tokens, ulong[] words, TokenFlags[] flags)
     {

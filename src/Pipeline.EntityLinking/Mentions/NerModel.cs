@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Pipeline.EntityLinking.Mentions;
 
 /// <summary>
-/// The weights of one tagging stage: for each kept feature id one weight per label, the label transitions (plus a
+/// The weights of the tagger: for each kept feature id one weight per label, the label transitions (plus a
 /// start row), and the two numbers that turn a span's margin into a confidence.
 /// <para>
 /// Layout (little-endian): the feature set, the label count, the calibration slope and intercept, the quantisation

@@ -6,8 +6,7 @@ namespace Pipeline.EntityLinking.Mentions;
 /// <summary>
 /// Finds named mentions (PER, ORG, LOC, MISC) in text: a structured averaged perceptron over BILOU labels trained on
 /// GUM by <c>pipeline train ner</c> (see <see cref="GumCorpus"/> for what counts as a named mention and
-/// docs/entity-linking.md for the features and the scores), optionally in two stages (the second sees what the first
-/// said about the whole document). Immutable and thread-safe.
+/// docs/entity-linking.md for the features and the scores). Immutable and thread-safe.
 /// </summary>
 public sealed class NerTagger
 {
@@ -23,35 +22,32 @@ public sealed class NerTagger
         return Load(stream);
     });
 
-    readonly NerModel _first;
-    readonly NerModel? _second;
+    readonly NerModel _model;
+    readonly KnowledgeBaseWords _words;
 
-    internal NerTagger(NerModel first, NerModel? second = null)
+    internal NerTagger(NerModel model, KnowledgeBaseWords words)
     {
-        if (second is not null && (second.FeatureSet & ~NerFeatureSet.DocumentLabels) != first.FeatureSet)
-        {
-            throw new ArgumentException("The second stage must read the first stage's features and the document labels.", nameof(second));
-        }
-
-        _first = first;
-        _second = second;
+        _model = model;
+        _words = words;
     }
 
-    internal NerModel First => _first;
+    internal NerModel Model => _model;
 
-    /// <summary>The stage whose labels are the result (and whose margins the scores come from).</summary>
-    internal NerModel Last => _second ?? _first;
+    internal KnowledgeBaseWords Words => _words;
 
     /// <summary>The feature groups the weights were trained with.</summary>
-    public NerFeatureSet FeatureSet => Last.FeatureSet;
+    public NerFeatureSet FeatureSet => _model.FeatureSet;
 
-    /// <summary>How many feature ids have weights (both stages).</summary>
-    public int FeatureCount => _first.FeatureCount + (_second?.FeatureCount ?? 0);
+    /// <summary>How many feature ids have weights.</summary>
+    public int FeatureCount => _model.FeatureCount;
+
+    /// <summary>How many words the KB word-type table holds (<see cref="NerFeatureSet.KnowledgeBaseWords"/>).</summary>
+    public int KnowledgeBaseWordCount => _words.Count;
 
     /// <summary>The tagger with the weights embedded in this assembly (loaded once).</summary>
     public static NerTagger LoadBuiltIn() => BuiltIn.Value;
 
-    /// <summary>Reads weights written by <see cref="Write"/>: "NER1", the number of stages (1 or 2), then each stage.</summary>
+    /// <summary>Reads weights written by <see cref="Write"/>: "NER1", the model, the KB word table.</summary>
     public static NerTagger Load(Stream weights)
     {
         using var memory = new MemoryStream();
@@ -64,16 +60,15 @@ public sealed class NerTagger
 
         try
         {
-            var stages = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(data[4..]);
-            var at = 8;
-            var first = NerModel.Read(data, ref at);
-            var second = stages == 2 ? NerModel.Read(data, ref at) : null;
-            if (stages is not (1 or 2) || at != data.Length)
+            var at = 4;
+            var model = NerModel.Read(data, ref at);
+            var words = KnowledgeBaseWords.Read(data, ref at);
+            if (at != data.Length)
             {
-                throw new InvalidDataException($"The weights file has {stages} stages and {data.Length - at} bytes after the last one.");
+                throw new InvalidDataException($"The weights file has {data.Length - at} bytes after its end.");
             }
 
-            return new NerTagger(first, second);
+            return new NerTagger(model, words);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -86,16 +81,17 @@ public sealed class NerTagger
     {
         using var writer = new BinaryWriter(weights, System.Text.Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
-        writer.Write(_second is null ? 1 : 2);
-        _first.Write(writer);
-        _second?.Write(writer);
+        _model.Write(writer);
+        _words.Write(writer);
     }
 
-    internal NerTagger WithOutsidePenalty(float penalty) =>
-        _second is null ? new(_first.WithOutsidePenalty(penalty)) : new(_first, _second.WithOutsidePenalty(penalty));
+    /// <summary>
+    /// The tagger with the score of O lowered by <paramref name="penalty"/> at every token (on top of the penalty chosen
+    /// in training): more names found, fewer of them right. Negative values do the opposite.
+    /// </summary>
+    public NerTagger WithOutsidePenalty(float penalty) => new(_model.WithOutsidePenalty(penalty), _words);
 
-    internal NerTagger WithCalibration(float slope, float intercept) =>
-        _second is null ? new(_first.WithCalibration(slope, intercept)) : new(_first, _second.WithCalibration(slope, intercept));
+    internal NerTagger WithCalibration(float slope, float intercept) => new(_model.WithCalibration(slope, intercept), _words);
 
     /// <summary>
     /// The named mentions of <paramref name="text"/>, given its tokens as <see cref="SurfaceForms.Tokenize"/> cuts them
@@ -109,7 +105,7 @@ public sealed class NerTagger
         for (var i = 0; i < spans.Count; i++)
         {
             var (first, last, type, margin) = spans[i];
-            result[i] = new NamedSpan(first, last, type, Last.Confidence(margin));
+            result[i] = new NamedSpan(first, last, type, _model.Confidence(margin));
         }
 
         return result;
@@ -132,19 +128,21 @@ public sealed class NerTagger
         var margins = ArrayPool<float>.Shared.Rent(n);
         try
         {
-            var words = NerFeatures.Extract(text, tokens, gazetteer, _first.FeatureSet, features);
-            var lines = NerLines.Of(text, tokens);
-            Decode(_first, features, n, lines, emissions, labels, _second is null ? margins : null);
-            if (_second is not null)
+            NerFeatures.Extract(text, tokens, gazetteer, _words, _model.FeatureSet, features);
+            _model.Emissions(features, n, emissions);
+            foreach (var (first, last) in NerLines.Of(text, tokens))
             {
-                NerFeatures.AddDocumentLabels(text, tokens, words, labels.AsSpan(0, n), features);
-                Decode(_second, features, n, lines, emissions, labels, margins);
+                var length = last - first + 1;
+                NerDecoder.Decode(emissions.AsSpan(first * NerLabels.Count, length * NerLabels.Count), length, _model.Transitions, labels.AsSpan(first, length), margins.AsSpan(first, length));
             }
 
             var spans = NerLabels.Decode(labels.AsSpan(0, n));
             var result = new List<(int First, int Last, EntityType Type, float Margin)>(spans.Count);
-            foreach (var (first, last, type) in spans)
+            foreach (var (tagged, last, type) in spans)
             {
+                // A person is named without the titles before the name, as in training; the tagger has seen few
+                // titles with qualifiers ("Chinese Foreign Minister"), which news texts are full of.
+                var first = type == EntityType.Per ? PersonTitles.NameStart(text, tokens, tagged, last) : tagged;
                 var margin = float.PositiveInfinity;
                 for (var t = first; t <= last; t++)
                 {
@@ -162,28 +160,6 @@ public sealed class NerTagger
             ArrayPool<float>.Shared.Return(emissions);
             ArrayPool<int>.Shared.Return(labels);
             ArrayPool<float>.Shared.Return(margins);
-        }
-    }
-
-    /// <summary>The first stage's labels for a whole text (the second stage of training reads them).</summary>
-    internal int[] FirstStageLabels(string text, IReadOnlyList<(int Start, int End)> tokens, EntityKnowledgeBase? gazetteer)
-    {
-        var n = tokens.Count;
-        var features = new ulong[n * NerFeatures.PerToken];
-        var emissions = new float[n * NerLabels.Count];
-        var labels = new int[n];
-        NerFeatures.Extract(text, tokens, gazetteer, _first.FeatureSet, features);
-        Decode(_first, features, n, NerLines.Of(text, tokens), emissions, labels, null);
-        return labels;
-    }
-
-    static void Decode(NerModel model, ulong[] features, int n, List<(int First, int Last)> lines, float[] emissions, int[] labels, float[]? margins)
-    {
-        model.Emissions(features, n, emissions);
-        foreach (var (first, last) in lines)
-        {
-            var length = last - first + 1;
-            NerDecoder.Decode(emissions.AsSpan(first * NerLabels.Count, length * NerLabels.Count), length, model.Transitions, labels.AsSpan(first, length), margins is null ? default : margins.AsSpan(first, length));
         }
     }
 }

@@ -5,17 +5,8 @@ namespace Pipeline.EntityLinking.Mentions;
 /// <summary>The settings of one training run; the defaults are the ones chosen on the GUM dev split.</summary>
 public sealed record NerTrainingOptions
 {
-    /// <summary>Passes over the training lines (of the first stage when there are two).</summary>
+    /// <summary>Passes over the training lines.</summary>
     public int Epochs { get; init; } = 10;
-
-    /// <summary>Passes of the second stage (<see cref="NerFeatureSet.DocumentLabels"/>); 0: one stage only.</summary>
-    public int SecondStageEpochs { get; init; }
-
-    /// <summary>
-    /// The second stage learns from first-stage labels of documents the first stage did not train on: the training
-    /// documents are cut into this many folds, each labelled by a first stage trained on the others.
-    /// </summary>
-    public int Folds { get; init; } = 5;
 
     /// <summary>Features seen fewer times in training get no weights (rare words are covered by their shape and affixes).</summary>
     public int MinFeatureCount { get; init; } = 1;
@@ -25,11 +16,8 @@ public sealed record NerTrainingOptions
     /// <summary>Seeds the order the lines are visited in, per epoch: the same data and seed give the same bytes.</summary>
     public ulong Seed { get; init; } = 20240130;
 
-    /// <summary>Features whose largest averaged weight is below this are dropped after training (smaller model, same tags).</summary>
-    public float PruneBelow { get; init; }
-
     public override string ToString() =>
-        FormattableString.Invariant($"{Features}, min count {MinFeatureCount}, {Epochs} epochs{(SecondStageEpochs > 0 ? $" + second stage {SecondStageEpochs}" : "")}, prune < {PruneBelow}");
+        FormattableString.Invariant($"{Features}, min count {MinFeatureCount}, {Epochs} epochs");
 }
 
 /// <summary>
@@ -43,18 +31,15 @@ public static class NerTrainer
     const int Labels = NerLabels.Count;
     const int Start = Labels; // the transition row of the start of a line
 
-    /// <param name="afterEpoch">
-    /// Called after each epoch (of the second stage when there is one) with the averaged weights so far, to score the
-    /// epochs on dev.
-    /// </param>
+    /// <param name="afterEpoch">Called after each epoch with the averaged weights so far, to score the epochs on dev.</param>
     public static NerTagger Train(IReadOnlyList<NerExample> examples, NerTrainingOptions options, EntityKnowledgeBase? gazetteer, Action<int, NerTagger>? afterEpoch = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1);
-        var words = new List<ulong[]>(examples.Count);
+        var knowledgeBaseWords = (options.Features & NerFeatureSet.KnowledgeBaseWords) != 0 && gazetteer is not null ? KnowledgeBaseWords.Build(gazetteer) : KnowledgeBaseWords.Empty;
         var features = examples.Select(e =>
         {
             var ids = new ulong[e.Tokens.Count * NerFeatures.PerToken];
-            words.Add(NerFeatures.Extract(e.Text, e.Tokens, gazetteer, options.Features, ids));
+            NerFeatures.Extract(e.Text, e.Tokens, gazetteer, knowledgeBaseWords, options.Features, ids);
             return ids;
         }).ToList();
         var gold = examples.Select(e =>
@@ -64,39 +49,6 @@ public static class NerTrainer
             return labels;
         }).ToList();
 
-        if (options.SecondStageEpochs <= 0)
-        {
-            return TrainStage(examples, features, gold, options.Features, options.Epochs, options, m => new NerTagger(m), afterEpoch);
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Folds, 2);
-        var firstStage = new NerTagger(TrainStage(examples, features, gold, options.Features, options.Epochs, options, m => new NerTagger(m), null).First);
-        var heldOut = new int[examples.Count][];
-        for (var fold = 0; fold < options.Folds; fold++)
-        {
-            var inFold = Enumerable.Range(0, examples.Count).Where(i => i % options.Folds == fold).ToList();
-            var rest = Enumerable.Range(0, examples.Count).Where(i => i % options.Folds != fold).ToList();
-            var partial = new NerTagger(TrainStage(
-                [.. rest.Select(i => examples[i])], [.. rest.Select(i => features[i])], [.. rest.Select(i => gold[i])],
-                options.Features, options.Epochs, options, m => new NerTagger(m), null).First);
-            foreach (var i in inFold)
-            {
-                heldOut[i] = partial.FirstStageLabels(examples[i].Text, examples[i].Tokens, gazetteer);
-            }
-        }
-
-        for (var i = 0; i < examples.Count; i++)
-        {
-            NerFeatures.AddDocumentLabels(examples[i].Text, examples[i].Tokens, words[i], heldOut[i], features[i]);
-        }
-
-        return TrainStage(examples, features, gold, options.Features | NerFeatureSet.DocumentLabels, options.SecondStageEpochs, options, m => new NerTagger(firstStage.First, m), afterEpoch);
-    }
-
-    static NerTagger TrainStage(
-        IReadOnlyList<NerExample> examples, List<ulong[]> features, List<int[]> gold, NerFeatureSet featureSet, int epochs, NerTrainingOptions options,
-        Func<NerModel, NerTagger> wrap, Action<int, NerTagger>? afterEpoch)
-    {
         var (featureIds, rows) = Index(features, options.MinFeatureCount);
         var lines = examples.SelectMany((e, d) => NerLines.Of(e.Text, e.Tokens).Select(s => (Document: d, s.First, s.Last))).ToArray();
         var state = new PerceptronState(featureIds.Count);
@@ -105,7 +57,7 @@ public static class NerTrainer
         var emissions = new float[maxLength * Labels];
         var predicted = new int[maxLength];
         NerTagger? snapshot = null;
-        for (var epoch = 1; epoch <= epochs; epoch++)
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             random.Shuffle(lines);
             foreach (var (document, first, last) in lines)
@@ -118,9 +70,9 @@ public static class NerTrainer
             }
 
             snapshot = null;
-            if (afterEpoch is not null || epoch == epochs)
+            if (afterEpoch is not null || epoch == options.Epochs)
             {
-                snapshot = wrap(state.Averaged(featureIds, featureSet, options.PruneBelow));
+                snapshot = new NerTagger(state.Averaged(featureIds, options.Features), knowledgeBaseWords);
                 afterEpoch?.Invoke(epoch, snapshot);
             }
         }
@@ -308,7 +260,7 @@ public static class NerTrainer
             timed[at] += (double)_step * delta;
         }
 
-        public NerModel Averaged(List<ulong> ids, NerFeatureSet featureSet, float pruneBelow)
+        public NerModel Averaged(List<ulong> ids, NerFeatureSet featureSet)
         {
             var averaged = new float[_weights.Length];
             for (var i = 0; i < averaged.Length; i++)
@@ -320,24 +272,6 @@ public static class NerTrainer
             for (var i = 0; i < transitions.Length; i++)
             {
                 transitions[i] = (float)(Transitions[i] - (_timedTransitions[i] / _step));
-            }
-
-            if (pruneBelow > 0)
-            {
-                for (var row = 0; row < ids.Count; row++)
-                {
-                    var span = averaged.AsSpan(row * Labels, Labels);
-                    var largest = 0f;
-                    foreach (var w in span)
-                    {
-                        largest = Math.Max(largest, Math.Abs(w));
-                    }
-
-                    if (largest < pruneBelow)
-                    {
-                        span.Clear();
-                    }
-                }
             }
 
             return NerModel.Create(featureSet, ids, averaged, transitions, 1, 0);
