@@ -81,52 +81,23 @@ public sealed class EntityLinkerTests
         Assert.Equal("entities", enrichment.EnricherName);
         Assert.Contains("Q15031", enrichment.Read<EntitiesPayload>().EntityIds);
     }
-}
 
-public sealed class DescriptionCoherenceTests
-{
     [Fact]
-    public void A_description_naming_a_confident_entity_by_an_alias_wins_over_a_more_popular_namesake()
+    public void Daily_in_the_name_of_the_Daily_Caller_News_Foundation_is_not_linked_on_its_own()
     {
-        // "FRD" is the only form of the country in the text; the court's description names it "Freedonia", an alias
-        // the text never uses, so only coherence through the alias can prefer the Freedonian court.
-        var kb = EntityKnowledgeBase.Build(
-        [
-            new EntityRecord("Q1", "Republic of Freedonia", ["Freedonia", "FRD"], "country in Europe", null, EntityType.Loc, 0.9f, IsCountry: true),
-            new EntityRecord("Q2", "High Court of Ruritania", ["High Court"], "court in Strelsau, Ruritania", null, EntityType.Org, 0.6f),
-            new EntityRecord("Q3", "Supreme Tribunal", ["High Court"], "court in Fredville, Freedonia", null, EntityType.Org, 0.5f),
-        ]);
-        var linker = KnowledgeBaseEntityLinker.Create(kb);
+        var payload = LinkSample();
 
-        var payload = linker.Link("The FRD passed a new law last week. The High Court struck it down on Monday.");
-
-        Assert.Equal("Q1", payload.Mentions.Single(m => m.Text == "FRD").Qid);
-        Assert.Equal("Q3", payload.Mentions.Single(m => m.Text == "High Court").Qid);
-    }
-}
-
-public sealed class SportsTeamTests
-{
-    [Theory]
-    [InlineData("South Africa completed a good morning's work when Morne Morkel bowled England captain Andrew Strauss off the last ball.", "England", "Q1321565")]
-    [InlineData("\"I know there's a business side of it,\" Cleveland manager Eric Wedge said.", "Cleveland", "Q642553")]
-    [InlineData("In Seattle, Felix Hernandez pitched Seattle's first perfect game as the Mariners edged Tampa Bay.", "Seattle", "Q466586")]
-    public void A_place_that_stands_for_its_team_is_linked_to_the_team_of_the_sentences_sport(string text, string place, string team)
-    {
-        var payload = SharedKnowledgeBase.Linker().Link(text);
-
-        Assert.Equal(team, payload.Mentions.Last(m => m.Text == place).Qid);
+        Assert.DoesNotContain(payload.Mentions, m => m.Text == "Daily" && m.Qid is not null);
     }
 
-    [Theory]
-    [InlineData("Boston manager Bobby Valentine said simply that Kelly was claimed by the Mets.", "Boston")]
-    [InlineData("In Seattle, Washington, Felix Hernandez pitched a perfect game.", "Washington")]
-    public void A_place_whose_team_the_sentence_does_not_single_out_is_not_linked_to_a_team(string text, string place)
+    [Fact]
+    public void A_person_the_knowledge_base_lacks_is_reported_as_an_unlinked_person()
     {
-        // "manager" fits the Red Sox and Boston United F.C. alike; "Seattle, Washington" names where Seattle is.
-        var payload = SharedKnowledgeBase.Linker().Link(text);
+        var payload = SharedKnowledgeBase.Linker().Link("Zorblat Quenting, a spokesman for the ministry, said on Tuesday that the talks would resume.");
 
-        var mention = payload.Mentions.Last(m => m.Text == place);
-        Assert.True(mention.Qid is null || mention.Type == "LOC", $"{place} was linked to {mention.Qid} {mention.Label}");
+        var unknown = Assert.Single(payload.Mentions, m => m.Text == "Zorblat Quenting");
+        Assert.Null(unknown.Qid);
+        Assert.Equal("PER", unknown.Type);
+        Assert.DoesNotContain(payload.Mentions, m => m.Text == "Tuesday" && m.Qid is not null);
     }
 }

@@ -154,47 +154,4 @@ public sealed class KnowledgeBaseTests : IDisposable
         Assert.Equal(EntityType.Loc, kb.Types[kb.IndexOf("Q90")]);
         Assert.Equal("Q90", kb.Qids[kb.Candidates("paris")[0].Entity]);
     }
-
-    [Fact]
-    public void Small_kb_links_names_resolves_short_forms_and_leaves_unknown_names_nil()
-    {
-        WriteSmallKb();
-        var kb = KnowledgeBaseLoader.Load(_directory.FullName, cacheDirectory: null).KnowledgeBase;
-        var linker = KnowledgeBaseEntityLinker.Create(kb);
-
-        var payload = linker.Link("President Xi Jinping spoke in Beijing to CNN. Later Xi met Zorblat Quenting, and the FBI said nothing. Then the fbi left.");
-
-        Assert.Equal("Q15031", payload.Mentions.Single(m => m.Text == "Xi Jinping").Qid);
-        Assert.Equal("Q15031", payload.Mentions.Single(m => m.Text == "Xi").Qid);
-        Assert.Equal("Q956", payload.Mentions.Single(m => m.Text == "Beijing").Qid);
-        Assert.Equal("Q8333", payload.Mentions.Single(m => m.Text == "FBI").Qid);
-        Assert.Null(payload.Mentions.Single(m => m.Text == "Zorblat Quenting").Qid);
-        Assert.DoesNotContain(payload.Mentions, m => m.Text == "fbi");
-        Assert.Equal(["Q15031", "Q956", "Q48340", "Q8333"], payload.EntityIds);
-    }
-
-    [Fact]
-    public void Derived_names_acronyms_legal_forms_and_sports_metonymy_are_resolved_in_the_text()
-    {
-        Write("kb_news_entities.tsv", Header +
-            "Q953944\tUnited States Securities and Exchange Commission\t\tgovernment body\t\t\tORG\t\t\t11\n" +
-            "Q30\tUnited States of America\tU.S.|United States\tcountry in North America\t\t\tLOC\t\tQ6256 Q3624078\t2000\n" +
-            "Q156578\tVolkswagen Group\tVolkswagen\tcompany in Wolfsburg, Germany\t\t\tORG\t\t\t21\n" +
-            "Q243278\tRolls-Royce Holdings\t\tcompany in London\t\t\tORG\t\t\t50\n" +
-            "Q100\tBoston\t\tcity in Massachusetts\t\t\tLOC\t\t\t500\n");
-        var kb = KnowledgeBaseLoader.Load(_directory.FullName, cacheDirectory: null).KnowledgeBase;
-        var linker = KnowledgeBaseEntityLinker.Create(kb);
-
-        var payload = linker.Link(
-            "The Securities and Exchange Commission said so on Monday. The SEC fined Volkswagen AG, and VW paid. Rolls Royce Plc " +
-            "said nothing. Boston beat Chicago 5-3 in the league game. She lives in Boston.");
-
-        Assert.Equal("Q953944", payload.Mentions.Single(m => m.Text == "Securities and Exchange Commission").Qid);
-        Assert.Equal("Q953944", payload.Mentions.Single(m => m.Text == "SEC").Qid);
-        Assert.Equal("Q156578", payload.Mentions.Single(m => m.Text == "Volkswagen AG").Qid);
-        Assert.Equal("Q156578", payload.Mentions.Single(m => m.Text == "VW").Qid);
-        Assert.Equal("Q243278", payload.Mentions.Single(m => m.Text == "Rolls Royce Plc").Qid);
-        var boston = payload.Mentions.Where(m => m.Text == "Boston").OrderBy(m => m.Start).ToList();
-        Assert.Equal([null, "Q100"], boston.Select(m => m.Qid));
-    }
 }

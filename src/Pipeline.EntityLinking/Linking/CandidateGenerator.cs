@@ -36,14 +36,16 @@ public sealed class CandidateGenerator(EntityKnowledgeBase kb, LinkerSettings se
                 var key = document.Key(first, last);
                 var isWhole = first == region.FirstToken && last == region.LastToken;
                 var candidates = key is null ? [] : kb.Candidates(key);
-                if (candidates.IsEmpty && !isWhole)
+                // A capitalised word the KB does not know is still a span: coreference may give it the entity of a
+                // longer name ("Xi" in "Later Xi met ...").
+                if (candidates.IsEmpty && !isWhole && !(first == last && document.IsCapitalisedWord(first)))
                 {
                     continue;
                 }
 
                 var span = new CandidateSpan(region, first, last, key);
                 AddCandidates(document, span, candidates);
-                if (span.Candidates.Count > 0 || isWhole)
+                if (span.Candidates.Count > 0 || isWhole || first == last)
                 {
                     region.Spans.Add(span);
                     whole |= isWhole;

@@ -1,3 +1,5 @@
+using Pipeline.EntityLinking.KnowledgeBase;
+
 namespace Pipeline.EntityLinking.Linking;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Pipeline.EntityLinking.Linking;
 /// "Securities and Exchange Commission") get that name's first-pass entity as a <see cref="MatchKind.Coreference"/>
 /// candidate, with the name's first-pass probability as a feature. Whether it wins is the ranker's call.
 /// </summary>
-public sealed class CoreferenceResolver(LinkerSettings settings)
+public sealed class CoreferenceResolver(EntityKnowledgeBase kb, LinkerSettings settings)
 {
     public void AddCandidates(LinkingDocument document, IReadOnlyList<MentionRegion> regions)
     {
@@ -46,7 +48,10 @@ public sealed class CoreferenceResolver(LinkerSettings settings)
                 }
 
                 var word = document.Normalized(span.FirstToken);
-                if (byFirst.TryGetValue(word, out var longer) && longer.Region != span.Region)
+                // A person's first word ("Xi" of "Xi Jinping"), or an organisation's when the word names nothing in the KB
+                // ("Paxar" of "Paxar Corp"; not "Chinese" of "Chinese Communist Party").
+                if (byFirst.TryGetValue(word, out var longer) && longer.Region != span.Region &&
+                    (kb.Types[longer.Candidates[longer.Best].Entity] == EntityType.Per || span.Candidates.Count == 0))
                 {
                     Add(span, longer, byLastWord: false);
                 }

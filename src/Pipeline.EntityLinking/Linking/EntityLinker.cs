@@ -26,7 +26,7 @@ public sealed class EntityLinker
         _model = model;
         _detector = new MentionDetector(tagger, kb);
         _candidates = new CandidateGenerator(kb, settings);
-        _disambiguator = new Disambiguator(kb, settings, new ContextFeatures(kb), new CoreferenceResolver(settings));
+        _disambiguator = new Disambiguator(kb, settings, new ContextFeatures(kb), new CoreferenceResolver(kb, settings));
         _threshold = (float)(settings.MinConfidence ?? model?.Threshold ?? 0.5);
         Tagged = tagger is not null;
     }

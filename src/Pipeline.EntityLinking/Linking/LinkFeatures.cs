@@ -43,7 +43,7 @@ public static class LinkFeatures
         [
             "context", "whole_region", "starts_region", "ends_region", "from_tagger", "one_token", "two_tokens", "three_or_more_tokens",
             "sentence_initial", "lower_case_use", "lower_case_word_after", "possessive_after", "no_description", "region_coverage",
-            "share_of_label_words", "ends_with_dot", "capitals_word", "hyphen_particle", "dot_then_capital", "crosses_comma",
+            "share_of_label_words", "ends_with_dot", "capitals_word", "hyphen_particle", "dot_then_capital", "crosses_comma", "region_is_a_name",
         ]);
         names.AddRange(ContextFeatures.DescriptionKeywords.Select(k => "description_" + k));
         names.AddRange(SecondPass);
@@ -109,6 +109,9 @@ public static class LinkFeatures
         into[f++] = char.IsLower(document.Text[start]) ? 1 : 0;
         into[f++] = document.TokenSpan(span.LastToken) is "." && after < document.Count && document.IsCapitalisedWord(after) ? 1 : 0;
         into[f++] = document.Text.AsSpan(start, end - start).Contains(',') ? 1 : 0;
+        // Whether the KB knows the whole region as a name: when it does not ("FBI and Department of Justice"), its parts
+        // are the names.
+        into[f++] = region.Spans.Exists(s => s.FirstToken == region.FirstToken && s.LastToken == region.LastToken && s.Candidates.Exists(c => c.Kind != MatchKind.Coreference)) ? 1 : 0;
         var keywords = context.KeywordsOf(entity);
         for (var k = 0; k < ContextFeatures.DescriptionKeywords.Length; k++)
         {

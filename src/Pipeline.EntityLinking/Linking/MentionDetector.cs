@@ -26,7 +26,11 @@ public sealed class MentionDetector(IMentionTagger? tagger, EntityKnowledgeBase 
         {
             foreach (var mention in tagger.Tag(document))
             {
-                regions.Add(new MentionRegion(mention.FirstToken, mention.LastToken, mention.Type, fromTagger: true));
+                foreach (var (first, last) in SplitCoordination(document, mention.FirstToken, mention.LastToken))
+                {
+                    regions.Add(new MentionRegion(first, last, mention.Type, fromTagger: true));
+                }
+
                 Array.Fill(covered, true, mention.FirstToken, mention.LastToken - mention.FirstToken + 1);
             }
         }
@@ -57,6 +61,30 @@ public sealed class MentionDetector(IMentionTagger? tagger, EntityKnowledgeBase 
     }
 
     /// <summary>
+    /// A tagged name of two coordinated names ("FBI and Department of Justice") is two regions when the KB knows each
+    /// part as a whole name and not the whole ("Procter and Gamble" stays one).
+    /// </summary>
+    IEnumerable<(int First, int Last)> SplitCoordination(LinkingDocument document, int first, int last)
+    {
+        if (!IsKnown(document, first, last))
+        {
+            for (var and = first + 1; and < last; and++)
+            {
+                if (document.Normalized(and) is "and" or "&" && IsKnown(document, first, and - 1) && IsKnown(document, and + 1, last))
+                {
+                    yield return (first, and - 1);
+                    yield return (and + 1, last);
+                    yield break;
+                }
+            }
+        }
+
+        yield return (first, last);
+    }
+
+    bool IsKnown(LinkingDocument document, int first, int last) => document.Key(first, last) is { } key && !kb.Candidates(key).IsEmpty;
+
+    /// <summary>
     /// Two regions with only a comma between them are one region when the KB has the whole as a name ("Madison,
     /// Wisconsin", "Trinity College, Cambridge"): the ranker then weighs the whole against its two parts.
     /// </summary>
@@ -72,7 +100,7 @@ public sealed class MentionDetector(IMentionTagger? tagger, EntityKnowledgeBase 
 
             for (var first = left.FirstToken; first <= left.LastToken; first++)
             {
-                if (document.Key(first, right.LastToken) is { } key && !kb.Candidates(key).IsEmpty)
+                if (IsKnown(document, first, right.LastToken))
                 {
                     var type = left.FromTagger ? left.TaggedType : right.TaggedType;
                     regions[r] = new MentionRegion(left.FirstToken, right.LastToken, type, left.FromTagger || right.FromTagger);
@@ -101,7 +129,7 @@ public sealed class MentionDetector(IMentionTagger? tagger, EntityKnowledgeBase 
             }
 
             var last = t;
-            while (last + 1 < document.Count && document.Adjacent(last, last + 1) && (StartsName(document, last + 1) || WordLists.NameConnectors.Contains(document.Normalized(last + 1))))
+            while (last + 1 < document.Count && document.Adjacent(last, last + 1) && ContinuesName(document, last + 1))
             {
                 last++;
             }
@@ -114,6 +142,13 @@ public sealed class MentionDetector(IMentionTagger? tagger, EntityKnowledgeBase 
             t = last + 1;
         }
     }
+
+    /// <summary>A name goes on through capitalised words and connectors; through a dot only after an initial ("U.S. Patent Office"), not a full stop.</summary>
+    static bool ContinuesName(LinkingDocument document, int t) =>
+        StartsName(document, t) ||
+        (document.TokenSpan(t) is "."
+            ? document.Tokens[t - 1].End - document.Tokens[t - 1].Start == 1 && document.IsCapitalisedWord(t - 1)
+            : WordLists.NameConnectors.Contains(document.Normalized(t)));
 
     static bool StartsName(LinkingDocument document, int t) =>
         document.IsCapitalisedWord(t) || (char.IsDigit(document.Text[document.Tokens[t].Start]) && document.TokenSpan(t).ContainsAnyInRange('A', 'Z'));
