@@ -138,8 +138,11 @@ public sealed class NerTagger
 
             var spans = NerLabels.Decode(labels.AsSpan(0, n));
             var result = new List<(int First, int Last, EntityType Type, float Margin)>(spans.Count);
-            foreach (var (first, last, type) in spans)
+            foreach (var (tagged, last, type) in spans)
             {
+                // A person is named without the titles before the name, as in training; the tagger has seen few
+                // titles with qualifiers ("Chinese Foreign Minister"), which news texts are full of.
+                var first = type == EntityType.Per ? PersonTitles.NameStart(text, tokens, tagged, last) : tagged;
                 var margin = float.PositiveInfinity;
                 for (var t = first; t <= last; t++)
                 {

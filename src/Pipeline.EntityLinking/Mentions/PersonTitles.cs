@@ -14,11 +14,41 @@ public static class PersonTitles
          "judge", "justice", "chief", "king", "queen", "prince", "princess", "emperor", "empress", "tsar", "czar", "pope", "general", "gen",
          "colonel", "col", "major", "maj", "captain", "capt", "lieutenant", "lt", "sergeant", "sgt", "admiral", "commander", "officer",
          "detective", "inspector", "agent", "father", "fr", "rev", "reverend", "bishop", "archbishop", "cardinal", "rabbi", "imam", "sheikh",
-         "administrator", "commissioner", "chairman", "chairwoman", "director", "coach"],
+         "administrator", "commissioner", "chairman", "chairwoman", "director", "coach", "advisor", "adviser", "spokesman", "spokeswoman",
+         "spokesperson", "ceo"],
         StringComparer.OrdinalIgnoreCase);
 
     static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BySpan = Titles.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Whether the word (without a final dot, any case) is a title.</summary>
     public static bool Contains(ReadOnlySpan<char> word) => BySpan.Contains(word.TrimEnd('.'));
+
+    /// <summary>
+    /// The first token of the name in a person span that opens with titles and the words that qualify them ("Chinese
+    /// Foreign Minister [Wang Yi]", "Mr. [Smith]", "U.S. President [Joe Biden]"): the token after the last title that
+    /// only capitalised words, dots and hyphens precede, or <paramref name="first"/> when there is none.
+    /// </summary>
+    public static int NameStart(string text, IReadOnlyList<(int Start, int End)> tokens, int first, int last)
+    {
+        var start = first;
+        for (var t = first; t < last; t++)
+        {
+            var token = text.AsSpan(tokens[t].Start, tokens[t].End - tokens[t].Start);
+            if (Contains(token))
+            {
+                start = t + 1;
+            }
+            else if (!char.IsUpper(token[0]) && token is not ("." or "-"))
+            {
+                break;
+            }
+        }
+
+        while (start < last && text[tokens[start].Start] is '.' or '-')
+        {
+            start++;
+        }
+
+        return start;
+    }
 }
