@@ -1,17 +1,19 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Pipeline.Cli.EntityLinking;
-using Pipeline.Contracts;
+using Pipeline.EntityLinking.Evaluation;
 using Pipeline.EntityLinking.Linking;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 
 /// <summary>
-/// <c>pipeline eval entities --input FILE.jsonl</c>: links every benchmark document and prints micro precision,
-/// recall and F1 of (span, QID) pairs, overall and on gold entities present in the KB, the speed, and last
-/// <c>el-f1: 0.xxx</c>.
+/// <c>pipeline eval entities --input FILE.jsonl</c>: links every benchmark document and scores the links the way ELEVANT
+/// does (<see cref="LinkingEvaluation"/>): per file precision, recall and F1 overall and on gold entities the KB has,
+/// mention-detection and candidate recall, a table per coarse type, the speed, and last <c>el-f1: 0.xxx</c> (micro F1
+/// over all files).
 /// </summary>
 public static class EvalEntitiesCommand
 {
@@ -19,7 +21,7 @@ public static class EvalEntitiesCommand
     {
         var input = new Option<FileInfo[]>("--input")
         {
-            Description = "Benchmark JSON Lines file(s): text, evaluation_span, labels with span and entity_id.",
+            Description = "Benchmark JSON Lines file(s) in the ELEVANT layout: text, evaluation_span, labels with span and entity_id.",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
@@ -31,10 +33,15 @@ public static class EvalEntitiesCommand
             DefaultValueFactory = _ => LinkerSettings.DefaultMinConfidence,
         };
         var contextSimilarity = LinkerFactory.ContextOption();
-        var showErrors = new Option<bool>("--errors") { Description = "Print every wrong, missed and spurious link." };
-        var entities = new Command("entities", "Score the entity linker on benchmark files (micro P/R/F1 of span + QID).")
+        var noCoref = new Option<bool>("--no-coref") { Description = "Also ignore gold labels flagged coref." };
+        var predictions = new Option<string?>("--predictions")
         {
-            input, kb, cache, minConfidence, contextSimilarity, showErrors,
+            Description = "Write the links as ELEVANT JSON Lines (id, labels with span and entity_id, <NIL> for unlinked mentions): a file, or a directory when several inputs are given.",
+        };
+        var showErrors = new Option<bool>("--errors") { Description = "Print every wrong, missed and spurious link." };
+        var entities = new Command("entities", "Score the entity linker on benchmark files as ELEVANT does (micro P/R/F1 of span + QID).")
+        {
+            input, kb, cache, minConfidence, contextSimilarity, noCoref, predictions, showErrors,
         };
         entities.SetAction((parse, cancellationToken) =>
         {
@@ -45,99 +52,169 @@ public static class EvalEntitiesCommand
                 return Task.FromResult(2);
             }
 
+            List<(FileInfo File, List<BenchmarkDocument> Documents)> benchmarks;
+            try
+            {
+                benchmarks = [.. files.Select(f => (f, BenchmarkDocument.Read(f.FullName).ToList()))];
+            }
+            catch (InvalidDataException e)
+            {
+                errors.WriteLine($"error: {e.Message}");
+                return Task.FromResult(2);
+            }
+
             if (LinkerFactory.TryLoad(parse.GetRequiredValue(kb), parse.GetRequiredValue(cache), errors) is not { } load)
             {
                 return Task.FromResult(2);
             }
+
             output.WriteLine($"knowledge base: {load.KnowledgeBase.Count:N0} entities, {load.KnowledgeBase.AliasCount:N0} surface forms, loaded in {load.Elapsed.TotalSeconds:F2} s ({(load.FromCache ? "binary cache" : "built from TSV")})");
             var linker = KnowledgeBaseEntityLinker.Create(load.KnowledgeBase, parse.GetValue(minConfidence), parse.GetRequiredValue(contextSimilarity));
-            output.WriteLine($"linker: {linker.Name}, min confidence {parse.GetValue(minConfidence)}");
-            var documents = files.Select(f => (File: f, Documents: BenchmarkDocument.Read(f.FullName).ToList())).ToList();
+            output.WriteLine($"linker: {linker.Name}, min confidence {parse.GetValue(minConfidence)}{(parse.GetValue(noCoref) ? ", coref labels ignored" : "")}");
+            var predictionPaths = PredictionPaths(parse.GetValue(predictions), files);
 
-            var overall = new LinkingScore();
-            var inKb = new LinkingScore();
-            var perFile = new List<(string Name, LinkingScore All, LinkingScore InKb)>();
+            var total = new LinkingEvaluation(load.KnowledgeBase.Contains, parse.GetValue(noCoref));
+            var perFile = new List<(string Name, LinkingEvaluation Score)>();
             var linkTime = TimeSpan.Zero;
             var mentionCount = 0;
-            var documentCount = 0;
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) });
             console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn()).Start(context =>
             {
-                foreach (var (file, docs) in documents)
+                foreach (var (file, documents) in benchmarks)
                 {
-                    var task = context.AddTask($"Linking {file.Name}", maxValue: docs.Count);
-                    var all = new LinkingScore();
-                    var known = new LinkingScore();
-                    foreach (var document in docs)
+                    var task = context.AddTask($"Linking {file.Name}", maxValue: documents.Count);
+                    var score = new LinkingEvaluation(load.KnowledgeBase.Contains, parse.GetValue(noCoref));
+                    using var written = predictionPaths?[file] is { } path ? new StreamWriter(path) : null;
+                    foreach (var document in documents)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var started = Stopwatch.GetTimestamp();
-                        var payload = linker.Link(document.Text);
+                        var (payload, candidates) = linker.LinkWithCandidates(document.Text);
                         linkTime += Stopwatch.GetElapsedTime(started);
                         mentionCount += payload.Mentions.Count;
-                        documentCount++;
-                        var (tp, predicted, gold) = LinkingScore.Count(document, payload.Mentions, null);
-                        all.Add(tp, predicted, gold);
-                        (tp, predicted, gold) = LinkingScore.Count(document, payload.Mentions, load.KnowledgeBase.Contains);
-                        known.Add(tp, predicted, gold);
+                        var predicted = payload.Mentions.Select((m, i) => new PredictedMention(m.Start, m.End, m.Qid, m.Type, candidates[i])).ToList();
+                        var documentScore = score.Add(document, predicted);
+                        written?.WriteLine(PredictionLine(document, payload.Mentions));
                         if (parse.GetValue(showErrors))
                         {
-                            PrintErrors(output, document, payload.Mentions, load.KnowledgeBase.Contains);
+                            PrintErrors(output, document, documentScore, predicted, load.KnowledgeBase.Contains);
                         }
 
                         task.Increment(1);
                     }
 
-                    overall.Add(all.TruePositives, all.Predicted, all.Gold);
-                    inKb.Add(known.TruePositives, known.Predicted, known.Gold);
-                    perFile.Add((file.Name, all, known));
+                    total.Add(score);
+                    perFile.Add((file.Name, score));
                 }
             });
 
-            foreach (var (name, all, known) in perFile.Where(_ => perFile.Count > 1))
+            output.WriteLine();
+            output.WriteLine("| benchmark | documents | required links | in KB | P | R | F1 | in-KB P | in-KB R | in-KB F1 | mention recall | candidate recall |");
+            output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (name, score) in perFile.Append(("all", total)).Where((_, i) => perFile.Count > 1 || i == 0))
             {
-                output.WriteLine($"{name}: P {all.Precision:F3} R {all.Recall:F3} F1 {all.F1:F3}; in-KB P {known.Precision:F3} R {known.Recall:F3} F1 {known.F1:F3}");
+                output.WriteLine(Row(name, score));
             }
 
-            output.WriteLine($"gold links (scored): {overall.Gold}, predicted links: {overall.Predicted}, correct: {overall.TruePositives}");
-            output.WriteLine($"precision: {overall.Precision:F3}");
-            output.WriteLine($"recall: {overall.Recall:F3}");
-            output.WriteLine($"f1: {overall.F1:F3}");
-            output.WriteLine($"in-kb gold links: {inKb.Gold} of {overall.Gold} ({(overall.Gold == 0 ? 0 : 100.0 * inKb.Gold / overall.Gold):F1}%), predicted: {inKb.Predicted}, correct: {inKb.TruePositives}");
-            output.WriteLine($"in-kb precision: {inKb.Precision:F3}");
-            output.WriteLine($"in-kb recall: {inKb.Recall:F3}");
-            output.WriteLine($"in-kb f1: {inKb.F1:F3}");
+            foreach (var (name, score) in perFile.Append(("all", total)).Where((_, i) => perFile.Count > 1 || i == 0))
+            {
+                output.WriteLine();
+                output.WriteLine($"{name} by coarse type (of the gold label; of the predicted mention for links on unlabelled spans):");
+                output.WriteLine("| type | required links | links made | P | R | F1 | mention recall | candidate recall |");
+                output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+                foreach (var (type, byType) in score.ByType)
+                {
+                    output.WriteLine(Invariant($"| {type} | {byType.Links.Gold} | {byType.Links.Predicted} | {byType.Links.Precision:F3} | {byType.Links.Recall:F3} | {byType.Links.F1:F3} | {byType.MentionRecall.Value:F3} | {byType.CandidateRecall.Value:F3} |"));
+                }
+            }
+
+            output.WriteLine();
+            output.WriteLine(Invariant($"precision: {total.Overall.Precision:F3}"));
+            output.WriteLine(Invariant($"recall: {total.Overall.Recall:F3}"));
+            output.WriteLine(Invariant($"in-kb precision: {total.InKnowledgeBase.Precision:F3}"));
+            output.WriteLine(Invariant($"in-kb recall: {total.InKnowledgeBase.Recall:F3}"));
             var seconds = Math.Max(linkTime.TotalSeconds, 1e-9);
-            output.WriteLine($"documents: {documentCount}, mentions found: {mentionCount}, linking time: {linkTime.TotalSeconds:F2} s, {documentCount / seconds:F0} documents/s, {mentionCount / seconds:F0} mentions/s");
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"el-f1: {overall.F1:F3}"));
+            output.WriteLine(Invariant($"documents: {total.Documents}, mentions found: {mentionCount}, linking time: {linkTime.TotalSeconds:F2} s, {total.Documents / seconds:F0} documents/s, {mentionCount / seconds:F0} mentions/s"));
+            if (predictionPaths is not null)
+            {
+                output.WriteLine($"predictions: {string.Join(", ", predictionPaths.Values.Distinct())}");
+            }
+
+            output.WriteLine(Invariant($"el-f1: {total.Overall.F1:F3}"));
             return Task.FromResult(0);
         });
         return entities;
     }
 
-    static void PrintErrors(TextWriter output, BenchmarkDocument document, IReadOnlyList<EntityMention> mentions, Func<string, bool> inKb)
+    static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    static string Row(string name, LinkingEvaluation score) =>
+        Invariant($"| {name} | {score.Documents} | {score.Overall.Gold} | {(score.Overall.Gold == 0 ? 0 : (double)score.InKnowledgeBase.Gold / score.Overall.Gold):P1} | {score.Overall.Precision:F3} | {score.Overall.Recall:F3} | {score.Overall.F1:F3} | {score.InKnowledgeBase.Precision:F3} | {score.InKnowledgeBase.Recall:F3} | {score.InKnowledgeBase.F1:F3} | {score.MentionRecall.Value:F3} | {score.CandidateRecall.Value:F3} |");
+
+    /// <summary>One prediction file per input: the path itself for one input, else {directory}/{input name}.predictions.jsonl.</summary>
+    static Dictionary<FileInfo, string>? PredictionPaths(string? path, FileInfo[] files)
     {
-        var gold = document.Labels.ToDictionary(l => (l.Start, l.End), l => l.EntityId);
-        foreach (var m in mentions.Where(m => m.Qid is not null))
+        if (path is null)
         {
-            if (!gold.TryGetValue((m.Start, m.End), out var expected))
+            return null;
+        }
+
+        if (files.Length == 1 && !Directory.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return new Dictionary<FileInfo, string> { [files[0]] = Path.GetFullPath(path) };
+        }
+
+        Directory.CreateDirectory(path);
+        return files.ToDictionary(f => f, f => Path.Combine(Path.GetFullPath(path), Path.GetFileName(f.Name).Replace(".benchmark.jsonl", "", StringComparison.Ordinal).Replace(".jsonl", "", StringComparison.Ordinal) + ".predictions.jsonl"));
+    }
+
+    /// <summary>A document's links in the ELEVANT layout, so an external scorer can re-score them.</summary>
+    static string PredictionLine(BenchmarkDocument document, IReadOnlyList<Contracts.EntityMention> mentions) =>
+        JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = document.JsonId,
+            ["text"] = document.Text,
+            ["evaluation_span"] = new[] { document.EvaluationStart, document.EvaluationEnd },
+            ["labels"] = mentions.Select((m, i) => new Dictionary<string, object>
             {
-                output.WriteLine($"  spurious  '{m.Text}' -> {m.Qid} {m.Label} ({m.Confidence:F2})");
+                ["id"] = i,
+                ["span"] = new[] { m.Start, m.End },
+                ["entity_id"] = m.Qid ?? GoldLabel.Nil,
+                ["name"] = m.Label ?? "Unknown",
+                ["type"] = m.Type,
+            }).ToList(),
+        });
+
+    static void PrintErrors(TextWriter output, BenchmarkDocument document, LinkingEvaluation.DocumentScore score, IReadOnlyList<PredictedMention> mentions, Func<string, bool> inKb)
+    {
+        var gold = score.Required.GroupBy(l => (l.Start, l.End)).ToDictionary(g => g.Key, g => g.First().EntityId);
+        var nil = document.Labels.Where(l => l.IsNil).Select(l => (l.Start, l.End)).ToHashSet();
+        foreach (var m in score.ScoredLinks)
+        {
+            var text = document.Text[m.Start..m.End];
+            if (gold.TryGetValue((m.Start, m.End), out var expected))
+            {
+                if (expected != m.Qid)
+                {
+                    output.WriteLine($"  wrong     '{text}' -> {m.Qid}, gold {expected}{(inKb(expected) ? "" : " (not in KB)")}");
+                }
             }
-            else if (expected != m.Qid && !expected.StartsWith('<'))
+            else
             {
-                output.WriteLine($"  wrong     '{m.Text}' -> {m.Qid} {m.Label} ({m.Confidence:F2}), gold {expected}{(inKb(expected) ? "" : " (not in KB)")}");
+                output.WriteLine($"  spurious  '{text}' -> {m.Qid}{(nil.Contains((m.Start, m.End)) ? " (gold NIL)" : "")}");
             }
         }
 
-        foreach (var g in document.Labels.Where(l => l.IsScored && inKb(l.EntityId)))
+        foreach (var g in score.Required.Where(l => inKb(l.EntityId)))
         {
             var found = mentions.FirstOrDefault(m => m.Start == g.Start && m.End == g.End);
-            if (found?.Qid is null)
+            if (found.Qid is null)
             {
                 var overlapping = mentions.FirstOrDefault(m => m.Start < g.End && g.Start < m.End);
                 output.WriteLine($"  missed    '{document.Text[g.Start..g.End]}' gold {g.EntityId}" +
-                    (found is not null ? $" (found NIL, {found.CandidateCount} candidates, {found.Confidence:F2})" : overlapping is not null ? $" (overlap '{overlapping.Text}' -> {overlapping.Qid})" : " (not detected)"));
+                    (found.Candidates is not null ? $" (found NIL, {found.Candidates.Count} candidates{(found.Candidates.Contains(g.EntityId) ? ", gold among them" : "")})"
+                        : overlapping.Candidates is not null ? $" (overlap '{document.Text[overlapping.Start..overlapping.End]}' -> {overlapping.Qid})" : " (not detected)"));
             }
         }
     }

@@ -12,7 +12,7 @@ public sealed record KnowledgeBaseLoad(EntityKnowledgeBase KnowledgeBase, IReadO
 public static class KnowledgeBaseLoader
 {
     /// <summary>The files read from a KB directory when they are present, in this order (the first file's label, description and type win).</summary>
-    public static readonly IReadOnlyList<string> DefaultFiles = ["kb_news_entities.tsv", "kb_entities.tsv", "kb_type_fixes.tsv"];
+    public static readonly IReadOnlyList<string> DefaultFiles = ["kb_news_entities.tsv", "kb_entities.tsv", "kb_extra_entities.tsv", "kb_type_fixes.tsv"];
 
     public static IReadOnlyList<string> Sources(string path, IReadOnlyList<string>? files = null)
     {

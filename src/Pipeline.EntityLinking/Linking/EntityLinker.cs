@@ -66,7 +66,10 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
 
     public EntityKnowledgeBase KnowledgeBase => kb;
 
-    public EntitiesPayload Link(string text)
+    public EntitiesPayload Link(string text) => LinkWithCandidates(text).Payload;
+
+    /// <summary>The links, and for each mention the QIDs of the candidates it was chosen among (for candidate recall).</summary>
+    public (EntitiesPayload Payload, IReadOnlyList<string[]> Candidates) LinkWithCandidates(string text)
     {
         var document = new Document(text);
         var spans = DetectMentions(document);
@@ -147,9 +150,10 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
         }
     }
 
-    EntitiesPayload Payload(string text, List<MentionSpan> spans)
+    (EntitiesPayload, IReadOnlyList<string[]>) Payload(string text, List<MentionSpan> spans)
     {
         var mentions = new List<EntityMention>(spans.Count);
+        var candidates = new List<string[]>(spans.Count);
         var ids = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var span in spans.OrderBy(s => s.Start))
@@ -172,13 +176,14 @@ public sealed class EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings
                 Confidence = Math.Round(linked ? span.Confidence : Math.Min(span.Confidence, 1 - span.Confidence), 3),
                 CandidateCount = span.Candidates.Length,
             });
+            candidates.Add([.. span.Candidates.Select(c => kb.Qids[c.Entity])]);
             if (linked && seen.Add(kb.Qids[span.Entity]))
             {
                 ids.Add(kb.Qids[span.Entity]);
             }
         }
 
-        return new EntitiesPayload { Mentions = mentions, EntityIds = ids, Linker = Name };
+        return (new EntitiesPayload { Mentions = mentions, EntityIds = ids, Linker = Name }, candidates);
     }
 
     // ---- Mention detection ----

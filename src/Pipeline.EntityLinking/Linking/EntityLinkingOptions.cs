@@ -8,7 +8,7 @@ public sealed class EntityLinkingOptions
     public const string SectionName = "EntityLinking";
 
     /// <summary>
-    /// A KB directory (the bundled one: kb_news_entities.tsv, kb_entities.tsv, kb_type_fixes.tsv) or one TSV file.
+    /// A KB directory (the bundled one: kb_news_entities.tsv, kb_entities.tsv, kb_extra_entities.tsv, kb_type_fixes.tsv) or one TSV file.
     /// Empty: the shared data folder next to the repository the service was built from (../shared/data/kb).
     /// </summary>
     public string KnowledgeBasePath { get; set; } = "";
