@@ -82,7 +82,7 @@ public static class EvalNerCommand
             var tokens = examples.Sum(e => e.Tokens.Count);
             var (tokensPerSecond, cpuPerToken) = Speed(tagger, examples, gazetteer, tokens, cancellationToken);
 
-            output.WriteLine($"GUM {name}: {examples.Count} documents, {tokens:N0} tokens, {scores.Untyped.Gold} named mentions; tagger: {file?.FullName ?? "built in"} ({tagger.FeatureSet}, {tagger.FeatureCount:N0} features, loaded in {loadTime.TotalMilliseconds:F0} ms){(gazetteer is null ? ", no gazetteer" : "")}");
+            output.WriteLine($"GUM {name}: {examples.Count} documents, {tokens:N0} tokens, {scores.Untyped.Gold} named mentions; tagger: {file?.FullName ?? "built in"} ({tagger.FeatureSet}, {tagger.FeatureCount:N0} features, {tagger.KnowledgeBaseWordCount:N0} KB words, loaded in {loadTime.TotalMilliseconds:F0} ms){(gazetteer is null ? ", no gazetteer" : "")}");
             output.WriteLine();
             output.WriteLine("| spans | gold | predicted | correct | P | R | F1 |");
             output.WriteLine("|---|---|---|---|---|---|---|");

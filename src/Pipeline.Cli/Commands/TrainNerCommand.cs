@@ -23,12 +23,11 @@ public static class TrainNerCommand
     [
         ("core", new() { Features = NerFeatureSet.Core }),
         ("no KB", new() { Features = WithoutKnowledgeBase }),
-        ("all", new() { Features = AllFeatures }),
-        ("all, min count 2", new() { Features = AllFeatures, MinFeatureCount = 2 }),
+        ("all", new() { Features = NerFeatureSet.All }),
+        ("all, min count 2", new() { Features = NerFeatureSet.All, MinFeatureCount = 2 }),
     ];
 
-    const NerFeatureSet AllFeatures = NerFeatureSet.All | NerFeatureSet.CapitalisedRuns | NerFeatureSet.KnowledgeBaseWords;
-    const NerFeatureSet WithoutKnowledgeBase = AllFeatures & ~(NerFeatureSet.Gazetteer | NerFeatureSet.KnowledgeBaseWords);
+    const NerFeatureSet WithoutKnowledgeBase = NerFeatureSet.All & ~(NerFeatureSet.Gazetteer | NerFeatureSet.KnowledgeBaseWords);
 
     /// <summary>
     /// Penalties on O tried for every epoch: the averaged perceptron leaves too many names out (GUM capitalises many

@@ -20,13 +20,13 @@ public enum NerFeatureSet
     /// <summary>The longest KB surface-form match the token is part of, and its top candidate's type.</summary>
     Gazetteer = 8,
 
-    All = WordPairs | DocumentCase | TitleLines | Gazetteer,
-
     /// <summary>The token's place in its run of capitalised words (first, inside, last, alone) and the run's length.</summary>
-    CapitalisedRuns = 32,
+    CapitalisedRuns = 16,
 
     /// <summary>The type of names the KB uses the word (and its neighbours) in (<see cref="Mentions.KnowledgeBaseWords"/>).</summary>
-    KnowledgeBaseWords = 64,
+    KnowledgeBaseWords = 32,
+
+    All = WordPairs | DocumentCase | TitleLines | Gazetteer | CapitalisedRuns | KnowledgeBaseWords,
 }
 
 /// <summary>
@@ -42,6 +42,7 @@ internal static class NerFeatures
     /// <summary>The most features a token can have (unused slots are 0).</summary>
     public const int PerToken = 48;
 
+    /// <summary>The number of a template is part of its feature ids: add new ones at the end, and retrain after any change.</summary>
     enum Template
     {
         Bias = 1,

@@ -31,10 +31,6 @@ public sealed class NerTagger
         _words = words;
     }
 
-    internal NerModel Model => _model;
-
-    internal KnowledgeBaseWords Words => _words;
-
     /// <summary>The feature groups the weights were trained with.</summary>
     public NerFeatureSet FeatureSet => _model.FeatureSet;
 
