@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.ClaimTagging.Tagging;
 using Pipeline.Cli.EntityLinking;
 using Pipeline.Contracts;
+using Pipeline.EntityLinking.KnowledgeBase;
 using Pipeline.EntityLinking.Linking;
 using Pipeline.Ingestion;
 using Pipeline.Ingestion.Articles;
@@ -27,9 +28,10 @@ public static class AnalyzeCommand
         var kb = LinkerFactory.KnowledgeBaseOption();
         var kbCache = LinkerFactory.CacheOption();
         var linkerModel = LinkerFactory.ModelOption();
+        var explain = new Option<bool>("--explain") { Description = "Also print, on stderr, every mention region with its spans and their best candidates and probabilities." };
         var command = new Command("analyze", "Analyse one article locally (no broker needed) and print claims and entities as JSON.")
         {
-            file, title, url, kb, kbCache, linkerModel,
+            file, title, url, kb, kbCache, linkerModel, explain,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,8 +81,31 @@ public static class AnalyzeCommand
                 },
             };
             await output.WriteLineAsync(JsonSerializer.Serialize(analysis, Json));
+            if (parse.GetValue(explain))
+            {
+                Explain(errors, entityLinker.Linker, article.Text);
+            }
+
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Why the linker linked what it did: each region, its spans, and their three best candidates with both passes' probabilities.</summary>
+    static void Explain(TextWriter writer, EntityLinker linker, string text)
+    {
+        var state = linker.Analyze(text);
+        var kb = linker.KnowledgeBase;
+        writer.WriteLine($"threshold {linker.Threshold:F2}");
+        foreach (var region in state.Regions)
+        {
+            writer.WriteLine($"region '{state.Document.SpanText(region.FirstToken, region.LastToken)}' ({(region.FromTagger ? "tagged " + region.TaggedType.ToLabel() : "capitalised run")})");
+            foreach (var span in region.Spans.Where(s => s.Candidates.Count > 0))
+            {
+                var best = span.Candidates.OrderByDescending(c => c.Probability).Take(3)
+                    .Select(c => FormattableString.Invariant($"{kb.Qids[c.Entity]} {kb.Labels[c.Entity]} [{c.Kind}] {c.FirstPass:F2}->{c.Probability:F2}"));
+                writer.WriteLine($"  '{state.Document.SpanText(span.FirstToken, span.LastToken)}': {string.Join("; ", best)}");
+            }
+        }
     }
 }

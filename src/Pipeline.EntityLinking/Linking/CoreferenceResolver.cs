@@ -106,4 +106,34 @@ public sealed class CoreferenceResolver(EntityKnowledgeBase kb, LinkerSettings s
             existing.CoreferenceByLastWord = byLastWord;
         }
     }
+
+    /// <summary>
+    /// After the second pass: a one-word name standing alone ("Xi told Biden ...") that is the first or last word of a
+    /// person the document names in full with a confident first-pass link (at least
+    /// <see cref="LinkerSettings.CoreferenceAdoptProbability"/>) is that person, with the full name's probability, even
+    /// where the ranker, which rarely saw a short form the tagger missed, is less sure.
+    /// </summary>
+    public void Adopt(IReadOnlyList<MentionRegion> regions)
+    {
+        foreach (var region in regions)
+        {
+            if (region.FirstToken != region.LastToken)
+            {
+                continue;
+            }
+
+            foreach (var span in region.Spans)
+            {
+                foreach (var candidate in span.Candidates)
+                {
+                    if (candidate.Kind == MatchKind.Coreference && kb.Types[candidate.Entity] == EntityType.Per && candidate.CoreferenceSource >= settings.CoreferenceAdoptProbability)
+                    {
+                        candidate.Probability = Math.Max(candidate.Probability, candidate.CoreferenceSource);
+                    }
+                }
+
+                span.Best = span.Candidates.Count == 0 ? -1 : span.Candidates.IndexOf(span.Candidates.MaxBy(c => c.Probability)!);
+            }
+        }
+    }
 }

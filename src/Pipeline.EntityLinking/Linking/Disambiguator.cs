@@ -116,6 +116,8 @@ public sealed class Disambiguator(EntityKnowledgeBase kb, LinkerSettings setting
 
             span.Best = BestOf(span);
         }
+
+        coreference.Adopt(state.Regions);
     }
 
     static int BestOf(CandidateSpan span)

@@ -35,12 +35,17 @@ public sealed class EntityLinkingOptions
     [Range(0.0, 1.0)]
     public double CoreferenceSourceProbability { get; set; } = new LinkerSettings().CoreferenceSourceProbability;
 
+    /// <summary>First-pass probability from which a person's full name makes a one-word short form of it ("Xi") a link.</summary>
+    [Range(0.0, 1.0)]
+    public double CoreferenceAdoptProbability { get; set; } = new LinkerSettings().CoreferenceAdoptProbability;
+
     public LinkerSettings Settings => new()
     {
         MinConfidence = MinConfidence,
         MaxCandidates = MaxCandidates,
         AnchorProbability = AnchorProbability,
         CoreferenceSourceProbability = CoreferenceSourceProbability,
+        CoreferenceAdoptProbability = CoreferenceAdoptProbability,
     };
 
     public string ResolvedKnowledgeBasePath => string.IsNullOrWhiteSpace(KnowledgeBasePath) ? DefaultKnowledgeBasePath() : Path.GetFullPath(KnowledgeBasePath);

@@ -14,4 +14,7 @@ public sealed record LinkerSettings
 
     /// <summary>First-pass probability from which a longer name lends its entity to its short forms (coreference candidates).</summary>
     public double CoreferenceSourceProbability { get; init; } = 0.5;
+
+    /// <summary>First-pass probability from which a person's full name makes a one-word short form of it a link of its own.</summary>
+    public double CoreferenceAdoptProbability { get; init; } = 0.8;
 }

@@ -12,7 +12,15 @@ public readonly record struct GumNamedMention(int Start, int End, EntityType Typ
 /// SpaceAfter=No, a space between the sentences of a paragraph and a newline between paragraphs, as in an article),
 /// its sentences as character ranges, and its named mentions flattened (no overlaps).
 /// </summary>
-public sealed record GumDocument(string Name, string Text, IReadOnlyList<(int Start, int End)> Sentences, IReadOnlyList<GumNamedMention> NamedMentions);
+/// <param name="NestedNamedMentions">Every named mention, nested ones included ("Durham" inside "Durham University"): the gold
+/// labels for linking, where a nested name is an entity of its own.</param>
+public sealed record GumDocument(string Name, string Text, IReadOnlyList<(int Start, int End)> Sentences, IReadOnlyList<GumNamedMention> NamedMentions, IReadOnlyList<GumNamedMention> NestedNamedMentions)
+{
+    public GumDocument(string name, string text, IReadOnlyList<(int Start, int End)> sentences, IReadOnlyList<GumNamedMention> namedMentions)
+        : this(name, text, sentences, namedMentions, namedMentions)
+    {
+    }
+}
 
 /// <summary>
 /// Reads the GUM corpus (CoNLL-U with the entity annotation in the MISC column) and its official split.
@@ -122,7 +130,8 @@ public static class GumCorpus
         }
 
         Flush();
-        return new GumDocument(name, text.ToString(), sentences, Flatten(named));
+        var nested = named.Distinct().Select(n => new GumNamedMention(n.Start, n.End, n.Type, n.GumType, n.Identity)).OrderBy(n => n.Start).ThenByDescending(n => n.End).ToList();
+        return new GumDocument(name, text.ToString(), sentences, Flatten(named), nested);
 
         void Flush()
         {

@@ -5,7 +5,7 @@ using Pipeline.EntityLinking.Mentions;
 namespace Pipeline.EntityLinking.Training;
 
 /// <summary>
-/// GUM documents as linking training data: every named mention (<see cref="GumCorpus"/>) is a gold label, with the QID
+/// GUM documents as linking training data: every named mention (<see cref="GumCorpus"/>, nested ones included) is a gold label, with the QID
 /// of its Wikipedia identity (through the KB's enwiki_title column), <c>&lt;NIL&gt;</c> when GUM gives it none, and
 /// <c>&lt;NO_MAPPING&gt;</c> (ignored) when the title is not in the KB. GUM annotates every mention, so the documents are
 /// exhaustive: a span that is no named mention is a negative example.
@@ -16,7 +16,7 @@ public static class GumLinkingDocuments
     {
         foreach (var document in GumCorpus.ReadSplit(gumDirectory, split))
         {
-            var labels = document.NamedMentions
+            var labels = document.NestedNamedMentions
                 .Select(m => new GoldLabel(m.Start, m.End, m.Identity is null ? GoldLabel.Nil : qidByTitle.GetValueOrDefault(Title(m.Identity), "<NO_MAPPING>"), "", Optional: false, Coref: false))
                 .ToList();
             yield return new TrainingDocument("gum-" + split, new BenchmarkDocument(document.Name, document.Text, 0, document.Text.Length, labels), Exhaustive: true);
