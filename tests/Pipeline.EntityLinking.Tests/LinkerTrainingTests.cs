@@ -65,7 +65,7 @@ public sealed class LinkerTrainingTests
     static byte[] Train(List<TrainingDocument> documents)
     {
         var linker = new EntityLinker(Kb, new LinkerSettings(), model: null, tagger: null);
-        var model = new LinkerTrainer(linker, new LogisticRegressionFitter(l2: 1.0)).Train(documents, 0.5f, "test");
+        var model = new LinkerTrainer(linker, new LogisticRegressionFitter(l2: 1.0), folds: 4).Train(documents, [0.3f, 0.5f, 0.7f], "test").Model;
         using var stream = new MemoryStream();
         model.Save(stream);
         return stream.ToArray();

@@ -12,7 +12,7 @@ namespace Pipeline.Cli.Commands;
 
 /// <summary>
 /// <c>pipeline train linker</c>: trains the entity linker's ranker on the training benchmarks (never on the test files
-/// reuters-128, rss-500, oke-2015-eval, oke-2016-eval), chooses the link threshold on a held-out fifth of them, and
+/// reuters-128, rss-500, oke-2015-eval, oke-2016-eval), chooses the scorer and the link threshold by cross-validation over them, and
 /// writes the weights into the source tree (or --output).
 /// </summary>
 public static class TrainLinkerCommand
@@ -21,6 +21,8 @@ public static class TrainLinkerCommand
     public static readonly string[] TrainingFiles = ["oke-2015-train", "oke-2016-train", "msnbc-updated", "derczynski", "spotlight"];
 
     public static readonly string[] TestFiles = ["reuters-128", "rss-500", "oke-2015-eval", "oke-2016-eval"];
+
+    const int Folds = 5;
 
     /// <summary>The GUM splits the linker trains on; GUM's test split stays the tagger's test.</summary>
     static readonly string[] GumSplits = ["train", "dev"];
@@ -38,11 +40,11 @@ public static class TrainLinkerCommand
             Description = "The GUM folder whose train and dev documents (named mentions with Wikipedia links) are trained on too; 'none' leaves them out.",
             DefaultValueFactory = _ => Path.Combine(RepositoryLayout.SharedData, "ner", "gum"),
         };
-        var ranker = new Option<string>("--ranker") { Description = "trees (boosted trees), logistic (logistic regression), or best (train both, keep the better on the held-out documents).", DefaultValueFactory = _ => "best" };
+        var ranker = new Option<string>("--ranker") { Description = "trees (boosted trees), logistic (logistic regression), or best (train both, keep the better by cross-validation).", DefaultValueFactory = _ => "best" };
         ranker.AcceptOnlyFromAmong("best", "trees", "logistic");
         var kb = LinkerFactory.KnowledgeBaseOption();
         var cache = LinkerFactory.CacheOption();
-        var command = new Command("linker", "Train the entity linker's ranker on the training benchmarks; the threshold is chosen on a held-out fifth.")
+        var command = new Command("linker", "Train the entity linker's ranker on the training benchmarks and GUM; scorer and threshold chosen by cross-validation.")
         {
             train, gum, outputPath, ranker, kb, cache,
         };
@@ -94,71 +96,56 @@ public static class TrainLinkerCommand
 
             var started = Stopwatch.StartNew();
             var linker = new EntityLinker(load.KnowledgeBase, new LinkerSettings(), model: null, KnowledgeBaseEntityLinker.Tagger(load.KnowledgeBase));
-            // Every fifth document of each source is held out to choose the threshold; the final model sees them all.
-            var heldOut = documents.Where((d, i) => documents.Take(i).Count(o => o.Source == d.Source) % 5 == 4).ToList();
-            var trainPart = documents.Except(heldOut).ToList();
-            output.WriteLine($"training documents: {documents.Count} ({string.Join(", ", documents.GroupBy(d => d.Source).Select(g => $"{g.Key} {g.Count()}"))}); held out for the threshold: {heldOut.Count}");
+            output.WriteLine($"training documents: {documents.Count} ({string.Join(", ", documents.GroupBy(d => d.Source).Select(g => $"{g.Key} {g.Count()}"))}); scorer and threshold chosen by {Folds}-fold cross-validation");
 
             var grid = Enumerable.Range(1, 45).Select(i => i * 0.02f).ToArray();
-            List<(float Threshold, LinkingEvaluation Score, Dictionary<string, LinkingEvaluation> BySource)> table = [];
-            LinkModel? model = null;
-            var results = new List<(IPassFitter Fitter, List<(float Threshold, LinkingEvaluation Score, Dictionary<string, LinkingEvaluation> BySource)> Scores)>();
-            (IPassFitter Fitter, float Threshold, double F1)? best = null;
+            var runs = new List<(IPassFitter Fitter, TrainingRun Run)>();
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) });
             console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn()).Start(context =>
             {
-                var tasks = new Dictionary<string, ProgressTask>();
-                var progress = new InlineProgress(p =>
-                {
-                    if (!tasks.TryGetValue(p.Stage, out var task))
-                    {
-                        tasks[p.Stage] = task = context.AddTask(p.Stage, maxValue: p.Total);
-                    }
-
-                    task.Value = p.Done;
-                });
                 foreach (var fitter in Fitters(parse.GetRequiredValue(ranker)))
                 {
-                    var trainer = new LinkerTrainer(linker, fitter, progress: progress);
-                    var chooser = trainer.Train(trainPart, 0.5f, "threshold choice");
-                    var scores = trainer.Thresholds(chooser, heldOut, grid);
-                    var threshold = scores.MaxBy(t => t.Score.Overall.F1).Threshold;
-                    results.Add((fitter, scores));
-                    if (best is null || scores.Max(t => t.Score.Overall.F1) > best.Value.F1)
+                    var tasks = new Dictionary<string, ProgressTask>();
+                    var progress = new InlineProgress(p =>
                     {
-                        best = (fitter, threshold, scores.Max(t => t.Score.Overall.F1));
-                    }
-                }
+                        if (!tasks.TryGetValue(p.Stage, out var task))
+                        {
+                            tasks[p.Stage] = task = context.AddTask($"{p.Stage} ({fitter.Name})", maxValue: p.Total);
+                        }
 
-                var chosen = best!.Value;
-                table = results.First(r => r.Fitter == chosen.Fitter).Scores;
-                model = new LinkerTrainer(linker, chosen.Fitter, progress: progress).Train(
-                    documents, chosen.Threshold, $"pipeline train linker on {string.Join(", ", files.Select(f => f.Name))}; {chosen.Fitter.Description}; threshold {chosen.Threshold.ToString("F2", CultureInfo.InvariantCulture)} chosen on {heldOut.Count} held-out documents");
+                        task.Value = p.Done;
+                    });
+                    var trainer = new LinkerTrainer(linker, fitter, Folds, progress);
+                    runs.Add((fitter, trainer.Train(documents, grid, $"pipeline train linker on {string.Join(", ", documents.Select(d => d.Source).Distinct())}")));
+                }
             });
 
             output.WriteLine();
-            output.WriteLine("| ranker | best held-out F1 | at threshold |");
-            output.WriteLine("|---|---:|---:|");
-            foreach (var (fitter, scores) in results)
+            output.WriteLine("| ranker | cross-validated P | R | F1 | in-KB P | in-KB R | threshold |");
+            output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var (fitter, run) in runs)
             {
-                var top = scores.MaxBy(t => t.Score.Overall.F1);
-                output.WriteLine(FormattableString.Invariant($"| {fitter.Description} | {top.Score.Overall.F1:F3} | {top.Threshold:F2} |"));
+                var top = run.CrossValidated.MaxBy(t => t.Score.Overall.F1)!;
+                output.WriteLine(FormattableString.Invariant($"| {fitter.Description} | {top.Score.Overall.Precision:F3} | {top.Score.Overall.Recall:F3} | {top.Score.Overall.F1:F3} | {top.Score.InKnowledgeBase.Precision:F3} | {top.Score.InKnowledgeBase.Recall:F3} | {top.Threshold:F2} |"));
             }
 
+            var (chosenFitter, chosen) = runs.MaxBy(r => r.Run.CrossValidated.Max(t => t.Score.Overall.F1));
+            var model = chosen.Model;
             output.WriteLine();
-            output.WriteLine($"the chosen ranker ({best!.Value.Fitter.Description}) on the held-out documents:");
-            output.WriteLine("| threshold | held-out P | R | F1 | in-KB P | in-KB R |");
+            output.WriteLine($"the chosen ranker ({chosenFitter.Description}), cross-validated, by threshold:");
+            output.WriteLine("| threshold | P | R | F1 | in-KB P | in-KB R |");
             output.WriteLine("|---:|---:|---:|---:|---:|---:|");
-            foreach (var (threshold, score, _) in table)
+            foreach (var row in chosen.CrossValidated.Where((_, i) => i % 2 == 1))
             {
-                output.WriteLine(FormattableString.Invariant($"| {threshold:F2} | {score.Overall.Precision:F3} | {score.Overall.Recall:F3} | {score.Overall.F1:F3} | {score.InKnowledgeBase.Precision:F3} | {score.InKnowledgeBase.Recall:F3} |"));
+                output.WriteLine(FormattableString.Invariant($"| {row.Threshold:F2} | {row.Score.Overall.Precision:F3} | {row.Score.Overall.Recall:F3} | {row.Score.Overall.F1:F3} | {row.Score.InKnowledgeBase.Precision:F3} | {row.Score.InKnowledgeBase.Recall:F3} |"));
             }
 
+            var best = chosen.CrossValidated.First(t => t.Threshold == model.Threshold);
             output.WriteLine();
-            output.WriteLine(FormattableString.Invariant($"held-out documents by source at threshold {best.Value.Threshold:F2}:"));
+            output.WriteLine(FormattableString.Invariant($"cross-validated by source at threshold {model.Threshold:F2}:"));
             output.WriteLine("| source | documents | required links | P | R | F1 | in-KB P | in-KB R |");
             output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var (source, score) in table.First(t => t.Threshold == best.Value.Threshold).BySource)
+            foreach (var (source, score) in best.BySource)
             {
                 output.WriteLine(FormattableString.Invariant($"| {source} | {score.Documents} | {score.Overall.Gold} | {score.Overall.Precision:F3} | {score.Overall.Recall:F3} | {score.Overall.F1:F3} | {score.InKnowledgeBase.Precision:F3} | {score.InKnowledgeBase.Recall:F3} |"));
             }
@@ -166,17 +153,17 @@ public static class TrainLinkerCommand
             var target = parse.GetValue(outputPath)?.FullName ?? Path.Combine(RepositoryLayout.RepositoryRoot, "src", "Pipeline.EntityLinking", "Linking", "Data", "linker-model.json");
             using (var stream = File.Create(target))
             {
-                model!.Save(stream);
+                model.Save(stream);
             }
 
-            output.WriteLine(FormattableString.Invariant($"chose threshold {model!.Threshold:F2} (held-out F1 {best.Value.F1:F3}); wrote {target} ({new FileInfo(target).Length / 1024} KiB) in {started.Elapsed.TotalSeconds:F0} s"));
-            output.WriteLine(FormattableString.Invariant($"linker-heldout-f1: {best.Value.F1:F3}"));
+            output.WriteLine(FormattableString.Invariant($"chose {chosenFitter.Name} at threshold {model.Threshold:F2} (cross-validated F1 {best.Score.Overall.F1:F3}); wrote {target} ({new FileInfo(target).Length / 1024} KiB) in {started.Elapsed.TotalSeconds:F0} s"));
+            output.WriteLine(FormattableString.Invariant($"linker-cv-f1: {best.Score.Overall.F1:F3}"));
             return Task.FromResult(0);
         });
         return command;
     }
 
-    /// <summary>The rankers compared: their settings were chosen on the held-out documents of the training files.</summary>
+    /// <summary>The rankers compared by cross-validation on the training documents.</summary>
     static IEnumerable<IPassFitter> Fitters(string ranker)
     {
         if (ranker is "best" or "logistic")
@@ -186,7 +173,9 @@ public static class TrainLinkerCommand
 
         if (ranker is "best" or "trees")
         {
+            yield return new BoostedTreesFitter(trees: 100, leaves: 8, minimumExamplesPerLeaf: 20, learningRate: 0.1);
             yield return new BoostedTreesFitter(trees: 200, leaves: 16, minimumExamplesPerLeaf: 20, learningRate: 0.1);
+            yield return new BoostedTreesFitter(trees: 400, leaves: 16, minimumExamplesPerLeaf: 50, learningRate: 0.05);
         }
     }
 

@@ -14,6 +14,8 @@ namespace Pipeline.Cli.EntityLinking;
 /// </summary>
 public sealed class BoostedTreesFitter(int trees, int leaves, int minimumExamplesPerLeaf, double learningRate) : IPassFitter
 {
+    public string Name => $"trees {trees}x{leaves}";
+
     public string Description => $"boosted trees (FastTree): {trees} trees of {leaves} leaves, at least {minimumExamplesPerLeaf} examples per leaf, learning rate {learningRate}";
 
     public PassModel Fit(IReadOnlyList<float[]> rows, IReadOnlyList<bool> labels, ISet<int>? excluded)

@@ -9,6 +9,9 @@ public sealed record TrainingDocument(string Source, BenchmarkDocument Document,
 /// <summary>Fits the scorer of one pass to labelled rows; features in <c>excluded</c> must not be used.</summary>
 public interface IPassFitter
 {
+    /// <summary>A short name ("logistic", "trees").</summary>
+    string Name { get; }
+
     string Description { get; }
 
     PassModel Fit(IReadOnlyList<float[]> rows, IReadOnlyList<bool> labels, ISet<int>? excluded);
@@ -17,6 +20,8 @@ public interface IPassFitter
 /// <summary>An L2-regularised logistic regression per pass, on features standardised over the pass's rows.</summary>
 public sealed class LogisticRegressionFitter(double l2) : IPassFitter
 {
+    public string Name => "logistic";
+
     public string Description => $"logistic regression, L2 {l2}";
 
     public PassModel Fit(IReadOnlyList<float[]> rows, IReadOnlyList<bool> labels, ISet<int>? excluded)
@@ -26,6 +31,12 @@ public sealed class LogisticRegressionFitter(double l2) : IPassFitter
         return new PassModel { Weights = weights, Means = means, Scales = scales };
     }
 }
+
+/// <summary>The cross-validated scores of the training documents at one threshold, overall and by source.</summary>
+public sealed record ThresholdScore(float Threshold, LinkingEvaluation Score, IReadOnlyDictionary<string, LinkingEvaluation> BySource);
+
+/// <summary>A trained model and the cross-validated scores its threshold was chosen by.</summary>
+public sealed record TrainingRun(LinkModel Model, IReadOnlyList<ThresholdScore> CrossValidated);
 
 /// <summary>Progress of a training stage: what it is doing, how far it is.</summary>
 public readonly record struct TrainingProgress(string Stage, int Done, int Total);
@@ -40,7 +51,12 @@ public readonly record struct TrainingProgress(string Stage, int Done, int Total
 /// </summary>
 public sealed class LinkerTrainer(EntityLinker linker, IPassFitter fitter, int folds = 5, IProgress<TrainingProgress>? progress = null)
 {
-    public LinkModel Train(IReadOnlyList<TrainingDocument> documents, float threshold, string description)
+    /// <summary>
+    /// Trains on all documents, and scores the same pipeline by k-fold cross-validation: each fold's documents are linked
+    /// by first- and second-pass scorers fitted without them, at every threshold of <paramref name="grid"/>. The model
+    /// returned carries the threshold with the best cross-validated micro F1.
+    /// </summary>
+    public TrainingRun Train(IReadOnlyList<TrainingDocument> documents, IReadOnlyList<float> grid, string description)
     {
         var firstRows = new List<float[]>();
         var firstLabels = new List<bool>();
@@ -60,50 +76,76 @@ public sealed class LinkerTrainer(EntityLinker linker, IPassFitter fitter, int f
 
         var secondPassOnly = LinkFeatures.SecondPass.Select(name => Array.IndexOf(LinkFeatures.Names, name)).ToHashSet();
         var firstPass = fitter.Fit(firstRows, firstLabels, secondPassOnly);
-        var perFold = new PassModel[folds];
+        var firstPerFold = new PassModel[folds];
         for (var k = 0; k < folds; k++)
         {
-            var rows = new List<float[]>();
-            var labels = new List<bool>();
-            for (var r = 0; r < firstRows.Count; r++)
-            {
-                if (firstFold[r] != k)
-                {
-                    rows.Add(firstRows[r]);
-                    labels.Add(firstLabels[r]);
-                }
-            }
-
-            perFold[k] = fitter.Fit(rows, labels, secondPassOnly);
+            var (rows, labels) = WithoutFold(firstRows, firstLabels, firstFold, k);
+            firstPerFold[k] = fitter.Fit(rows, labels, secondPassOnly);
             progress?.Report(new TrainingProgress("first pass, cross-fitted", k + 1, folds));
         }
 
         var secondRows = new List<float[]>();
         var secondLabels = new List<bool>();
+        var secondFold = new List<int>();
         for (var d = 0; d < documents.Count; d++)
         {
-            var foldModel = perFold[d % folds];
             var state = linker.Prepare(documents[d].Document.Text);
-            linker.Disambiguator.FirstPass(state, foldModel.Probability);
+            linker.Disambiguator.FirstPass(state, firstPerFold[d % folds].Probability);
             state.Evidence = linker.Disambiguator.Evidence(state);
             foreach (var (row, label) in Examples(documents[d], state))
             {
                 secondRows.Add(row);
                 secondLabels.Add(label);
+                secondFold.Add(d % folds);
             }
 
             progress?.Report(new TrainingProgress("second-pass features", d + 1, documents.Count));
         }
 
         var secondPass = fitter.Fit(secondRows, secondLabels, excluded: null);
-        return new LinkModel
+
+        // Cross-validation: fold k's documents linked by scorers that did not see them.
+        var analysed = new (TrainingDocument Document, LinkingState State)[documents.Count];
+        for (var k = 0; k < folds; k++)
+        {
+            var (rows, labels) = WithoutFold(secondRows, secondLabels, secondFold, k);
+            var held = new LinkModel { Features = LinkFeatures.Names, FirstPass = firstPerFold[k], SecondPass = fitter.Fit(rows, labels, excluded: null), Threshold = 0.5f };
+            for (var d = k; d < documents.Count; d += folds)
+            {
+                analysed[d] = (documents[d], linker.Analyze(documents[d].Document.Text, held));
+            }
+
+            progress?.Report(new TrainingProgress("cross-validation", k + 1, folds));
+        }
+
+        var table = Thresholds(analysed, grid);
+        var best = table.MaxBy(t => t.Score.Overall.F1)!;
+        var model = new LinkModel
         {
             Features = LinkFeatures.Names,
             FirstPass = firstPass,
             SecondPass = secondPass,
-            Threshold = threshold,
-            Training = $"{description}; {firstRows.Count} first-pass and {secondRows.Count} second-pass examples ({firstLabels.Count(l => l)} positive), {fitter.Description}",
+            Threshold = best.Threshold,
+            Training = FormattableString.Invariant(
+                $"{description}; {fitter.Description}; {firstRows.Count} first-pass and {secondRows.Count} second-pass examples ({firstLabels.Count(l => l)} positive); threshold {best.Threshold:F2} chosen by {folds}-fold cross-validation (micro F1 {best.Score.Overall.F1:F3})"),
         };
+        return new TrainingRun(model, table);
+    }
+
+    static (List<float[]> Rows, List<bool> Labels) WithoutFold(List<float[]> rows, List<bool> labels, List<int> fold, int k)
+    {
+        var keptRows = new List<float[]>(rows.Count);
+        var keptLabels = new List<bool>(rows.Count);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            if (fold[r] != k)
+            {
+                keptRows.Add(rows[r]);
+                keptLabels.Add(labels[r]);
+            }
+        }
+
+        return (keptRows, keptLabels);
     }
 
     /// <summary>The labelled examples of one document's (span, candidate) pairs, features as the current state gives them.</summary>
@@ -139,25 +181,15 @@ public sealed class LinkerTrainer(EntityLinker linker, IPassFitter fitter, int f
         }
     }
 
-    /// <summary>
-    /// Scores held-out documents with a model at each threshold of a grid; returns the table (threshold, evaluation) so
-    /// the caller can choose the threshold with the best micro F1.
-    /// </summary>
-    public List<(float Threshold, LinkingEvaluation Score, Dictionary<string, LinkingEvaluation> BySource)> Thresholds(LinkModel model, IReadOnlyList<TrainingDocument> heldOut, IReadOnlyList<float> grid)
+    /// <summary>Scores analysed documents at each threshold of a grid, overall and by source.</summary>
+    List<ThresholdScore> Thresholds(IReadOnlyList<(TrainingDocument Document, LinkingState State)> analysed, IReadOnlyList<float> grid)
     {
-        var states = new List<(TrainingDocument Document, LinkingState State)>();
-        foreach (var training in heldOut)
-        {
-            states.Add((training, linker.Analyze(training.Document.Text, model)));
-            progress?.Report(new TrainingProgress("held-out documents", states.Count, heldOut.Count));
-        }
-
-        var table = new List<(float, LinkingEvaluation, Dictionary<string, LinkingEvaluation>)>();
+        var table = new List<ThresholdScore>();
         foreach (var threshold in grid)
         {
             var score = new LinkingEvaluation(linker.KnowledgeBase.Contains);
             var bySource = new Dictionary<string, LinkingEvaluation>(StringComparer.Ordinal);
-            foreach (var (training, state) in states)
+            foreach (var (training, state) in analysed)
             {
                 var (payload, candidates) = linker.Payload(state, threshold);
                 var mentions = payload.Mentions.Select((m, i) => new PredictedMention(m.Start, m.End, m.Qid, m.Type, candidates[i])).ToList();
@@ -170,7 +202,7 @@ public sealed class LinkerTrainer(EntityLinker linker, IPassFitter fitter, int f
                 source.Add(training.Document, mentions);
             }
 
-            table.Add((threshold, score, bySource));
+            table.Add(new ThresholdScore(threshold, score, bySource));
         }
 
         return table;
