@@ -112,4 +112,46 @@ public sealed class GumCorpusTests
         });
         Assert.All(dev, d => Assert.All(d.NamedMentions.Zip(d.NamedMentions.Skip(1)), p => Assert.True(p.First.End <= p.Second.Start)));
     }
+
+    [Fact]
+    public void Named_mentions_carry_their_wikipedia_identity_and_nested_names_are_kept_for_linking()
+    {
+        var document = Parse();
+
+        var nested = document.NestedNamedMentions.Select(m => (document.Text[m.Start..m.End], m.Identity)).ToList();
+
+        Assert.Contains(("Cres Eastman", "Cres_Eastman"), nested);
+        Assert.Contains(("Durham University", "Durham_University"), nested);
+        Assert.Contains(("Durham", "Durham"), nested);
+        Assert.Contains(("UK", "United_Kingdom"), nested);
+        Assert.Contains(("Funen", (string?)null), nested);
+        Assert.DoesNotContain(Named(document), m => m.Text == "Durham");
+    }
+
+    [Fact]
+    public void Linking_documents_map_identities_to_qids_through_wikipedia_titles_and_names_without_one_are_nil()
+    {
+        var directory = Directory.CreateTempSubdirectory("gum-linking-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(directory.FullName, "conllu"));
+            File.WriteAllText(Path.Combine(directory.FullName, "splits.md"), "## train\n\n  * GUM_test_doc\n");
+            File.WriteAllText(Path.Combine(directory.FullName, "conllu", "GUM_test_doc.conllu"), Conllu.Replace("\r\n", "\n"));
+            var titles = new Dictionary<string, string> { ["Durham University"] = "Q1", ["United Kingdom"] = "Q145", ["Durham"] = "Q179815" };
+
+            var training = Assert.Single(Pipeline.EntityLinking.Training.GumLinkingDocuments.Read(directory.FullName, "train", titles));
+
+            var labels = training.Document.Labels.ToDictionary(l => training.Document.Text[l.Start..l.End], l => l.EntityId);
+            Assert.True(training.Exhaustive);
+            Assert.Equal("Q1", labels["Durham University"]);
+            Assert.Equal("Q179815", labels["Durham"]);
+            Assert.Equal("Q145", labels["UK"]);
+            Assert.Equal("<NIL>", labels["Funen"]);
+            Assert.Equal("<NO_MAPPING>", labels["Cres Eastman"]);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

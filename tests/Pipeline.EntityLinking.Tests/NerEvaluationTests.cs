@@ -1,3 +1,4 @@
+using Pipeline.EntityLinking.Evaluation;
 using Pipeline.EntityLinking.KnowledgeBase;
 using Pipeline.EntityLinking.Mentions;
 
@@ -42,5 +43,5 @@ public sealed class NerEvaluationTests
         Assert.Equal(0, evaluation.Untyped.F1);
     }
 
-    static (int, int, int) Counts(SpanScore score) => (score.TruePositives, score.Predicted, score.Gold);
+    static (int, int, int) Counts(MatchCounts score) => (score.TruePositives, score.Predicted, score.Gold);
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Pipeline.Cli.EntityLinking;
+using Pipeline.EntityLinking.Evaluation;
 using Pipeline.EntityLinking.KnowledgeBase;
 using Pipeline.EntityLinking.Mentions;
 using Pipeline.Processes;
@@ -135,7 +136,7 @@ public static class EvalNerCommand
         output.WriteLine();
     }
 
-    static string Row(string name, SpanScore score) =>
+    static string Row(string name, MatchCounts score) =>
         FormattableString.Invariant($"| {name} | {score.Gold} | {score.Predicted} | {score.TruePositives} | {score.Precision:F3} | {score.Recall:F3} | {score.F1:F3} |");
 
     /// <summary>Tags the split again (already warm) as many times as needed for <see cref="MinTimedSpan"/>.</summary>

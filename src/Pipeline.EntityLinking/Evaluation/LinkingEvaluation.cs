@@ -3,8 +3,8 @@ namespace Pipeline.EntityLinking.Evaluation;
 /// <summary>A mention the linker predicted, as the scorer sees it: its span, its link (null = NIL), type and candidates.</summary>
 public readonly record struct PredictedMention(int Start, int End, string? Qid, string Type, IReadOnlyCollection<string> Candidates);
 
-/// <summary>Micro counts of links: right ones, links made, links required.</summary>
-public sealed class LinkCounts
+/// <summary>Micro counts of matches (links, or tagged spans): right ones, ones made, ones required; precision, recall and F1 (0 when undefined).</summary>
+public sealed class MatchCounts
 {
     public int TruePositives { get; private set; }
 
@@ -25,7 +25,7 @@ public sealed class LinkCounts
         Gold += gold;
     }
 
-    public void Add(LinkCounts other) => Add(other.TruePositives, other.Predicted, other.Gold);
+    public void Add(MatchCounts other) => Add(other.TruePositives, other.Predicted, other.Gold);
 }
 
 /// <summary>A share: how many of a total (mention-detection recall, candidate recall).</summary>
@@ -69,9 +69,9 @@ public sealed class LinkingEvaluation(Func<string, bool> inKnowledgeBase, bool i
 {
     public static readonly string[] CoarseTypes = ["PER", "ORG", "LOC", "MISC"];
 
-    public LinkCounts Overall { get; } = new();
+    public MatchCounts Overall { get; } = new();
 
-    public LinkCounts InKnowledgeBase { get; } = new();
+    public MatchCounts InKnowledgeBase { get; } = new();
 
     public Share MentionRecall { get; } = new();
 
@@ -84,7 +84,7 @@ public sealed class LinkingEvaluation(Func<string, bool> inKnowledgeBase, bool i
 
     public sealed class TypeScore
     {
-        public LinkCounts Links { get; } = new();
+        public MatchCounts Links { get; } = new();
 
         public Share MentionRecall { get; } = new();
 

@@ -1,29 +1,7 @@
+using Pipeline.EntityLinking.Evaluation;
 using Pipeline.EntityLinking.KnowledgeBase;
 
 namespace Pipeline.EntityLinking.Mentions;
-
-/// <summary>Counts of span matches: precision, recall and F1 (0 when undefined).</summary>
-public sealed class SpanScore
-{
-    public int TruePositives { get; private set; }
-
-    public int Predicted { get; private set; }
-
-    public int Gold { get; private set; }
-
-    public double Precision => Predicted == 0 ? 0 : (double)TruePositives / Predicted;
-
-    public double Recall => Gold == 0 ? 0 : (double)TruePositives / Gold;
-
-    public double F1 => Precision + Recall == 0 ? 0 : 2 * Precision * Recall / (Precision + Recall);
-
-    public void Add(int truePositives, int predicted, int gold)
-    {
-        TruePositives += truePositives;
-        Predicted += predicted;
-        Gold += gold;
-    }
-}
 
 /// <summary>
 /// Exact-span scores of named mentions: untyped (the span alone), typed (span and type) and per type (a predicted span
@@ -33,13 +11,13 @@ public sealed class NerEvaluation
 {
     static readonly EntityType[] Types = [EntityType.Per, EntityType.Org, EntityType.Loc, EntityType.Misc];
 
-    readonly Dictionary<EntityType, SpanScore> _perType = Types.ToDictionary(t => t, _ => new SpanScore());
+    readonly Dictionary<EntityType, MatchCounts> _perType = Types.ToDictionary(t => t, _ => new MatchCounts());
 
-    public SpanScore Untyped { get; } = new();
+    public MatchCounts Untyped { get; } = new();
 
-    public SpanScore Typed { get; } = new();
+    public MatchCounts Typed { get; } = new();
 
-    public IReadOnlyDictionary<EntityType, SpanScore> PerType => _perType;
+    public IReadOnlyDictionary<EntityType, MatchCounts> PerType => _perType;
 
     public void Add(IReadOnlyCollection<(int First, int Last, EntityType Type)> gold, IReadOnlyCollection<(int First, int Last, EntityType Type)> predicted)
     {
