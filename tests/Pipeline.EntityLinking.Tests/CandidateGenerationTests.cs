@@ -20,6 +20,9 @@ public sealed class CandidateGenerationTests
         new EntityRecord("Q1537", "Wisconsin", [], "state of the United States", null, EntityType.Loc, 0.7f),
         new EntityRecord("Q1351061", "Salk Institute for Biological Studies", [], "research institute", null, EntityType.Org, 0.4f),
         new EntityRecord("Q40469", "Associated Press", ["AP"], "American news agency", null, EntityType.Org, 0.8f),
+        new EntityRecord("Q1357316", "Union Carbide", [], "chemical company", null, EntityType.Org, 0.5f),
+        new EntityRecord("Q36312", "Carbide", [], "chemical compound", null, EntityType.Misc, 0.5f),
+        new EntityRecord("Q3", "Union", [], "village in Iowa", null, EntityType.Loc, 0.2f),
     ]);
 
     sealed class FixedTagger(params (string Text, EntityType Type)[] names) : IMentionTagger
@@ -61,6 +64,16 @@ public sealed class CandidateGenerationTests
         Assert.Contains(("George Bush", "Q207", MatchKind.ShortName), found);
         Assert.Contains(("ACLU", "Q21637", MatchKind.Initials), found);
         Assert.Contains(("Bush", "Q207", MatchKind.FamilyName), found);
+    }
+
+    [Fact]
+    public void A_name_with_a_legal_form_the_kb_does_not_list_is_a_candidate_span_of_the_company()
+    {
+        var found = Candidates("Shares of Union Carbide Corp. fell, and Union Carbide Co Inc said nothing.").ToList();
+
+        Assert.Contains(("Union Carbide Corp", "Q1357316", MatchKind.LegalForm), found);
+        Assert.Contains(("Union Carbide Co Inc", "Q1357316", MatchKind.LegalForm), found);
+        Assert.DoesNotContain(found, c => c.Kind == MatchKind.LegalForm && c.Qid == "Q3");
     }
 
     [Fact]

@@ -35,17 +35,17 @@ public sealed class CandidateGenerator(EntityKnowledgeBase kb, LinkerSettings se
 
                 var key = document.Key(first, last);
                 var isWhole = first == region.FirstToken && last == region.LastToken;
+                var span = new CandidateSpan(region, first, last, key);
                 var candidates = key is null ? [] : kb.Candidates(key);
-                // A capitalised word the KB does not know is still a span: coreference may give it the entity of a
-                // longer name ("Xi" in "Later Xi met ...").
-                if (candidates.IsEmpty && !isWhole && !(first == last && document.IsCapitalisedWord(first)))
+                AddCandidates(document, span, candidates);
+                if (candidates.IsEmpty && key is not null)
                 {
-                    continue;
+                    AddWithoutLegalForm(span, key);
                 }
 
-                var span = new CandidateSpan(region, first, last, key);
-                AddCandidates(document, span, candidates);
-                if (span.Candidates.Count > 0 || isWhole || first == last)
+                // A capitalised word the KB does not know is still a span: coreference may give it the entity of a
+                // longer name ("Xi" in "Later Xi met ...").
+                if (span.Candidates.Count > 0 || isWhole || (first == last && document.IsCapitalisedWord(first)))
                 {
                     region.Spans.Add(span);
                     whole |= isWhole;
@@ -78,6 +78,41 @@ public sealed class CandidateGenerator(EntityKnowledgeBase kb, LinkerSettings se
             }
 
             span.Candidates.Add(new LinkCandidate(candidate.Entity, candidate.Prior, KindOf(candidate.Flags), upperForm));
+            if (span.Candidates.Count == settings.MaxCandidates)
+            {
+                break;
+            }
+        }
+    }
+
+    static readonly System.Collections.Frozen.FrozenSet<string> LegalForms = WordLists.Read("legal-forms.txt");
+
+    /// <summary>
+    /// A name and a legal form the KB does not list together ("Union Carbide Corp", "Merck and Co Inc"): the companies
+    /// (and entities of no person or place type) the name alone is.
+    /// </summary>
+    void AddWithoutLegalForm(CandidateSpan span, string key)
+    {
+        var words = key.Split(' ');
+        var end = words.Length;
+        while (end > 1 && (LegalForms.Contains(words[end - 1]) || words[end - 1] is "and" or ","))
+        {
+            end--;
+        }
+
+        if (end == words.Length || !LegalForms.Contains(words[^1]))
+        {
+            return;
+        }
+
+        foreach (var candidate in kb.Candidates(string.Join(' ', words, 0, end)))
+        {
+            if (kb.Types[candidate.Entity] is EntityType.Per or EntityType.Loc)
+            {
+                continue;
+            }
+
+            span.Candidates.Add(new LinkCandidate(candidate.Entity, candidate.Prior, MatchKind.LegalForm, upperCaseForm: false));
             if (span.Candidates.Count == settings.MaxCandidates)
             {
                 break;

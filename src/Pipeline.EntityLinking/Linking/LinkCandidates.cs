@@ -23,6 +23,9 @@ public enum MatchKind : byte
     /// <summary>The span is an acronym of the entity's name ("ACLU").</summary>
     Initials,
 
+    /// <summary>The span is a company's name followed by a legal form the KB does not list with it ("Union Carbide Corp").</summary>
+    LegalForm,
+
     /// <summary>The span is a short form of a longer name elsewhere in the document ("Xi" after "Xi Jinping"), or an acronym defined in parentheses.</summary>
     Coreference,
 }
