@@ -241,8 +241,6 @@ public sealed class EntityKnowledgeBase
         !description.Contains("given name", StringComparison.OrdinalIgnoreCase) &&
         !description.StartsWith("Wikimedia ", StringComparison.Ordinal);
 
-    static readonly HashSet<string> NameConnectors = new(["of", "the", "and", "for", "de", "du", "la", "le", "del", "von", "van", "&", "in", "on", "at"], StringComparer.Ordinal);
-
     /// <summary>
     /// The acronym of a name of three or more capitalised words, connectors skipped ("American Civil Liberties Union" is
     /// "aclu"); null for shorter names, whose two-letter initials collide with too many other things.
@@ -257,7 +255,7 @@ public sealed class EntityKnowledgeBase
         var initials = new System.Text.StringBuilder(8);
         foreach (var word in label.Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries))
         {
-            if (NameConnectors.Contains(word.ToLowerInvariant()))
+            if (WordLists.NameConnectors.Contains(word.ToLowerInvariant()))
             {
                 continue;
             }

@@ -11,7 +11,7 @@ namespace Pipeline.EntityLinking.KnowledgeBase;
 public static class KnowledgeBaseCache
 {
     const string Magic = "PIPELINE-KB";
-    const int FormatVersion = 15;
+    const int FormatVersion = 16;
 
     public static string FileName(IEnumerable<string> sources)
     {

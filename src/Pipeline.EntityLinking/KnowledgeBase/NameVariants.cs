@@ -17,11 +17,8 @@ namespace Pipeline.EntityLinking.KnowledgeBase;
 /// </summary>
 public sealed class NameVariants
 {
-    static readonly FrozenSet<string> LegalForms = new[]
-    {
-        "inc", "corp", "co", "cos", "ltd", "plc", "ag", "sa", "nv", "gmbh",
-        "llc", "lp", "bhd", "holdings", "group", "spa", "se", ",", "and",
-    }.ToFrozenSet(StringComparer.Ordinal);
+    /// <summary>The legal forms (Data/legal-forms.txt) and the words that join them to a name ("Merck and Co Inc", "Sony Group, Inc").</summary>
+    static readonly FrozenSet<string> LegalForms = WordLists.LegalForms.Append(",").Append("and").ToFrozenSet(StringComparer.Ordinal);
 
     static readonly FrozenSet<string> FunctionWords = new[] { "and", "of", "the", "for", "on", "in", "'", "s", "," }.ToFrozenSet(StringComparer.Ordinal);
 

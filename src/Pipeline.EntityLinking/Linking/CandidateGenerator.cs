@@ -85,8 +85,6 @@ public sealed class CandidateGenerator(EntityKnowledgeBase kb, LinkerSettings se
         }
     }
 
-    static readonly System.Collections.Frozen.FrozenSet<string> LegalForms = WordLists.Read("legal-forms.txt");
-
     /// <summary>
     /// A name and a legal form the KB does not list together ("Union Carbide Corp", "Merck and Co Inc"): the companies
     /// (and entities of no person or place type) the name alone is.
@@ -95,12 +93,12 @@ public sealed class CandidateGenerator(EntityKnowledgeBase kb, LinkerSettings se
     {
         var words = key.Split(' ');
         var end = words.Length;
-        while (end > 1 && (LegalForms.Contains(words[end - 1]) || words[end - 1] is "and" or ","))
+        while (end > 1 && (WordLists.LegalForms.Contains(words[end - 1]) || words[end - 1] is "and" or ","))
         {
             end--;
         }
 
-        if (end == words.Length || !LegalForms.Contains(words[^1]))
+        if (end == words.Length || !WordLists.LegalForms.Contains(words[^1]))
         {
             return;
         }

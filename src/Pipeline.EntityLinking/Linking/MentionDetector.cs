@@ -26,9 +26,12 @@ public sealed class MentionDetector(IMentionTagger? tagger, EntityKnowledgeBase 
         {
             foreach (var mention in tagger.Tag(document))
             {
-                foreach (var (first, last) in SplitCoordination(document, mention.FirstToken, mention.LastToken))
+                foreach (var (sentenceFirst, sentenceLast) in SplitSentences(document, mention.FirstToken, mention.LastToken))
                 {
-                    regions.Add(new MentionRegion(first, last, mention.Type, fromTagger: true));
+                    foreach (var (first, last) in SplitCoordination(document, sentenceFirst, sentenceLast))
+                    {
+                        regions.Add(new MentionRegion(first, last, mention.Type, fromTagger: true));
+                    }
                 }
 
                 Array.Fill(covered, true, mention.FirstToken, mention.LastToken - mention.FirstToken + 1);
@@ -58,6 +61,29 @@ public sealed class MentionDetector(IMentionTagger? tagger, EntityKnowledgeBase 
 
         regions.Sort((a, b) => a.FirstToken.CompareTo(b.FirstToken));
         return JoinCommaNames(document, regions);
+    }
+
+    /// <summary>A name never runs across the end of a sentence ("... told CNN. Xi promised ..."), whatever the tagger says.</summary>
+    static IEnumerable<(int First, int Last)> SplitSentences(LinkingDocument document, int first, int last)
+    {
+        var start = first;
+        for (var t = first; t <= last; t++)
+        {
+            if (document.TokenSpan(t) is "." or "!" or "?" && !ContinuesName(document, t))
+            {
+                if (t > start)
+                {
+                    yield return (start, t - 1);
+                }
+
+                start = t + 1;
+            }
+        }
+
+        if (start <= last)
+        {
+            yield return (start, last);
+        }
     }
 
     /// <summary>

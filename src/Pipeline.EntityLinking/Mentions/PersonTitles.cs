@@ -1,22 +1,14 @@
 namespace Pipeline.EntityLinking.Mentions;
 
 /// <summary>
-/// Titles written before a person's name ("Mr.", "Professor", "Justice", "General"). They are not part of the named
+/// Titles written before a person's name ("Mr.", "Professor", "Justice", "General"; the list is Data/person-titles.txt). They are not part of the named
 /// mention (as in CoNLL and OntoNotes, and as the KB names people), so GUM's spans drop them, and the tagger gets a
 /// feature for them: with few training examples per title, the list tells it what the examples share. Titles of
 /// nobility that are part of how someone is named (Lord Byron, Sir Isaac Newton, Saint Jerome) are not in it.
 /// </summary>
 public static class PersonTitles
 {
-    static readonly HashSet<string> Titles = new(
-        ["mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "prof", "professor", "president", "vice", "prime", "minister", "premier", "chancellor",
-         "secretary", "senator", "sen", "rep", "representative", "congressman", "congresswoman", "governor", "gov", "mayor", "ambassador",
-         "judge", "justice", "chief", "king", "queen", "prince", "princess", "emperor", "empress", "tsar", "czar", "pope", "general", "gen",
-         "colonel", "col", "major", "maj", "captain", "capt", "lieutenant", "lt", "sergeant", "sgt", "admiral", "commander", "officer",
-         "detective", "inspector", "agent", "father", "fr", "rev", "reverend", "bishop", "archbishop", "cardinal", "rabbi", "imam", "sheikh",
-         "administrator", "commissioner", "chairman", "chairwoman", "director", "coach", "advisor", "adviser", "spokesman", "spokeswoman",
-         "spokesperson", "ceo"],
-        StringComparer.OrdinalIgnoreCase);
+    static readonly HashSet<string> Titles = new(WordLists.PersonTitles, StringComparer.OrdinalIgnoreCase);
 
     static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BySpan = Titles.GetAlternateLookup<ReadOnlySpan<char>>();
 
