@@ -129,4 +129,25 @@ public sealed class LinkingEvaluationTests
         Assert.True(label.IsQid);
         Assert.Equal("PER", label.CoarseType);
     }
+
+    [Fact]
+    public void A_prediction_line_is_a_benchmark_line_with_the_links_as_labels_and_NIL_for_unlinked_mentions()
+    {
+        var document = Document(labels: [Label(0, 5, "Q76")]);
+        var mentions = new[]
+        {
+            new Pipeline.Contracts.EntityMention { Text = "Obama", Start = 0, End = 5, Type = "PER", Qid = "Q76", Label = "Barack Obama", Confidence = 0.9 },
+            new Pipeline.Contracts.EntityMention { Text = "Foo", Start = 58, End = 61, Type = "ORG", Confidence = 0.8 },
+        };
+
+        var line = document.PredictionLine(mentions);
+        var read = BenchmarkDocument.Parse(line, 1);
+
+        Assert.Contains("\"entity_id\":\"<NIL>\"", line, StringComparison.Ordinal);
+        Assert.Equal(("7", Text), (read.Id, read.Text));
+        Assert.Equal([(0, 5, "Q76"), (58, 61, "<NIL>")], read.Labels.Select(l => (l.Start, l.End, l.EntityId)));
+        var rescored = new LinkingEvaluation(_ => true);
+        rescored.Add(document, [.. read.Labels.Select(l => new PredictedMention(l.Start, l.End, l.IsNil ? null : l.EntityId, "MISC", []))]);
+        Assert.Equal(1.0, rescored.Overall.F1);
+    }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Pipeline.Cli.EntityLinking;
 using Pipeline.EntityLinking.Evaluation;
 using Pipeline.EntityLinking.Linking;
@@ -90,7 +89,7 @@ public static class EvalEntitiesCommand
                         mentionCount += payload.Mentions.Count;
                         var predicted = payload.Mentions.Select((m, i) => new PredictedMention(m.Start, m.End, m.Qid, m.Type, candidates[i])).ToList();
                         var documentScore = score.Add(document, predicted);
-                        written?.WriteLine(PredictionLine(document, payload.Mentions));
+                        written?.WriteLine(document.PredictionLine(payload.Mentions));
                         if (parse.GetValue(showErrors))
                         {
                             PrintErrors(output, document, documentScore, predicted, load.KnowledgeBase.Contains);
@@ -164,23 +163,6 @@ public static class EvalEntitiesCommand
         Directory.CreateDirectory(path);
         return files.ToDictionary(f => f, f => Path.Combine(Path.GetFullPath(path), Path.GetFileName(f.Name).Replace(".benchmark.jsonl", "", StringComparison.Ordinal).Replace(".jsonl", "", StringComparison.Ordinal) + ".predictions.jsonl"));
     }
-
-    /// <summary>A document's links in the ELEVANT layout, so an external scorer can re-score them.</summary>
-    static string PredictionLine(BenchmarkDocument document, IReadOnlyList<Contracts.EntityMention> mentions) =>
-        JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["id"] = document.JsonId,
-            ["text"] = document.Text,
-            ["evaluation_span"] = new[] { document.EvaluationStart, document.EvaluationEnd },
-            ["labels"] = mentions.Select((m, i) => new Dictionary<string, object>
-            {
-                ["id"] = i,
-                ["span"] = new[] { m.Start, m.End },
-                ["entity_id"] = m.Qid ?? GoldLabel.Nil,
-                ["name"] = m.Label ?? "Unknown",
-                ["type"] = m.Type,
-            }).ToList(),
-        });
 
     static void PrintErrors(TextWriter output, BenchmarkDocument document, LinkingEvaluation.DocumentScore score, IReadOnlyList<PredictedMention> mentions, Func<string, bool> inKb)
     {

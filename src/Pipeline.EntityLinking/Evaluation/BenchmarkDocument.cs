@@ -84,6 +84,31 @@ public sealed record BenchmarkDocument(string Id, string Text, int EvaluationSta
     static bool Flag(JsonElement label, string name) =>
         label.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
+    static readonly JsonSerializerOptions PredictionJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// The document with a linker's mentions as its labels, one JSON line in the same ELEVANT layout (<c>id</c>, <c>text</c>,
+    /// <c>evaluation_span</c>, <c>labels</c> with <c>span</c>, <c>entity_id</c> (<c>&lt;NIL&gt;</c> for an unlinked mention),
+    /// <c>name</c> and <c>type</c>), so any external scorer can re-score them.
+    /// </summary>
+    public string PredictionLine(IEnumerable<Pipeline.Contracts.EntityMention> mentions) =>
+        JsonSerializer.Serialize(
+            new Dictionary<string, object>
+            {
+                ["id"] = JsonId,
+                ["text"] = Text,
+                ["evaluation_span"] = new[] { EvaluationStart, EvaluationEnd },
+                ["labels"] = mentions.Select((m, i) => new Dictionary<string, object>
+                {
+                    ["id"] = i,
+                    ["span"] = new[] { m.Start, m.End },
+                    ["entity_id"] = m.Qid ?? GoldLabel.Nil,
+                    ["name"] = m.Label ?? "Unknown",
+                    ["type"] = m.Type,
+                }).ToList(),
+            },
+            PredictionJson);
+
     /// <summary>The id as JSON: numbers stay numbers, so a written prediction file keeps the benchmark's ids.</summary>
     public object JsonId => long.TryParse(Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : Id;
 }
