@@ -1,16 +1,20 @@
 using Pipeline.AppHost;
 using Pipeline.AppHost.Broker;
 using Pipeline.AppHost.Operations;
+using Pipeline.AppHost.Security;
+using Pipeline.ServiceDefaults.Security;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = PipelineSettings.From(builder);
 var broker = builder.AddBroker(settings);
 var store = builder.AddSearchStore(settings, broker);
+var keys = AuthExtensions.ApiKeysOf(builder, out var keysPath, out var keysCreated);
 
 var ingestion = builder.AddProject<Projects.Pipeline_Ingestion>("ingestion")
     .WithBroker(broker)
     .WithIngestionControl()
     .WithIngestionSettings(settings)
+    .WithApiKeys(keys)
     .WithHttpHealthCheck("/health");
 
 var indexing = builder.AddProject<Projects.Pipeline_Indexing>("indexing")
@@ -19,6 +23,7 @@ var indexing = builder.AddProject<Projects.Pipeline_Indexing>("indexing")
     .WithEnricherQueues()
     .WithErrorQueueReplay(broker, "indexing")
     .WithIndexRebuild()
+    .WithApiKeys(keys)
     .WithHttpHealthCheck("/health");
 
 // No article before every consumer's queue exists: ingestion waits for indexing and every enricher below.
@@ -38,6 +43,12 @@ builder.AddEnricher<Projects.Pipeline_Enrichers_FactCheckMatching>("fact-checkin
 builder.AddProject<Projects.Pipeline_Search>("search")
     .WithBroker(broker)
     .WithSearchStore(store, settings.IndexPath)
+    .WithApiKeys(keys)
     .WithHttpHealthCheck("/health");
+
+if (builder.ExecutionContext.IsRunMode)
+{
+    StartBanner.Print(Console.Out, settings, broker, keys, keysPath, keysCreated);
+}
 
 builder.Build().Run();

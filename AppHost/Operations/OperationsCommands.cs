@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.AppHost.Broker;
+using Pipeline.AppHost.Security;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Pipeline.AppHost.Operations;
 
@@ -48,6 +50,7 @@ static class OperationsCommands
             .WithHttpCommand("/admin/ingestion/pause", "Pause ingestion", endpointName: "http", commandName: PauseIngestion, commandOptions: new HttpCommandOptions
             {
                 Method = HttpMethod.Post,
+                PrepareRequest = context => AuthExtensions.AddAdminKey(context, ingestion.Resource),
                 Description = "Refuse new articles with 503 + Retry-After until resumed; queued work continues.",
                 ConfirmationMessage = "Pause ingestion? New articles are refused (503, clients retry) until you resume.",
                 IconName = "Pause",
@@ -55,6 +58,7 @@ static class OperationsCommands
             .WithHttpCommand("/admin/ingestion/resume", "Resume ingestion", endpointName: "http", commandName: ResumeIngestion, commandOptions: new HttpCommandOptions
             {
                 Method = HttpMethod.Post,
+                PrepareRequest = context => AuthExtensions.AddAdminKey(context, ingestion.Resource),
                 Description = "Accept articles again.",
                 IconName = "Play",
             });
@@ -64,6 +68,7 @@ static class OperationsCommands
         indexing.WithHttpCommand("/admin/index/rebuild", "Rebuild search index", endpointName: "http", commandName: RebuildIndex, commandOptions: new HttpCommandOptions
         {
             Method = HttpMethod.Post,
+            PrepareRequest = context => AuthExtensions.AddAdminKey(context, indexing.Resource),
             Description = "Rewrite every indexed document from its stored source through the indexer's queue (applies new field declarations and mappings).",
             ConfirmationMessage = "Rebuild the search index? Every stored article is re-sent through the indexer; searches keep working meanwhile.",
             IconName = "ArrowSync",
@@ -97,7 +102,13 @@ static class OperationsCommands
                 var url = $"{indexing.GetEndpoint("http").Url}/admin/enrichers/{enricherName}/rerun{(query.Count > 0 ? "?" + string.Join('&', query) : "")}";
                 using var http = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
                 http.Timeout = Timeout.InfiniteTimeSpan;
-                using var response = await http.PostAsync(url, null, context.CancellationToken);
+                using var request = new HttpRequestMessage(HttpMethod.Post, url);
+                if (AuthExtensions.AdminKeyOf(indexing.Resource) is { } adminKey)
+                {
+                    request.Headers.Add(ApiKeys.HeaderName, adminKey);
+                }
+
+                using var response = await http.SendAsync(request, context.CancellationToken);
                 var body = await response.Content.ReadAsStringAsync(context.CancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {

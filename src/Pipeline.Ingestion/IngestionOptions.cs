@@ -32,15 +32,6 @@ public sealed class IngestionOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary>
-    /// Keys a client must send in the <c>X-Api-Key</c> header. None configured: the API is open (a warning is logged);
-    /// in the Production environment that needs <see cref="AllowAnonymous"/> as well, or the service does not start.
-    /// </summary>
-    public string[] ApiKeys { get; set; } = [];
-
-    /// <summary>Allows running without API keys in Production.</summary>
-    public bool AllowAnonymous { get; set; }
-
     /// <summary>The full data directory, or null when state is kept in memory.</summary>
     public string? StatePath => string.IsNullOrWhiteSpace(DataDirectory) ? null : Path.GetFullPath(DataDirectory);
 }

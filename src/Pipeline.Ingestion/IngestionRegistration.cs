@@ -7,8 +7,8 @@ using Pipeline.Ingestion.Deduplication;
 using Pipeline.Ingestion.Feeds;
 using Pipeline.Ingestion.Html;
 using Pipeline.Ingestion.Intake;
-using Pipeline.Ingestion.Security;
 using Pipeline.Messaging;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Pipeline.Ingestion;
 
@@ -17,14 +17,11 @@ public static class IngestionRegistration
 {
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
-        var production = builder.Environment.IsProduction();
         builder.Services.AddOptions<IngestionOptions>()
             .BindConfiguration(IngestionOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(
-                o => !production || o.AllowAnonymous || o.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k)),
-                "Ingestion:ApiKeys is empty in Production: configure at least one key (Ingestion__ApiKeys__0=...), or set Ingestion:AllowAnonymous=true to run an open API.")
             .ValidateOnStart();
+        builder.Services.AddApiKeyAuthentication(ApiKeyRoles.Ingest);
         builder.Services.AddOptions<DeduplicationOptions>()
             .BindConfiguration(DeduplicationOptions.SectionName)
             .ValidateDataAnnotations()
@@ -49,7 +46,6 @@ public static class IngestionRegistration
         builder.Services.AddSingleton<DuplicateIndex>();
         builder.Services.AddSingleton<HtmlExtractor>();
         builder.Services.AddSingleton<ArticleIntake>();
-        builder.Services.AddSingleton<ApiKeyFilter>();
         builder.Services.AddSingleton<IngestionPause>();
         builder.AddPipelineMessaging();
         return builder;
@@ -59,14 +55,10 @@ public static class IngestionRegistration
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseApiKeyAuthentication();
         app.MapOpenApi();
 
         app.MapIngestionControl();
-        var keys = app.Services.GetRequiredService<ApiKeyFilter>();
-        if (keys.IsOpen)
-        {
-            app.Logger.LogWarning("No API keys are configured (Ingestion:ApiKeys): the ingestion API accepts anonymous requests.");
-        }
 
         var duplicates = app.Services.GetRequiredService<DuplicateIndex>();
         if (!duplicates.IsPersistent)
@@ -74,7 +66,7 @@ public static class IngestionRegistration
             app.Logger.LogWarning("Ingestion:DataDirectory is not set: the duplicate index is kept in memory and forgotten at stop.");
         }
 
-        var api = app.MapGroup("").AddEndpointFilter(keys);
+        var api = app.MapGroup("").RequireAuthorization(ApiKeyRoles.Ingest);
         api.MapArticleEndpoints();
         api.MapBatchEndpoints();
         api.MapFeedEndpoints();

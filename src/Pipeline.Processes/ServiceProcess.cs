@@ -12,17 +12,38 @@ public sealed class ServiceProcess : IAsyncDisposable
     readonly Process _process;
     readonly OutputTail _output;
 
-    ServiceProcess(string project, Process process, OutputTail output, Uri address)
+    ServiceProcess(string project, Process process, OutputTail output, Uri address, string? adminKey)
     {
         Project = project;
         _process = process;
         _output = output;
         Address = address;
+        AdminKey = adminKey;
     }
+
+    public const string ApiKeyHeader = "X-Api-Key";
 
     public string Project { get; }
 
     public Uri Address { get; }
+
+    /// <summary>
+    /// The admin API key the service was started with (it may do everything): generated for each start unless the
+    /// settings configure <c>Auth</c> themselves; null when they do.
+    /// </summary>
+    public string? AdminKey { get; }
+
+    /// <summary>A client for the service that sends <see cref="AdminKey"/>.</summary>
+    public HttpClient CreateClient(TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        if (AdminKey is not null)
+        {
+            client.DefaultRequestHeaders.Add(ApiKeyHeader, AdminKey);
+        }
+
+        return client;
+    }
 
     public string Output => _output.ToString();
 
@@ -59,13 +80,21 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        // Authentication is on in every service: unless the caller configures it, the service gets an admin key of its own.
+        string? adminKey = null;
+        if (!settings.Keys.Any(k => k.StartsWith("Auth:", StringComparison.Ordinal)))
+        {
+            adminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+            start.Environment["Auth__AdminKeys__0"] = adminKey;
+        }
+
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var output = new OutputTail(400);
-        var service = new ServiceProcess(project, ChildProcesses.StartCapturing(start, output), output, address);
+        var service = new ServiceProcess(project, ChildProcesses.StartCapturing(start, output), output, address, adminKey);
 
         try
         {

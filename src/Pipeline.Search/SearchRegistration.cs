@@ -1,6 +1,7 @@
 using Microsoft.Extensions.FileProviders;
 using Pipeline.Search.Api;
 using Pipeline.SearchStore;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Pipeline.Search;
 
@@ -10,6 +11,7 @@ public static class SearchRegistration
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddApiKeyAuthentication(ApiKeyRoles.Read);
         builder.AddArticleSearch();
         return builder;
     }
@@ -18,15 +20,17 @@ public static class SearchRegistration
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseApiKeyAuthentication();
 
         // The analyst page: plain HTML, CSS and JavaScript embedded in the assembly, so it is served the same from
-        // any working directory and needs nothing from the network.
+        // any working directory and needs nothing from the network. The page itself is public; it asks for a read key
+        // and sends it with every API call.
         var page = new ManifestEmbeddedFileProvider(typeof(SearchRegistration).Assembly, "wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
 
         app.MapOpenApi();
-        app.MapSearchEndpoints();
+        app.MapGroup("").RequireAuthorization(ApiKeyRoles.Read).MapSearchEndpoints();
         return app;
     }
 }

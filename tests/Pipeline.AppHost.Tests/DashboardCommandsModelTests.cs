@@ -14,7 +14,7 @@ public sealed class DashboardCommandsModelTests
         try
         {
             await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Pipeline_AppHost>(
-                ["DOTNET_LAUNCH_PROFILE=http", $"--Pipeline:DataDirectory={dataDirectory}"],
+                ["DOTNET_LAUNCH_PROFILE=http", $"--Pipeline:DataDirectory={dataDirectory}", $"--Pipeline:KeysFile={PipelineAppHostTests.KeysFile(dataDirectory)}"],
                 TestContext.Current.CancellationToken);
             ResourceCommandAnnotation Command(string resource, string name) =>
                 builder.Resources.Single(r => r.Name == resource).Annotations.OfType<ResourceCommandAnnotation>().Single(c => c.Name == name);

@@ -54,6 +54,7 @@ public sealed class OperationsAppHostTests(ITestOutputHelper output)
                 $"--Pipeline:RabbitMQ:AmqpPort={p[0]}",
                 $"--Pipeline:RabbitMQ:ManagementPort={p[1]}",
                 $"--Pipeline:RabbitMQ:DistPort={p[2]}",
+                $"--Pipeline:KeysFile={PipelineAppHostTests.KeysFile(dataDirectory)}",
             ],
             cancel);
         await using var app = await builder.BuildAsync(cancel);
@@ -88,8 +89,24 @@ public sealed class OperationsAppHostTests(ITestOutputHelper output)
         }
 
         var commands = app.Services.GetRequiredService<ResourceCommandService>();
-        using var ingestion = app.CreateHttpClient("ingestion", "http");
-        using var search = app.CreateHttpClient("search", "http");
+        using var ingestion = PipelineAppHostTests.WithKey(app.CreateHttpClient("ingestion", "http"), dataDirectory, "ingest");
+        using var search = PipelineAppHostTests.WithKey(app.CreateHttpClient("search", "http"), dataDirectory, "read");
+
+        // Authentication is on with the generated keys: no key is a 401 everywhere; the read key on an admin endpoint, or
+        // on ingestion, is a 403; health needs no key (the dashboard's probes).
+        using (var anonymousIngestion = app.CreateHttpClient("ingestion", "http"))
+        using (var anonymousSearch = app.CreateHttpClient("search", "http"))
+        using (var anonymousIndexing = app.CreateHttpClient("indexing", "http"))
+        using (var readOnIndexing = PipelineAppHostTests.WithKey(app.CreateHttpClient("indexing", "http"), dataDirectory, "read"))
+        using (var readOnIngestion = PipelineAppHostTests.WithKey(app.CreateHttpClient("ingestion", "http"), dataDirectory, "read"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymousIngestion.PostAsJsonAsync("/articles", Article(), cancel)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymousSearch.GetAsync("/search?q=x", cancel)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymousIndexing.PostAsync("/admin/index/rebuild", null, cancel)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await readOnIndexing.PostAsync("/admin/index/rebuild", null, cancel)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await readOnIngestion.PostAsync("/admin/ingestion/pause", null, cancel)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await anonymousSearch.GetAsync("/health", cancel)).StatusCode);
+        }
 
         // Pause: submissions are refused with 503 and nothing is accepted; resume: accepted again.
         Assert.True((await commands.ExecuteCommandAsync("ingestion", "pause-ingestion", cancel)).Success);

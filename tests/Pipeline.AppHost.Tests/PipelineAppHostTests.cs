@@ -53,6 +53,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
                 $"--Pipeline:RabbitMQ:AmqpPort={ports[0]}",
                 $"--Pipeline:RabbitMQ:ManagementPort={ports[1]}",
                 $"--Pipeline:RabbitMQ:DistPort={ports[2]}",
+                $"--Pipeline:KeysFile={KeysFile(dataDirectory)}",
             ],
             cancellationToken);
         await using var app = await builder.BuildAsync(cancellationToken);
@@ -60,7 +61,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
         await app.ResourceNotifications.WaitForResourceHealthyAsync("ingestion", cancellationToken);
         output.WriteLine($"Ingestion healthy after {clock.Elapsed.TotalSeconds:F1} s");
 
-        using var ingestion = app.CreateHttpClient("ingestion", "http");
+        using var ingestion = WithKey(app.CreateHttpClient("ingestion", "http"), dataDirectory, "ingest");
         using var response = await ingestion.PostAsJsonAsync(
             "/articles",
             new { title = "China promised Biden it would not interfere in the 2024 election", text, url = ArticleUrl },
@@ -71,7 +72,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
         Assert.False(string.IsNullOrEmpty(articleId));
 
         await app.ResourceNotifications.WaitForResourceHealthyAsync("search", cancellationToken);
-        using var search = app.CreateHttpClient("search", "http");
+        using var search = WithKey(app.CreateHttpClient("search", "http"), dataDirectory, "read");
         var enriched = Stopwatch.StartNew();
         string[] enrichers = [];
         while (enriched.Elapsed < EnrichmentTimeout)
@@ -93,6 +94,17 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
         }
 
         Assert.Fail($"Within {EnrichmentTimeout.TotalSeconds} s, no search hit for 'Xi Jinping' had article {articleId} with the enrichments [{string.Join(", ", Enrichers)}] (last enrichers seen: [{string.Join(", ", enrichers)}]).");
+    }
+
+    /// <summary>Where the AppHost under test keeps its API keys: in the test's data directory, never the user's own file.</summary>
+    internal static string KeysFile(string dataDirectory) => Path.Combine(dataDirectory, "api-keys.json");
+
+    /// <summary>The client with the AppHost's generated key of that role ("ingest", "read", "admin") in X-Api-Key.</summary>
+    internal static HttpClient WithKey(HttpClient client, string dataDirectory, string role)
+    {
+        var keys = JsonDocument.Parse(File.ReadAllText(KeysFile(dataDirectory))).RootElement;
+        client.DefaultRequestHeaders.Add("X-Api-Key", keys.GetProperty(role).GetString());
+        return client;
     }
 
     internal static int[] DistinctFreePorts(int count)

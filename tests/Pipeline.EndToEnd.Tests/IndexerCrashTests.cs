@@ -36,7 +36,7 @@ public sealed class IndexerCrashTests : IAsyncLifetime
     {
         var indexer = await ServiceProcess.StartAsync(RepositoryPaths.ServiceAssembly("Pipeline.Indexing"), _settings, Cancel);
         await using var search = await ServiceProcess.StartAsync(RepositoryPaths.ServiceAssembly("Pipeline.Search"), _settings, Cancel);
-        using var http = new HttpClient { BaseAddress = search.Address };
+        using var http = search.CreateClient();
 
         var publisher = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri(_broker.ConnectionString)));
         await publisher.StartAsync(Cancel);

@@ -14,8 +14,8 @@ public sealed class PipelineFlowTests(PipelineFixture pipeline) : IClassFixture<
     public async Task Sample_article_submitted_to_ingestion_is_found_through_search_with_claims_and_entities()
     {
         var text = await File.ReadAllTextAsync(RepositoryPaths.RequireSharedFile("articles/sample-article-2024-01-30.txt"), Cancel);
-        using var ingestion = new HttpClient { BaseAddress = pipeline.Ingestion.Address };
-        using var search = new HttpClient { BaseAddress = pipeline.Search.Address };
+        using var ingestion = pipeline.Ingestion.CreateClient();
+        using var search = pipeline.Search.CreateClient();
 
         var response = await ingestion.PostAsJsonAsync(
             "/articles",
@@ -41,7 +41,7 @@ public sealed class PipelineFlowTests(PipelineFixture pipeline) : IClassFixture<
         var file = Path.Combine(Path.GetTempPath(), $"import-{Guid.NewGuid():N}.jsonl");
         var lines = File.ReadLines(source).Skip(100).Take(30).ToList();
         await File.WriteAllLinesAsync(file, lines, Cancel);
-        using var search = new HttpClient { BaseAddress = pipeline.Search.Address };
+        using var search = pipeline.Search.CreateClient();
         try
         {
             for (var round = 0; round < 2; round++)
@@ -49,7 +49,7 @@ public sealed class PipelineFlowTests(PipelineFixture pipeline) : IClassFixture<
                 var output = new StringWriter();
                 var errors = new StringWriter();
                 var exit = await PipelineCommand.Create(output, errors)
-                    .Parse(["import", file, "--api", pipeline.Ingestion.Address.ToString()])
+                    .Parse(["import", file, "--api", pipeline.Ingestion.Address.ToString(), "--api-key", pipeline.Ingestion.AdminKey!])
                     .InvokeAsync(new() { Output = output, Error = errors }, Cancel);
                 Assert.True(exit == 0, $"{output}\n{errors}");
                 // The second import finds every article already accepted: duplicates, not published again.

@@ -261,4 +261,25 @@ public sealed class IndexingOperationsTests : IDisposable
     }
 
     public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public async Task The_admin_endpoints_need_the_admin_key_a_read_key_is_forbidden_and_health_needs_none()
+    {
+        await using var broker = await RabbitMqNode.StartAsync(Cancel);
+        await using var indexing = await StartIndexingAsync(broker);
+        using var anonymous = indexing.CreateClient(apiKey: null);
+        using var read = indexing.CreateClient(TestApiKeys.Read);
+
+        foreach (var path in new[] { "/admin/enrichers/claims/rerun", "/admin/index/rebuild" })
+        {
+            using var missing = await anonymous.PostAsync(path, null, Cancel);
+            using var forbidden = await read.PostAsync(path, null, Cancel);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            Assert.Contains("Auth:AdminKeys", (await forbidden.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/alive", Cancel)).StatusCode);
+    }
 }

@@ -134,32 +134,6 @@ public sealed class BatchTests
         }
     }
 
-    [Fact]
-    public async Task Configured_api_keys_are_required_except_for_health_and_openapi()
-    {
-        await using var host = await IngestionHost.StartAsync(harness: true, new Dictionary<string, string?> { ["Ingestion:ApiKeys:0"] = "secret-key-1" });
-
-        var anonymous = await host.Client.PostAsJsonAsync("/articles", new { text = "Biden met Xi." }, Cancel);
-        var wrong = await Send(host.Client, "wrong-key");
-        var right = await Send(host.Client, "secret-key-1");
-        var batch = await host.Client.PostAsync("/articles/batch", new StringContent("{\"text\":\"x\"}\n", Encoding.UTF8, "application/x-ndjson"), Cancel);
-
-        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, batch.StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, right.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/openapi/v1.json", Cancel)).StatusCode);
-        Assert.Single(host.Harness().Published.Select<ArticleIngested>(Cancel));
-
-        static Task<HttpResponseMessage> Send(HttpClient client, string key)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/articles") { Content = JsonContent.Create(new { text = "Biden met Xi." }) };
-            request.Headers.Add("X-Api-Key", key);
-            return client.SendAsync(request, Cancel);
-        }
-    }
-
     const string OtherStory =
         "The central bank raised interest rates by a quarter point on Wednesday, its third increase this year, citing " +
         "stubborn inflation in services and a labour market that remains tight. Markets had expected the move; the " +

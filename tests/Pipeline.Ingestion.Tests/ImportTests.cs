@@ -83,7 +83,7 @@ public sealed partial class ImportTests
         var output = new StringWriter();
         var errors = new StringWriter();
         var exit = await PipelineCommand.Create(output, errors)
-            .Parse(["import", path, "--api", host.Client.BaseAddress!.ToString(), .. options])
+            .Parse(["import", path, "--api", host.Client.BaseAddress!.ToString(), "--api-key", TestApiKeys.Ingest, .. options])
             .InvokeAsync(new() { Output = output, Error = errors }, Cancel);
         return (exit, output.ToString());
     }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Pipeline.Testing;
 
 namespace Pipeline.Search.Tests;
 
@@ -36,7 +37,22 @@ public sealed class AnalystPageBrowserTests(SearchServiceFixture service) : ICla
         });
     }
 
+    /// <summary>Opens the page and, as an analyst would, gives the key dialog the read key.</summary>
     async Task<IPage> OpenAsync()
+    {
+        var page = await OpenWithoutKeyAsync();
+        await EnterKeyAsync(page, TestApiKeys.Read);
+        return page;
+    }
+
+    static async Task EnterKeyAsync(IPage page, string key)
+    {
+        await Assertions.Expect(page.Locator("#key-dialog")).ToBeVisibleAsync();
+        await page.Locator("#api-key").FillAsync(key);
+        await page.Locator("#api-key").PressAsync("Enter");
+    }
+
+    async Task<IPage> OpenWithoutKeyAsync()
     {
         if (_browser is null)
         {
@@ -58,6 +74,21 @@ public sealed class AnalystPageBrowserTests(SearchServiceFixture service) : ICla
 
     async Task<long> TotalAsync(string query) =>
         (await service.Client.GetFromJsonAsync<JsonElement>($"/search?{query}", Cancel)).GetProperty("total").GetInt64();
+
+    [Fact]
+    public async Task The_page_asks_for_a_key_refuses_a_wrong_one_and_searches_with_the_read_key()
+    {
+        var page = await OpenWithoutKeyAsync();
+
+        await EnterKeyAsync(page, "a-key-nobody-configured");
+        await Assertions.Expect(page.Locator("#key-message")).ToContainTextAsync("not valid");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("key-dialog.png") });
+        await page.Locator("#api-key").FillAsync(TestApiKeys.Read);
+        await page.Locator("#api-key").PressAsync("Enter");
+
+        await Assertions.Expect(page.Locator("#key-dialog")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#summary")).ToHaveTextAsync($"{await TotalAsync("")} articles");
+    }
 
     [Fact]
     public async Task Search_then_facet_then_article_view_with_claim_details_and_entity_links()

@@ -25,6 +25,9 @@ public sealed class SearchServiceFixture : IAsyncLifetime
 
     public Uri BaseAddress => _app!.Client.BaseAddress!;
 
+    /// <summary>A client sending <paramref name="apiKey"/> (none when null), where <see cref="Client"/> sends the admin key.</summary>
+    public HttpClient CreateClient(string? apiKey) => _app!.CreateClient(apiKey);
+
     public async ValueTask InitializeAsync()
     {
         Corpus.Add(SearchCorpus.Make(

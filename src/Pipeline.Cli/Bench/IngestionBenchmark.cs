@@ -199,7 +199,7 @@ public sealed class IngestionBenchmark(IngestionCorpus corpus, int articles, lon
         }
     }
 
-    static HttpClient Client(ServiceProcess service) => new() { BaseAddress = service.Address, Timeout = Timeout.InfiniteTimeSpan };
+    static HttpClient Client(ServiceProcess service) => service.CreateClient(Timeout.InfiniteTimeSpan);
 
     static async Task Purge(IConnection connection)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pipeline.Cli.Import;
+using Pipeline.ServiceDefaults.Security;
 using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
@@ -30,7 +31,7 @@ public static class ImportCommand
             },
         };
         var columns = new Option<string?>("--columns") { Description = "CSV column map, API field=CSV column, e.g. text=articleBody,url=news_url. Unmapped columns are matched by their common names." };
-        var apiKey = new Option<string?>("--api-key") { Description = "The ingestion API key (X-Api-Key), when the API requires one. Default: $PIPELINE_API_KEY." };
+        var apiKey = new Option<string?>("--api-key") { Description = "The ingestion API key (X-Api-Key). Default: $PIPELINE_API_KEY, else the ingest key ./run generated (~/.config/pipeline/api-keys.json)." };
         var command = new Command("import", "Import articles from files into a running pipeline.") { path, api, columns, apiKey };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -59,7 +60,7 @@ public static class ImportCommand
             }
 
             using var http = new HttpClient { BaseAddress = parse.GetRequiredValue(api), Timeout = Timeout.InfiniteTimeSpan };
-            if ((parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("PIPELINE_API_KEY")) is { Length: > 0 } key)
+            if ((parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("PIPELINE_API_KEY") ?? ApiKeys.TryLoad(ApiKeys.DefaultFilePath)?.Ingest) is { Length: > 0 } key)
             {
                 http.DefaultRequestHeaders.Add("X-Api-Key", key);
             }

@@ -5,6 +5,7 @@ using Pipeline.Messaging.Enrichment;
 using Pipeline.SearchStore;
 using Pipeline.SearchStore.Elasticsearch;
 using Pipeline.SearchStore.StoredArticles;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Pipeline.Indexing.Operations;
 
@@ -20,6 +21,7 @@ public static class IndexingOperations
         builder.Services.AddOptions<OperationsOptions>().BindConfiguration(OperationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
+        builder.Services.AddApiKeyAuthentication(ApiKeyRoles.Admin);
         builder.Services.AddSingleton<IStoredArticleSource>(sp => sp.GetService<ElasticsearchConnection>() is { } elasticsearch
             ? new ElasticsearchStoredArticles(elasticsearch)
             : new LuceneStoredArticles(sp.GetRequiredService<IOptions<SearchStoreOptions>>().Value.LucenePath));
@@ -39,7 +41,8 @@ public static class IndexingOperations
     public static WebApplication MapIndexingOperations(this WebApplication app)
     {
         app.MapOpenApi();
-        var admin = app.MapGroup("/admin").WithTags("Operations");
+        app.UseApiKeyAuthentication();
+        var admin = app.MapGroup("/admin").WithTags("Operations").RequireAuthorization(ApiKeyRoles.Admin);
         admin.MapPost("/enrichers/{name}/rerun", RerunAsync)
             .WithName("RerunEnricher")
             .WithSummary("Re-run one enricher over the stored articles (all, or filtered), e.g. after a prompt or model change.")

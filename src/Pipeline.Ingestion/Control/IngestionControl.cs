@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Pipeline.Ingestion.Control;
 
@@ -62,7 +63,7 @@ public static class IngestionControl
             await next(context);
         });
 
-        var admin = app.MapGroup("/admin/ingestion").WithTags("Operations");
+        var admin = app.MapGroup("/admin/ingestion").WithTags("Operations").RequireAuthorization(ApiKeyRoles.Admin);
         admin.MapGet("/", () => TypedResults.Ok(new IngestionState(pause.IsPaused, pause.Since)))
             .WithName("GetIngestionState").WithSummary("Whether ingestion is paused.");
         admin.MapPost("/pause", (ILogger<IngestionPause> logger) =>

@@ -28,14 +28,52 @@ let entityLabels = {};
 let lastParams = null;
 let nextCursor = null;
 
+// The search API needs a read key (X-Api-Key). The page asks for it on the first 401 and keeps it for the tab's
+// session only (sessionStorage), so closing the tab forgets it.
+const KEY_STORAGE = "pipeline-api-key";
+const apiKey = () => sessionStorage.getItem(KEY_STORAGE) || "";
+
+// One prompt for all the calls that were refused at once (a search and its suggestions, say): they all wait for it.
+let keyPrompt = null;
+
+function askForKey(message) {
+  $("key-message").textContent = message;
+  if (keyPrompt) return keyPrompt;
+  const dialog = $("key-dialog");
+  $("api-key").value = "";
+  keyPrompt = new Promise((resolve) => {
+    $("key-form").onsubmit = (event) => {
+      event.preventDefault();
+      const key = $("api-key").value.trim();
+      if (!key) return;
+      sessionStorage.setItem(KEY_STORAGE, key);
+      dialog.close();
+      keyPrompt = null;
+      resolve();
+    };
+    dialog.showModal();
+    $("api-key").focus();
+  });
+  return keyPrompt;
+}
+
 async function api(path) {
-  const response = await fetch(path, { headers: { Accept: "application/json" } });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) {
-    const errors = body && body.errors ? Object.entries(body.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : "";
-    throw new Error(errors || (body && (body.detail || body.title)) || `HTTP ${response.status}`);
+  for (;;) {
+    const headers = { Accept: "application/json" };
+    if (apiKey()) headers["X-Api-Key"] = apiKey();
+    const response = await fetch(path, { headers });
+    const body = await response.json().catch(() => null);
+    if (response.status === 401 || response.status === 403) {
+      sessionStorage.removeItem(KEY_STORAGE);
+      await askForKey(body && body.title ? `${body.title}. ${body.detail || ""}` : "This page needs an API key.");
+      continue;
+    }
+    if (!response.ok) {
+      const errors = body && body.errors ? Object.entries(body.errors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : "";
+      throw new Error(errors || (body && (body.detail || body.title)) || `HTTP ${response.status}`);
+    }
+    return body;
   }
-  return body;
 }
 
 function showError(error) {
