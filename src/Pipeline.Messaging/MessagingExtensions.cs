@@ -12,7 +12,8 @@ public static class MessagingExtensions
 
     /// <summary>
     /// MassTransit over RabbitMQ from <c>ConnectionStrings:rabbitmq</c>: kebab-case endpoints, publisher confirms,
-    /// exponential retry (plus delayed redelivery where the broker supports it), failed messages kept in _error queues.
+    /// exponential retry (plus delayed redelivery where the broker supports it), failed messages kept in _error queues,
+    /// usage telemetry off.
     /// </summary>
     public static IHostApplicationBuilder AddPipelineMessaging(
         this IHostApplicationBuilder builder,
@@ -41,6 +42,8 @@ public static class MessagingExtensions
         var connectionName = builder.Environment.ApplicationName;
         builder.Services.AddMassTransit(x =>
         {
+            // The pipeline runs offline: MassTransit would otherwise report usage to its vendor's host at every start.
+            x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             configureConsumers?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
