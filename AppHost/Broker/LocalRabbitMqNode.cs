@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Pipeline.Processes;
 
 namespace Pipeline.AppHost.Broker;
 
@@ -28,13 +29,19 @@ static class LocalRabbitMqNode
         var healthCheck = $"{name}-amqp";
 
         var node = builder.AddExecutable(name, ServerScript, directory)
+            .WithEnvironment(context =>
+            {
+                foreach (var (variable, value) in RabbitMqNodeConfiguration.LoopbackEnvironment)
+                {
+                    context.EnvironmentVariables[variable] = value;
+                }
+            })
             .WithEndpoint(port: ports.AmqpPort, targetPort: ports.AmqpPort, scheme: "tcp", name: "amqp", env: "RABBITMQ_NODE_PORT", isProxied: false)
             .WithEndpoint(port: ports.DistPort, targetPort: ports.DistPort, scheme: "tcp", name: "dist", env: "RABBITMQ_DIST_PORT", isProxied: false)
             .WithHttpEndpoint(port: ports.ManagementPort, targetPort: ports.ManagementPort, name: "management", isProxied: false)
             .WithEnvironment("HOME", directory)
             // The node name keys its Mnesia directory, so it must be stable for a data directory and differ between them.
             .WithEnvironment("RABBITMQ_NODENAME", $"pipeline-{Hash(directory)}@localhost")
-            .WithEnvironment("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1")
             .WithEnvironment("RABBITMQ_MNESIA_BASE", Path.Combine(directory, "mnesia"))
             .WithEnvironment("RABBITMQ_LOG_BASE", Path.Combine(directory, "log"))
             .WithEnvironment("RABBITMQ_LOGS", "-")
@@ -48,30 +55,21 @@ static class LocalRabbitMqNode
             .WithEnvironment("RABBITMQ_ALLOW_INPUT", "true")
             .WithEnvironment("RABBITMQ_SERVER_START_ARGS", "-noinput")
             .WithHealthCheck(healthCheck)
-            .OnBeforeResourceStarted((_, _, cancellationToken) => WriteConfigurationAsync(directory, cancellationToken));
+            .OnBeforeResourceStarted((_, _, cancellationToken) => RabbitMqNodeConfiguration.WriteFilesAsync(directory, management: true, cancellationToken));
 
         var management = node.GetEndpoint("management");
         node.WithEnvironment(
             "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS",
-            ReferenceExpression.Create($"-rabbitmq_management tcp_config [{{ip,\"127.0.0.1\"}},{{port,{management.Property(EndpointProperty.TargetPort)}}}]"));
+            ReferenceExpression.Create($"-rabbitmq_management tcp_config [{{ip,\"{RabbitMqNodeConfiguration.LoopbackAddress}\"}},{{port,{management.Property(EndpointProperty.TargetPort)}}}]"));
 
         var amqp = node.GetEndpoint("amqp");
         builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, cancellationToken => AcceptsConnectionsAsync(amqp, cancellationToken));
         return node;
     }
 
-    /// <summary><c>amqp://guest:guest@127.0.0.1:{port}</c>: guest may connect remotely only because of <c>loopback_users = none</c>.</summary>
+    /// <summary><c>amqp://guest:guest@127.0.0.1:{port}</c>: guest may connect from loopback only, and the node listens nowhere else.</summary>
     public static ReferenceExpression ConnectionString(IResourceBuilder<ExecutableResource> node) =>
         ReferenceExpression.Create($"amqp://guest:guest@127.0.0.1:{node.GetEndpoint("amqp").Property(EndpointProperty.TargetPort)}");
-
-    static async Task WriteConfigurationAsync(string directory, CancellationToken cancellationToken)
-    {
-        // Always written: without its own files the node reads /etc/rabbitmq (and the system's enabled plugins).
-        await File.WriteAllTextAsync(Path.Combine(directory, "enabled_plugins"), "[rabbitmq_management].\n", cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq.conf"), "loopback_users = none\n", cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, "advanced.config"), "[].\n", cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq-env.conf"), "# Written by the AppHost; the environment sets everything.\n", cancellationToken);
-    }
 
     /// <summary>A TCP connect to the AMQP port: the node opens its listeners only once it has booted.</summary>
     static async Task<HealthCheckResult> AcceptsConnectionsAsync(EndpointReference amqp, CancellationToken cancellationToken)

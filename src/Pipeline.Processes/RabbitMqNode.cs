@@ -48,16 +48,17 @@ public sealed class RabbitMqNode : IAsyncDisposable
         var distPort = FreePorts.Next();
         var nodeName = $"test{port}@localhost";
         var directory = Directory.CreateTempSubdirectory("pipeline-rabbitmq-").FullName;
-        File.WriteAllText(Path.Combine(directory, "rabbitmq.conf"), "loopback_users = none\n");
-        File.WriteAllText(Path.Combine(directory, "advanced.config"), "[].\n");
-        File.WriteAllText(Path.Combine(directory, "rabbitmq-env.conf"), "");
-        File.WriteAllText(Path.Combine(directory, "enabled_plugins"), "[].\n");
+        await RabbitMqNodeConfiguration.WriteFilesAsync(directory, management: false, cancellationToken);
 
         var start = new ProcessStartInfo(ServerExecutable) { WorkingDirectory = directory };
         var env = start.Environment;
         env["HOME"] = directory;
         env["RABBITMQ_NODENAME"] = nodeName;
-        env["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
+        foreach (var (name, value) in RabbitMqNodeConfiguration.LoopbackEnvironment)
+        {
+            env[name] = value;
+        }
+
         env["RABBITMQ_NODE_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["RABBITMQ_DIST_PORT"] = distPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["RABBITMQ_MNESIA_BASE"] = Path.Combine(directory, "mnesia");

@@ -15,6 +15,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
     const string ArticleUrl = "https://dailycaller.com/2024/01/30/china-promise-biden-interfere-election/";
 
     static readonly string[] Enrichers = ["claims", "entities", "fact-checks"];
+    static readonly string[] Services = ["ingestion", "claim-tagging", "entity-linking", "fact-checking", "indexing", "search"];
     static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     static readonly TimeSpan EnrichmentTimeout = TimeSpan.FromSeconds(60);
 
@@ -86,6 +87,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
                 if (Enrichers.All(enrichers.Contains))
                 {
                     output.WriteLine($"Article {articleId} indexed with [{string.Join(", ", enrichers)}] {enriched.Elapsed.TotalSeconds:F1} s after it was accepted");
+                    AssertNothingListensBeyondLoopback([.. Services.Select(service => app.GetEndpoint(service, "http").Port), ports[0], ports[2]]);
                     return;
                 }
             }
@@ -94,6 +96,26 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
         }
 
         Assert.Fail($"Within {EnrichmentTimeout.TotalSeconds} s, no search hit for 'Xi Jinping' had article {articleId} with the enrichments [{string.Join(", ", Enrichers)}] (last enrichers seen: [{string.Join(", ", enrichers)}]).");
+    }
+
+    /// <summary>
+    /// What `ss -ltnp` would show of the running pipeline: every socket of the processes behind the services' and the
+    /// broker's known ports (and of their children), and epmd, all on loopback.
+    /// </summary>
+    void AssertNothingListensBeyondLoopback(int[] knownPorts)
+    {
+        if (!ListeningSockets.Available)
+        {
+            return;
+        }
+
+        var all = ListeningSockets.Read();
+        var owners = all.Where(s => knownPorts.Contains(s.Port) && s.ProcessId is not null).Select(s => s.ProcessId!.Value).Distinct().ToList();
+        var tree = owners.SelectMany(ListeningSockets.ProcessTree).ToHashSet();
+        var sockets = all.Where(s => (s.ProcessId is { } pid && tree.Contains(pid)) || (s.Port == 4369 && s.Command == "epmd")).ToList();
+        output.WriteLine($"Listening: {string.Join(", ", sockets)}");
+        Assert.True(sockets.Count >= 6, $"Expected the five services and the broker among the listeners; found: {string.Join(", ", sockets)}");
+        BrokerNodeSocketTests.AssertLoopbackOnly(sockets);
     }
 
     /// <summary>Where the AppHost under test keeps its API keys: in the test's data directory, never the user's own file.</summary>
