@@ -32,7 +32,15 @@ public static class ErrorQueueReplay
         }
 
         await using var target = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        await target.QueueDeclarePassiveAsync(queue, cancellationToken); // the service's queue must exist: fail before moving anything
+        try
+        {
+            await target.QueueDeclarePassiveAsync(queue, cancellationToken); // the service's queue must exist: fail before moving anything
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            throw new InvalidOperationException(
+                $"The broker has no queue {queue} (its service has not started yet, or the queue was deleted); nothing was moved from {errorQueue}.");
+        }
 
         var moved = 0;
         while (moved < waiting && await channel.BasicGetAsync(errorQueue, autoAck: false, cancellationToken) is { } delivery)

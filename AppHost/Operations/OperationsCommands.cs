@@ -33,7 +33,16 @@ static class OperationsCommands
                     return CommandResults.Failure("The broker's connection string is not known yet.");
                 }
 
-                var moved = await ErrorQueueReplay.ReplayAsync(uri, queue, context.CancellationToken);
+                int moved;
+                try
+                {
+                    moved = await ErrorQueueReplay.ReplayAsync(uri, queue, context.CancellationToken);
+                }
+                catch (InvalidOperationException e)
+                {
+                    return CommandResults.Failure(e.Message);
+                }
+
                 context.Logger.LogWarning("Replayed {Count} messages from {ErrorQueue} to {Queue}", moved, ErrorQueueReplay.ErrorQueueOf(queue), queue);
                 return CommandResults.Success($"{moved} messages moved from {ErrorQueueReplay.ErrorQueueOf(queue)} back to {queue}.");
             },

@@ -123,6 +123,35 @@ public sealed class IndexingOperationsTests : IDisposable
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("errors").TryGetProperty("name", out _));
     }
 
+    [Fact]
+    public async Task Rerun_of_an_unknown_enricher_is_a_404_naming_the_known_ones_and_leaves_no_queue_behind()
+    {
+        var a = Messages.Article("a");
+        await WriteAsync(a);
+        await using var broker = await RabbitMqNode.StartAsync(Cancel);
+        await DeclareQueueAsync(broker, "third-party-enricher"); // an enricher the AppHost does not know, running on its own
+        await using var indexing = await StartIndexingAsync(broker);
+
+        using var unknown = await indexing.Client.PostAsync("/admin/enrichers/nobody/rerun", null, Cancel);
+        using var onTheBroker = await indexing.Client.PostAsync("/admin/enrichers/third-party/rerun", null, Cancel);
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var problem = await unknown.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal(["claims", "entities"], problem.GetProperty("knownEnrichers").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("nobody", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(await QueueExistsAsync(broker, "nobody-enricher"));
+
+        Assert.Equal(HttpStatusCode.OK, onTheBroker.StatusCode);
+        Assert.Equal(["a"], (await DrainQueueAsync(broker, "third-party-enricher")).Select(m => m.GetProperty("articleId").GetString()));
+    }
+
+    static async Task<bool> QueueExistsAsync(RabbitMqNode broker, string queue)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(broker.ConnectionString) };
+        await using var connection = await factory.CreateConnectionAsync(Cancel);
+        return await BrokerQueues.ExistsAsync(connection, queue, Cancel) is not null;
+    }
+
     /// <summary>
     /// An index written before its documents' declared fields were indexed (here: a document with only its id and stored
     /// source, as an older version wrote it) becomes filterable by those fields after a rebuild, with nothing duplicated.

@@ -26,6 +26,7 @@ public static class IndexingOperations
             ? new ElasticsearchStoredArticles(elasticsearch)
             : new LuceneStoredArticles(sp.GetRequiredService<IOptions<SearchStoreOptions>>().Value.LucenePath));
         builder.Services.AddSingleton<ArticleRepublisher>();
+        builder.Services.AddSingleton<BrokerQueues>();
         builder.Services.AddSingleton<QueueDepthMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueDepthMonitor>());
         builder.Services.AddHealthChecks()
@@ -49,8 +50,11 @@ public static class IndexingOperations
             .WithDescription(
                 "Sends ArticleIngested for every matching stored article to the enricher's own queue ({name}-enricher) only. Filters: " +
                 "source (exact outlet), olderThan (only articles whose stored payload of this enricher has a lower version, or none), " +
-                "missing (only articles without a current payload of this enricher), limit.")
-            .ProducesValidationProblem();
+                "missing (only articles without a current payload of this enricher), limit. The enricher must exist: declared by the " +
+                "AppHost (Operations:Enrichers) or with its queue on the broker; any other name is a 404 naming the known ones, and " +
+                "nothing is sent.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/index/rebuild", async (ArticleRepublisher republisher, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await republisher.RebuildIndexAsync(cancellationToken)))
             .WithName("RebuildIndex")
@@ -58,9 +62,11 @@ public static class IndexingOperations
         return app;
     }
 
-    static async Task<Results<Ok<RepublishResult>, ValidationProblem>> RerunAsync(
+    static async Task<Results<Ok<RepublishResult>, ValidationProblem, ProblemHttpResult>> RerunAsync(
         string name,
         ArticleRepublisher republisher,
+        BrokerQueues broker,
+        IOptions<OperationsOptions> options,
         CancellationToken cancellationToken,
         string? source = null,
         string? olderThan = null,
@@ -79,6 +85,18 @@ public static class IndexingOperations
         if (limit is < 1)
         {
             return Invalid("limit", "limit must be at least 1.");
+        }
+
+        var known = options.Value.Enrichers;
+        if (!known.Contains(name, StringComparer.Ordinal) && !await broker.ExistsAsync(EnricherDeclaration.QueueName(name), cancellationToken))
+        {
+            // Sending would declare the queue: a durable queue nobody reads, filling with every stored article.
+            return TypedResults.Problem(
+                $"There is no enricher '{name}': it is not among the enrichers the AppHost declared ({string.Join(", ", known)}) and the broker " +
+                $"has no queue {EnricherDeclaration.QueueName(name)}. Nothing was sent.",
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown enricher",
+                extensions: new Dictionary<string, object?> { ["knownEnrichers"] = known });
         }
 
         var filter = new RerunFilter(string.IsNullOrWhiteSpace(source) ? null : source, string.IsNullOrWhiteSpace(olderThan) ? null : olderThan, missing, limit);

@@ -16,7 +16,7 @@ namespace Pipeline.Indexing.Operations;
 /// queues. It is also a health check: unhealthy, with the reason, when the broker cannot be reached.
 /// </summary>
 public sealed class QueueDepthMonitor(
-    IConfiguration configuration,
+    BrokerQueues broker,
     IOptions<OperationsOptions> options,
     IOptions<IndexingOptions> indexing,
     IMeterFactory meters,
@@ -79,19 +79,16 @@ public sealed class QueueDepthMonitor(
     {
         try
         {
-            var factory = new ConnectionFactory { Uri = new Uri(configuration.GetConnectionString("rabbitmq")!), ClientProvidedName = "indexing queue monitor" };
-            await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+            await using var connection = await broker.ConnectionFactory("indexing queue monitor").CreateConnectionAsync(cancellationToken);
             foreach (var queue in Queues)
             {
-                await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-                try
+                if (await BrokerQueues.ExistsAsync(connection, queue, cancellationToken) is { } ok)
                 {
-                    var ok = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
                     _depths[queue] = (ok.MessageCount, ok.ConsumerCount);
                 }
-                catch (OperationInterruptedException)
+                else
                 {
-                    _depths.TryRemove(queue, out _); // 404: not declared yet
+                    _depths.TryRemove(queue, out _); // not declared yet
                 }
             }
 
