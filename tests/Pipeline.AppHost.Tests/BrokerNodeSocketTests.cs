@@ -38,14 +38,14 @@ public sealed class BrokerNodeSocketTests
     /// </summary>
     internal static List<ListeningSocket> NodeSockets(IReadOnlyList<ListeningSocket> sockets, int nodeProcessId)
     {
-        var tree = ListeningSockets.ProcessTree(nodeProcessId);
+        var tree = ProcessTree.Of(nodeProcessId);
         return [.. sockets.Where(s => (s.ProcessId is { } pid && tree.Contains(pid)) || (s.Port == EpmdPort && s.Command == "epmd"))];
     }
 
     /// <summary>The distribution listener opens a moment after AMQP.</summary>
     static async Task<IReadOnlyList<ListeningSocket>> WaitForDistributionAsync(RabbitMqNode node)
     {
-        var tree = ListeningSockets.ProcessTree(node.ProcessId);
+        var tree = ProcessTree.Of(node.ProcessId);
         for (var attempt = 0; ; attempt++)
         {
             var sockets = ListeningSockets.Read();

@@ -111,7 +111,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
 
         var all = ListeningSockets.Read();
         var owners = all.Where(s => knownPorts.Contains(s.Port) && s.ProcessId is not null).Select(s => s.ProcessId!.Value).Distinct().ToList();
-        var tree = owners.SelectMany(ListeningSockets.ProcessTree).ToHashSet();
+        var tree = owners.SelectMany(ProcessTree.Of).ToHashSet();
         var sockets = all.Where(s => (s.ProcessId is { } pid && tree.Contains(pid)) || (s.Port == 4369 && s.Command == "epmd")).ToList();
         output.WriteLine($"Listening: {string.Join(", ", sockets)}");
         Assert.True(sockets.Count >= 6, $"Expected the five services and the broker among the listeners; found: {string.Join(", ", sockets)}");

@@ -48,50 +48,6 @@ public static class ListeningSockets
         return sockets;
     }
 
-    /// <summary>The process and all of its descendants (children, grandchildren, ...), from /proc's parent links.</summary>
-    public static IReadOnlySet<int> ProcessTree(int root)
-    {
-        var parents = new Dictionary<int, int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(directory), out var pid) && TryReadParent(pid) is { } parent)
-            {
-                parents[pid] = parent;
-            }
-        }
-
-        var tree = new HashSet<int> { root };
-        bool grew;
-        do
-        {
-            grew = false;
-            foreach (var (pid, parent) in parents)
-            {
-                if (tree.Contains(parent) && tree.Add(pid))
-                {
-                    grew = true;
-                }
-            }
-        }
-        while (grew);
-        return tree;
-    }
-
-    static int? TryReadParent(int pid)
-    {
-        try
-        {
-            // "pid (command) state ppid ...": the command may hold spaces and parentheses, so read after the last ')'.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
-        {
-            return null;
-        }
-    }
-
     static (IPAddress Address, int Port) ParseEndpoint(string text, int width)
     {
         var parts = text.Split(':');

@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace Pipeline.Processes;
+
+/// <summary>Processes and their descendants on Linux, from /proc's parent links (empty where there is no /proc).</summary>
+public static class ProcessTree
+{
+    /// <summary>The process and all of its living descendants (children, grandchildren, ...).</summary>
+    public static IReadOnlySet<int> Of(int root)
+    {
+        var children = new Dictionary<int, List<int>>();
+        if (Directory.Exists("/proc"))
+        {
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                if (int.TryParse(Path.GetFileName(directory), out var pid) && StatFields(pid) is { } fields
+                    && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent))
+                {
+                    if (!children.TryGetValue(parent, out var list))
+                    {
+                        children[parent] = list = [];
+                    }
+
+                    list.Add(pid);
+                }
+            }
+        }
+
+        var tree = new HashSet<int>();
+        var pending = new Stack<int>([root]);
+        while (pending.TryPop(out var pid))
+        {
+            if (tree.Add(pid))
+            {
+                foreach (var child in children.GetValueOrDefault(pid) ?? [])
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+
+        return tree;
+    }
+
+    /// <summary>
+    /// The fields of /proc/{pid}/stat after the command name (which may hold spaces and parentheses): [0] state,
+    /// [1] parent id, ... [11] utime, [12] stime; null when the process is gone or not readable.
+    /// </summary>
+    public static string[]? StatFields(int processId)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{processId}/stat");
+            return text[(text.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
