@@ -62,7 +62,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             var hits = page.Select(scoreDoc => Hit(searcher, scoreDoc, highlights)).ToList();
             var facets = matching is null ? [] : request.Facets.Select(f => LuceneFacets.Count(f, matching.Segments, searcher.IndexReader, exact)).ToList();
             var next = ranked.Length > request.From + request.Size && hits.Count > 0
-                ? new SearchCursor(request.Sort, SortValue(request.Sort, hits[^1]), hits[^1].ArticleId).Encode()
+                ? SearchCursor.After(request.Sort, hits[^1]).Encode()
                 : null;
             return Task.FromResult(new SearchResults(topDocs.TotalHits, hits) { Facets = facets, NextCursor = next });
         }
@@ -87,10 +87,6 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
         var (title, fragments) = highlights.For(document.Article!.Title, document.Article.Text);
         return SearchHits.From(document, score, title, fragments);
     }
-
-    /// <summary>The hit's value of the sort's first field, as the sort saw it (a missing date sorts as 0).</summary>
-    static double SortValue(SearchSort sort, SearchHit hit) =>
-        sort == SearchSort.Relevance ? (float)hit.Score : hit.PublishedAt?.ToUnixTimeMilliseconds() ?? 0;
 
     public Task<ArticleDocument?> GetAsync(string articleId, CancellationToken cancellationToken)
     {
