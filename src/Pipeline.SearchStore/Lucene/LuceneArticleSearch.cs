@@ -50,7 +50,15 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             var wanted = request.From + request.Size + 1 + (cursor is null ? 0 : 1);
             var top = TopFieldCollector.Create(LuceneQueries.Sort(request.Sort), wanted, LuceneQueries.After(cursor), fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
             var matching = request.Facets.Count > 0 ? new MatchingDocsCollector() : null;
-            searcher.Search(query, filter, matching is null ? top : MultiCollector.Wrap(top, matching));
+            try
+            {
+                searcher.Search(query, filter, matching is null ? top : MultiCollector.Wrap(top, matching));
+            }
+            catch (BooleanQuery.TooManyClausesException e)
+            {
+                // A wildcard or fuzzy term rewritten against the index expands to more terms than a query may hold.
+                throw new QuerySyntaxException($"The query '{request.Query}' expands to too many terms: {e.Message}", e);
+            }
 
             var topDocs = top.GetTopDocs();
 
