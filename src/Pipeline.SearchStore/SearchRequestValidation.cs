@@ -5,6 +5,9 @@ public static class SearchRequestValidation
 {
     public const int MaxFacetSize = 100;
 
+    /// <summary>from + size at most this, as Elasticsearch's index.max_result_window: deeper pages use the cursor.</summary>
+    public const int MaxWindow = 10_000;
+
     /// <summary>
     /// Deepest nesting of parentheses in the query text. Query parsers recurse per group, so 10,000 of them would
     /// overflow the stack (a crash, not an exception); no real query needs more than a few.
@@ -13,9 +16,15 @@ public static class SearchRequestValidation
 
     public static void Validate(SearchRequest request)
     {
-        if (request.Size < 1 || request.From < 0)
+        if (request.Size < 1 || request.Size > MaxWindow)
         {
-            throw new InvalidSearchRequestException(request.Size < 1 ? "size" : "from", "size must be at least 1 and from at least 0.");
+            throw new InvalidSearchRequestException("size", $"size must be between 1 and {MaxWindow}.");
+        }
+
+        // Compared without adding: from = 2147483647 must not overflow into a small window.
+        if (request.From < 0 || request.From > MaxWindow - request.Size)
+        {
+            throw new InvalidSearchRequestException("from", $"from must be at least 0 and from + size at most {MaxWindow}; use cursor for deeper pages.");
         }
 
         if (QueryNesting(request.Query) > MaxQueryNesting)

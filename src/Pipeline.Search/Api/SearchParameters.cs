@@ -90,8 +90,7 @@ public sealed partial record SearchParameters
 
     public const int MaxSize = 100;
 
-    /// <summary>from + size at most this, as Elasticsearch's index.max_result_window: deeper pages use the cursor.</summary>
-    public const int MaxWindow = 10_000;
+    public const int MaxWindow = SearchRequestValidation.MaxWindow;
 
     /// <summary>Most values of one filter parameter (comma-separated or repeated), and most facets of one request.</summary>
     public const int MaxValues = 100;

@@ -294,6 +294,20 @@ public abstract class SearchBehaviourSuite : IAsyncDisposable
         }
     }
 
+    [Theory]
+    [InlineData(int.MaxValue, 10, "from")]
+    [InlineData(9_991, 10, "from")]
+    [InlineData(-1, 10, "from")]
+    [InlineData(0, 0, "size")]
+    [InlineData(0, int.MaxValue, "size")]
+    public async Task A_page_outside_the_window_is_refused_naming_the_parameter_before_the_store_sizes_anything(int from, int size, string parameter)
+    {
+        var search = await WithAsync(SearchCorpus.Random(3));
+
+        var error = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(new SearchRequest(null, size, from), Cancel));
+        Assert.Equal(parameter, error.Parameter);
+    }
+
     [Fact]
     public async Task A_cursor_that_is_not_a_token_or_belongs_to_another_sort_is_an_invalid_cursor()
     {
