@@ -194,6 +194,9 @@ public sealed class SearchHostileInputTests(SearchServiceFixture service) : ICla
     [InlineData("a%5E-1")]
     [InlineData("/(a%7Caa)*b/")]
     [InlineData("/.*.*.*.*.*.*.*.*.*.*/")]
+    [InlineData("/(.*a)%7B20%7D/")]
+    [InlineData("/((a%7Cb)*c)%7B50%7D/")]
+    [InlineData("/[a-z]%7B1000%7D/")]
     [InlineData("e*")]
     [InlineData("?")]
     [InlineData("[::1]")]
@@ -208,7 +211,7 @@ public sealed class SearchHostileInputTests(SearchServiceFixture service) : ICla
     [InlineData(10_000)]
     public async Task A_query_longer_than_kestrel_takes_is_refused_with_a_4xx(int length)
     {
-        var nested = new string('(', length / 2) + "a" + new string(')', length / 2);
+        var nested = new string('(', length) + "a" + new string(')', length);
 
         Assert.Null(await ProblemWith($"/search?q={nested}", "q", expected: null));
         Assert.Null(await ProblemWith($"/search?q={new string('a', length)}", "q", expected: null));
