@@ -115,11 +115,12 @@ public sealed class SearchHostileInputTests(SearchServiceFixture service) : ICla
     }
 
     [Theory]
-    [InlineData("Q999999999")]
-    [InlineData("Q99999999999999999999")]
-    public async Task A_qid_no_indexed_article_mentions_is_a_404_problem(string qid)
+    [InlineData("Q999999999", "")]
+    [InlineData("Q999999999", "?worthiness=0.5")]
+    [InlineData("Q99999999999999999999", "")]
+    public async Task A_qid_no_indexed_article_mentions_is_a_404_problem(string qid, string query)
     {
-        var response = await _reader.GetAsync($"/entities/{qid}", Cancel);
+        var response = await _reader.GetAsync($"/entities/{qid}{query}", Cancel);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

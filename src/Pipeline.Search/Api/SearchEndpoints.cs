@@ -128,7 +128,8 @@ public static class SearchEndpoints
                 Highlight = "false",
             };
             var results = await search.SearchAsync(parameters.ToRequest(null), cancellationToken);
-            if (results.Total == 0 && !await IsMentionedAsync(search, qid, cancellationToken))
+            // Without a worthiness filter the search above already asked whether any article mentions the QID.
+            if (results.Total == 0 && (minimum is null || !await IsMentionedAsync(search, qid, cancellationToken)))
             {
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status404NotFound,
