@@ -5,8 +5,33 @@ public static class SearchRequestValidation
 {
     public const int MaxFacetSize = 100;
 
+    /// <summary>from + size at most this, as Elasticsearch's index.max_result_window: deeper pages use the cursor.</summary>
+    public const int MaxWindow = 10_000;
+
+    /// <summary>
+    /// Deepest nesting of parentheses in the query text. Query parsers recurse per group, so 10,000 of them would
+    /// overflow the stack (a crash, not an exception); no real query needs more than a few.
+    /// </summary>
+    public const int MaxQueryNesting = 32;
+
     public static void Validate(SearchRequest request)
     {
+        if (request.Size < 1 || request.Size > MaxWindow)
+        {
+            throw new InvalidSearchRequestException("size", $"size must be between 1 and {MaxWindow}.");
+        }
+
+        // Compared without adding: from = 2147483647 must not overflow into a small window.
+        if (request.From < 0 || request.From > MaxWindow - request.Size)
+        {
+            throw new InvalidSearchRequestException("from", $"from must be at least 0 and from + size at most {MaxWindow}; use cursor for deeper pages.");
+        }
+
+        if (QueryNesting(request.Query) > MaxQueryNesting)
+        {
+            throw new QuerySyntaxException($"The query nests parentheses deeper than {MaxQueryNesting} levels.");
+        }
+
         foreach (var filter in request.Filters)
         {
             if (EnrichmentSearchField.Claims(filter.Field))
@@ -55,6 +80,33 @@ public static class SearchRequestValidation
         {
             throw new InvalidSearchRequestException("cursor", "cursor and from cannot be combined: a cursor continues after the previous page.");
         }
+    }
+
+    /// <summary>The deepest parenthesis nesting of the query text, not counting escaped parentheses or those inside quotes.</summary>
+    static int QueryNesting(string? query)
+    {
+        int depth = 0, deepest = 0;
+        var quoted = false;
+        for (var i = 0; i < (query?.Length ?? 0); i++)
+        {
+            switch (query![i])
+            {
+                case '\\':
+                    i++;
+                    break;
+                case '"':
+                    quoted = !quoted;
+                    break;
+                case '(' when !quoted:
+                    deepest = Math.Max(deepest, ++depth);
+                    break;
+                case ')' when !quoted:
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+        }
+
+        return deepest;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Search.Tests.Behaviour;
@@ -8,8 +9,9 @@ using Pipeline.Testing;
 namespace Pipeline.Search.Tests;
 
 /// <summary>
-/// The search service's real registration on Kestrel (127.0.0.1, free port) over a Lucene index written by the
-/// indexer's store: a seeded random corpus plus hand-made articles, kept for brute-force expectations.
+/// The search service's real registration (with the service defaults and health endpoints, as Program.cs) on Kestrel
+/// (127.0.0.1, free port) over a Lucene index written by the indexer's store: a seeded random corpus plus hand-made
+/// articles, kept for brute-force expectations.
 /// </summary>
 public sealed class SearchServiceFixture : IAsyncLifetime
 {
@@ -61,9 +63,15 @@ public sealed class SearchServiceFixture : IAsyncLifetime
             builder =>
             {
                 builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
+                builder.AddServiceDefaults();
                 builder.AddSearch();
             },
-            app => app.MapSearch());
+            app =>
+            {
+                // As Program.cs: the health endpoints beside the API.
+                app.MapDefaultEndpoints();
+                app.MapSearch();
+            });
     }
 
     public async ValueTask DisposeAsync()

@@ -10,8 +10,9 @@ public static class SearchEndpoints
     const int EntityPageArticles = 20;
     const int MaxSuggestions = 20;
 
-    public static IEndpointRouteBuilder MapSearchEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSearchEndpoints(this IEndpointRouteBuilder builder)
     {
+        var app = builder.MapGroup("").AddEndpointFilter<RequestTextFilter>();
         app.MapGet("/search", SearchAsync)
             .WithName("SearchArticles")
             .WithSummary("Search the analysed articles: full text, filters, facets, highlights, sort, cursor paging.")
@@ -30,13 +31,16 @@ public static class SearchEndpoints
         app.MapGet("/entities/{qid}", GetEntityAsync)
             .WithName("GetEntity")
             .WithSummary("An entity over time: articles mentioning the QID per date bucket, the latest of them, and their claims that mention it.")
-            .WithDescription("worthiness (0..1) keeps only articles with a claim at least that check-worthy, and only such claims.")
-            .ProducesValidationProblem();
+            .WithDescription(
+                "worthiness (0..1) keeps only articles with a claim at least that check-worthy, and only such claims. " +
+                "A qid that is not a Wikidata item id (Q and a number) is a 400; one that no indexed article mentions is a 404.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/suggest/entities", SuggestEntitiesAsync)
             .WithName("SuggestEntities")
             .WithSummary("Entities in the index whose label has a word starting with the prefix, most mentioned first.")
             .ProducesValidationProblem();
-        return app;
+        return builder;
     }
 
     static async Task<Results<Ok<SearchResults>, ValidationProblem>> SearchAsync(
@@ -95,7 +99,7 @@ public static class SearchEndpoints
         return TypedResults.Ok(new ArticleView(article, document.Claims(), document.EntityMentions(), enrichments));
     }
 
-    static async Task<Results<Ok<EntityPage>, ValidationProblem>> GetEntityAsync(
+    static async Task<Results<Ok<EntityPage>, ValidationProblem, ProblemHttpResult>> GetEntityAsync(
         string qid,
         IArticleSearch search,
         CancellationToken cancellationToken,
@@ -106,6 +110,11 @@ public static class SearchEndpoints
         var started = Stopwatch.GetTimestamp();
         try
         {
+            if (!SearchParameters.IsQid(qid))
+            {
+                throw new InvalidSearchRequestException("qid", $"qid must be a Wikidata item id such as Q30, got '{qid}'.");
+            }
+
             var minimum = SearchParameters.MinimumWorthiness(worthiness);
             var parameters = new SearchParameters
             {
@@ -119,6 +128,15 @@ public static class SearchEndpoints
                 Highlight = "false",
             };
             var results = await search.SearchAsync(parameters.ToRequest(null), cancellationToken);
+            // Without a worthiness filter the search above already asked whether any article mentions the QID.
+            if (results.Total == 0 && (minimum is null || !await IsMentionedAsync(search, qid, cancellationToken)))
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status404NotFound,
+                    title: "Unknown entity",
+                    detail: $"No indexed article mentions {qid}.");
+            }
+
             var claims = new List<EntityClaim>();
             string? label = null;
             foreach (var hit in results.Hits)
@@ -159,6 +177,13 @@ public static class SearchEndpoints
         }
     }
 
+    /// <summary>Whether any indexed article mentions the QID, whatever its claims (a worthiness filter may leave none).</summary>
+    static async Task<bool> IsMentionedAsync(IArticleSearch search, string qid, CancellationToken cancellationToken)
+    {
+        var any = new SearchRequest(null, Size: 1) { Filters = [new TermsFilter(SearchFields.Entity.Name, [qid], RequireAll: true)], Highlight = false };
+        return (await search.SearchAsync(any, cancellationToken)).Total > 0;
+    }
+
     static async Task<Results<Ok<IReadOnlyList<EntitySuggestion>>, ValidationProblem>> SuggestEntitiesAsync(
         IArticleSearch search,
         CancellationToken cancellationToken,
@@ -192,7 +217,7 @@ public static class SearchEndpoints
         return TypedResults.Ok(found);
     }
 
-    static ValidationProblem Invalid(InvalidSearchRequestException e)
+    internal static ValidationProblem Invalid(InvalidSearchRequestException e)
     {
         SearchTelemetry.RecordRejected(e.Parameter);
         return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Parameter] = [e.Message] }, detail: e.Message, title: "The search request is invalid");

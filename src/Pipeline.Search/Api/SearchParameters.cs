@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Pipeline.SearchStore;
 
@@ -9,7 +10,7 @@ namespace Pipeline.Search.Api;
 /// Numbers and flags are bound as text and parsed here, so that a value such as <c>size=ten</c> is a 400 naming the
 /// parameter, as every other invalid value is, instead of a binding failure (a 500 behind the exception handler).
 /// </summary>
-public sealed record SearchParameters
+public sealed partial record SearchParameters
 {
     /// <summary>Full text in the Lucene query syntax: terms, "phrases", AND/OR/NOT, field:value. Empty: every article.</summary>
     [FromQuery(Name = "q")]
@@ -88,7 +89,13 @@ public sealed record SearchParameters
     public string? Highlight { get; init; }
 
     public const int MaxSize = 100;
-    public const int MaxWindow = 10_000;
+
+    public const int MaxWindow = SearchRequestValidation.MaxWindow;
+
+    /// <summary>Most values of one filter parameter (comma-separated or repeated), and most facets of one request.</summary>
+    public const int MaxValues = 100;
+
+    public const int MaxFacets = 20;
 
     /// <summary>
     /// The store's request, or the name of the first invalid parameter and why. <paramref name="enrichmentFilters"/> are
@@ -103,13 +110,19 @@ public sealed record SearchParameters
             throw new InvalidSearchRequestException("size", $"size must be between 1 and {MaxSize}.");
         }
 
-        if (from < 0 || from + size > MaxWindow)
+        // Compared without adding: from = 2147483647 must not overflow into a small window.
+        if (from < 0 || from > MaxWindow - size)
         {
             throw new InvalidSearchRequestException("from", $"from must be at least 0 and from + size at most {MaxWindow}; use cursor for deeper pages.");
         }
 
         var filters = new List<SearchFilter>();
         AddTerms(filters, SearchFields.Entity, Entity, requireAll: true);
+        if (filters.OfType<TermsFilter>().SelectMany(f => f.Values).FirstOrDefault(v => !IsQid(v)) is { } notQid)
+        {
+            throw new InvalidSearchRequestException("entity", $"entity must be Wikidata QIDs such as Q30, got '{notQid}'.");
+        }
+
         AddTerms(filters, SearchFields.EntityType, EntityType);
         AddTerms(filters, SearchFields.ClaimType, ClaimType);
         AddTerms(filters, SearchFields.Attribution, Attribution);
@@ -133,6 +146,11 @@ public sealed record SearchParameters
 
         var publishedFrom = Date("published_from", PublishedFrom);
         var publishedTo = Date("published_to", PublishedTo);
+        if (publishedFrom > publishedTo)
+        {
+            throw new InvalidSearchRequestException("published_from", "published_from must not be after published_to.");
+        }
+
         if (publishedFrom is not null || publishedTo is not null)
         {
             filters.Add(new DateRangeFilter(SearchFields.Published.Name, publishedFrom, publishedTo));
@@ -146,10 +164,19 @@ public sealed record SearchParameters
             _ => throw new InvalidSearchRequestException("interval", "interval must be day, month or year."),
         };
         var facetSize = Integer("facet_size", FacetSize) ?? 10;
+        if (facetSize is < 1 or > SearchRequestValidation.MaxFacetSize)
+        {
+            throw new InvalidSearchRequestException("facet_size", $"facet_size must be between 1 and {SearchRequestValidation.MaxFacetSize}.");
+        }
+
         var facets = (Facet ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.Ordinal)
             .Select(f => new FacetRequest(f, facetSize, interval))
             .ToList();
+        if (facets.Count > MaxFacets)
+        {
+            throw new InvalidSearchRequestException("facet", $"At most {MaxFacets} facets can be counted in one request.");
+        }
 
         var sort = Sort?.ToLowerInvariant() switch
         {
@@ -177,11 +204,22 @@ public sealed record SearchParameters
             throw new InvalidSearchRequestException(field.Name, $"{field.Name} needs a value.");
         }
 
+        if (given.Count > MaxValues)
+        {
+            throw new InvalidSearchRequestException(field.Name, $"{field.Name} takes at most {MaxValues} values, got {given.Count}.");
+        }
+
         if (given.Count > 0)
         {
             filters.Add(new TermsFilter(field.Name, given, requireAll));
         }
     }
+
+    /// <summary>A Wikidata item id: Q and a number without leading zeros.</summary>
+    public static bool IsQid(string value) => QidPattern().IsMatch(value);
+
+    [GeneratedRegex("^Q[1-9][0-9]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex QidPattern();
 
     /// <summary>A whole number, or null when the parameter is absent or empty.</summary>
     public static int? Integer(string parameter, string? value) =>

@@ -32,7 +32,7 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
             var all = hitsElement.GetProperty("hits").EnumerateArray().ToList();
             var hits = all.Take(request.Size).Select(Hit).ToList();
             var next = all.Count > request.Size && hits.Count > 0
-                ? new SearchCursor(request.Sort, request.Sort == SearchSort.Relevance ? hits[^1].Score : hits[^1].PublishedAt?.ToUnixTimeMilliseconds() ?? 0, hits[^1].ArticleId).Encode()
+                ? Cursor(request.Sort, all[hits.Count - 1], hits[^1]).Encode()
                 : null;
             return new SearchResults(hitsElement.GetProperty("total").GetProperty("value").GetInt64(), hits)
             {
@@ -41,6 +41,15 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
             };
         }
     }
+
+    /// <summary>
+    /// The cursor after a hit: search_after wants the values Elasticsearch sorted by, which the hit's <c>sort</c> array
+    /// holds exactly (the score as the cluster computed it, the date as epoch milliseconds, 0 when missing).
+    /// </summary>
+    static SearchCursor Cursor(SearchSort sort, JsonElement raw, SearchHit hit) =>
+        raw.TryGetProperty("sort", out var values) && values.ValueKind == JsonValueKind.Array && values.GetArrayLength() > 0 && values[0].ValueKind == JsonValueKind.Number
+            ? new SearchCursor(sort, sort == SearchSort.Relevance ? (double)values[0].GetSingle() : (double)values[0].GetInt64(), hit.ArticleId)
+            : SearchCursor.After(sort, hit);
 
     /// <summary>The exact fields of the request's enrichment fields, from the index mapping (one request, only when there are any).</summary>
     async Task<IReadOnlyDictionary<string, string>> EnrichmentFieldsAsync(SearchRequest request, CancellationToken cancellationToken)

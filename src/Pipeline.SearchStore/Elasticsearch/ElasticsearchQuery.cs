@@ -50,7 +50,7 @@ public static class ElasticsearchQuery
         else
         {
             body["search_after"] = cursor.Sort == SearchSort.Relevance
-                ? new JsonArray(cursor.Value, cursor.ArticleId)
+                ? new JsonArray((float)cursor.Value, cursor.ArticleId)
                 : new JsonArray((long)cursor.Value, cursor.ArticleId);
         }
 

@@ -50,7 +50,15 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             var wanted = request.From + request.Size + 1 + (cursor is null ? 0 : 1);
             var top = TopFieldCollector.Create(LuceneQueries.Sort(request.Sort), wanted, LuceneQueries.After(cursor), fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
             var matching = request.Facets.Count > 0 ? new MatchingDocsCollector() : null;
-            searcher.Search(query, filter, matching is null ? top : MultiCollector.Wrap(top, matching));
+            try
+            {
+                searcher.Search(query, filter, matching is null ? top : MultiCollector.Wrap(top, matching));
+            }
+            catch (BooleanQuery.TooManyClausesException e)
+            {
+                // A wildcard or fuzzy term rewritten against the index expands to more terms than a query may hold.
+                throw new QuerySyntaxException($"The query '{request.Query}' expands to too many terms: {e.Message}", e);
+            }
 
             var topDocs = top.GetTopDocs();
 
@@ -62,7 +70,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             var hits = page.Select(scoreDoc => Hit(searcher, scoreDoc, highlights)).ToList();
             var facets = matching is null ? [] : request.Facets.Select(f => LuceneFacets.Count(f, matching.Segments, searcher.IndexReader, exact)).ToList();
             var next = ranked.Length > request.From + request.Size && hits.Count > 0
-                ? new SearchCursor(request.Sort, SortValue(request.Sort, hits[^1]), hits[^1].ArticleId).Encode()
+                ? SearchCursor.After(request.Sort, hits[^1]).Encode()
                 : null;
             return Task.FromResult(new SearchResults(topDocs.TotalHits, hits) { Facets = facets, NextCursor = next });
         }
@@ -87,10 +95,6 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
         var (title, fragments) = highlights.For(document.Article!.Title, document.Article.Text);
         return SearchHits.From(document, score, title, fragments);
     }
-
-    /// <summary>The hit's value of the sort's first field, as the sort saw it (a missing date sorts as 0).</summary>
-    static double SortValue(SearchSort sort, SearchHit hit) =>
-        sort == SearchSort.Relevance ? (float)hit.Score : hit.PublishedAt?.ToUnixTimeMilliseconds() ?? 0;
 
     public Task<ArticleDocument?> GetAsync(string articleId, CancellationToken cancellationToken)
     {

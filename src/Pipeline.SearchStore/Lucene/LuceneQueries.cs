@@ -35,6 +35,11 @@ static class LuceneQueries
         {
             throw new QuerySyntaxException($"The query '{text}' expands to too many terms: {e.Message}", e);
         }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            // Parts of the query the parser hands on unchecked: a regular expression (/[/), a fuzzy or slop number.
+            throw new QuerySyntaxException($"The query '{text}' is not valid: {FirstLine(e.Message)}", e);
+        }
     }
 
     static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();

@@ -246,6 +246,68 @@ public abstract class SearchBehaviourSuite : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Dates that tie to the millisecond, differ by one millisecond, are missing or lie far apart, in several batches
+    /// (segments), with ids whose order is not the order of writing: every page size walks every article exactly once.
+    /// </summary>
+    [Theory]
+    [InlineData(SearchSort.Oldest)]
+    [InlineData(SearchSort.Newest)]
+    [InlineData(SearchSort.Relevance)]
+    public async Task Cursor_pages_see_every_article_exactly_once_when_dates_and_scores_tie(SearchSort sort)
+    {
+        var random = new Random(15);
+        var corpus = Enumerable.Range(0, 240)
+            .Select(i => SearchCorpus.Make(
+                $"t{random.Next(1_000_000):D6}-{i:D3}",
+                "Tied report",
+                i % 3 == 0 ? "A report about the election." : "A report about the election and the election again.",
+                (i % 6) switch
+                {
+                    0 => SearchCorpus.T0,
+                    1 => SearchCorpus.T0.AddMilliseconds(1),
+                    2 => SearchCorpus.T0.AddMilliseconds(-1),
+                    3 => null,
+                    4 => SearchCorpus.T0.AddMilliseconds(random.Next(0, 1000)),
+                    _ => SearchCorpus.T0.AddYears(-30).AddMilliseconds(random.Next(0, 3)),
+                },
+                [],
+                []))
+            .ToList();
+        var search = await WithAsync(corpus, batch: 50);
+        var query = sort == SearchSort.Relevance ? "election" : null;
+
+        foreach (var size in new[] { 1, 7, 37, 100 })
+        {
+            var walked = new List<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await search.SearchAsync(new SearchRequest(query, Size: size) { Sort = sort, Cursor = cursor }, Cancel);
+                walked.AddRange(page.Hits.Select(h => h.ArticleId));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null && walked.Count <= corpus.Count);
+
+            Assert.True(walked.Count == walked.Distinct().Count(), $"size {size}: {walked.Count - walked.Distinct().Count()} articles seen twice");
+            Assert.Equal(corpus.Select(a => a.Article.ArticleId).Order(StringComparer.Ordinal), walked.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue, 10, "from")]
+    [InlineData(9_991, 10, "from")]
+    [InlineData(-1, 10, "from")]
+    [InlineData(0, 0, "size")]
+    [InlineData(0, int.MaxValue, "size")]
+    public async Task A_page_outside_the_window_is_refused_naming_the_parameter_before_the_store_sizes_anything(int from, int size, string parameter)
+    {
+        var search = await WithAsync(SearchCorpus.Random(3));
+
+        var error = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(new SearchRequest(null, size, from), Cancel));
+        Assert.Equal(parameter, error.Parameter);
+    }
+
     [Fact]
     public async Task A_cursor_that_is_not_a_token_or_belongs_to_another_sort_is_an_invalid_cursor()
     {

@@ -113,6 +113,36 @@ public sealed class ElasticsearchSearchResponseTests
         Assert.Null(results.NextCursor);
     }
 
+    /// <summary>
+    /// Tied dates page exactly only when every sort ends with the id and the cursor carries the millisecond the cluster
+    /// sorted by: 1704067200123 as a float would be 1704067176448 and repeat or skip the articles of that minute.
+    /// </summary>
+    [Theory]
+    [InlineData(SearchSort.Oldest, "published", "asc")]
+    [InlineData(SearchSort.Newest, "published", "desc")]
+    [InlineData(SearchSort.Relevance, "_score", "desc")]
+    public async Task Every_sort_ends_with_the_id_and_the_next_cursor_holds_the_exact_sort_values(SearchSort sort, string field, string order)
+    {
+        var value = sort == SearchSort.Relevance ? "0.83472" : "1704067200123";
+        var cluster = new RecordedElasticsearch().Answer("_search", 200, $$$$"""
+            {"hits":{"total":{"value":3},"hits":[
+              {"_id":"a1","_score":0.83472,"_source":{{{{Source("a1")}}}},"sort":[{{{{value}}}},"a1"]},
+              {"_id":"a2","_score":0.83472,"_source":{{{{Source("a2")}}}},"sort":[{{{{value}}}},"a2"]}]}}
+            """);
+        var search = Search(cluster);
+
+        var first = await search.SearchAsync(new SearchRequest("china", Size: 1) { Sort = sort }, Cancel);
+        await search.SearchAsync(new SearchRequest("china", Size: 1) { Sort = sort, Cursor = first.NextCursor }, Cancel);
+
+        var body = LastSearchBody(cluster);
+        var sortClauses = body["sort"]!.AsArray();
+        Assert.Equal(2, sortClauses.Count);
+        var primary = sortClauses[0]![field]!;
+        Assert.Equal(order, (primary is JsonObject ? primary["order"]! : primary).GetValue<string>());
+        Assert.Equal("asc", sortClauses[1]!["id"]!.GetValue<string>());
+        Assert.Equal($"[{value},\"a1\"]", body["search_after"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task Suggestions_use_the_normalised_prefix_and_keep_each_entity_once()
     {
