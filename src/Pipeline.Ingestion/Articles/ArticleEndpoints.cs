@@ -188,12 +188,14 @@ public static class ArticleEndpoints
         }
     }
 
-    internal static ArticleRejection JsonRejection(JsonException e)
+    /// <summary>The rejection for a body (or, with <paramref name="batchLine"/>, one batch line) that is not a valid article.</summary>
+    internal static ArticleRejection JsonRejection(JsonException e, int? batchLine = null)
     {
         var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-        var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+        var line = batchLine ?? e.LineNumber + 1;
+        var where = line is null ? "" : e.BytePositionInLine is { } position ? $" (line {line}, byte {position + 1})" : $" (line {line})";
         var reason = e.Message.Split(" Path:", 2)[0];
-        return new(field, $"The request body is not a valid article{where}: {reason}");
+        return new(field, $"{(batchLine is null ? "The request body" : "The line")} is not a valid article{where}: {reason}");
     }
 
     static IResult Reject(ArticleRejection rejection) => ValidationProblem(ArticleIntake.Reject(rejection, "api").Rejection!);
