@@ -170,8 +170,31 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
             .ToList();
         var path = uri.AbsolutePath.Length > 1 ? uri.AbsolutePath.TrimEnd('/') : "";
         var port = uri.IsDefaultPort ? "" : ":" + uri.Port;
-        canonical = $"{uri.Scheme}://{uri.IdnHost.ToLowerInvariant()}{port}{path}{(query.Count > 0 ? "?" + string.Join('&', query) : "")}";
+        canonical = $"{uri.Scheme}://{CanonicalHost(uri)}{port}{path}{(query.Count > 0 ? "?" + string.Join('&', query) : "")}";
         return true;
+    }
+
+    /// <summary>
+    /// The lower-case host; an IPv6 literal in brackets, compressed, with its zone id (if any) written as RFC 6874's
+    /// <c>%25zone</c>. <see cref="Uri.IdnHost"/> alone drops the brackets (<c>http://::1:5101</c> is no URI) and
+    /// <see cref="Uri.Host"/> drops the zone.
+    /// </summary>
+    static string CanonicalHost(Uri uri)
+    {
+        if (uri.HostNameType != UriHostNameType.IPv6)
+        {
+            return uri.IdnHost.ToLowerInvariant();
+        }
+
+        var idn = uri.IdnHost;
+        var percent = idn.IndexOf('%', StringComparison.Ordinal);
+        if (percent < 0)
+        {
+            return uri.Host.ToLowerInvariant();
+        }
+
+        var zone = idn[(idn.AsSpan(percent).StartsWith("%25", StringComparison.Ordinal) ? percent + 3 : percent + 1)..];
+        return $"{uri.Host.ToLowerInvariant().TrimEnd(']')}%25{Uri.EscapeDataString(Uri.UnescapeDataString(zone))}]";
     }
 
     static bool IsTracking(string parameter) =>

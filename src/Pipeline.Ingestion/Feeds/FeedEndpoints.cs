@@ -70,6 +70,14 @@ public static class FeedEndpoints
         {
             return Invalid("body", $"The request body must be a JSON object {{url, name}}: {e.Message}");
         }
+        catch (InvalidOperationException e) when (e.InnerException is ArgumentException)
+        {
+            // The Content-Type names a charset .NET does not know (the reader throws before reading a byte).
+            return Results.Problem(
+                title: "Unsupported Media Type",
+                detail: $"The body's charset is not supported; send UTF-8 JSON. {e.Message}",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
 
         if (request is null)
         {
@@ -81,9 +89,10 @@ public static class FeedEndpoints
             return Invalid("url", $"url must be an absolute http or https URL, got '{request.Url}'.");
         }
 
-        if (!options.Value.AllowPrivateAddresses && await InternalAddressAsync(new Uri(url).Host, cancellationToken) is { } address)
+        var uri = new Uri(url);
+        if (!options.Value.AllowPrivateAddresses && await InternalAddressAsync(uri, cancellationToken) is { } address)
         {
-            return Invalid("url", $"{new Uri(url).Host} is a private, loopback or link-local address ({address}); refused (Ingestion:Feeds:AllowPrivateAddresses is off).");
+            return Invalid("url", $"{uri.Host} is a private, loopback or link-local address ({address}); refused (Ingestion:Feeds:AllowPrivateAddresses is off).");
         }
 
         var (feed, added) = registry.Add(url, request.Name);
@@ -91,16 +100,20 @@ public static class FeedEndpoints
     }
 
     /// <summary>The first internal address the host resolves to, if any (the poller checks again at every connection).</summary>
-    static async Task<IPAddress?> InternalAddressAsync(string host, CancellationToken cancellationToken)
+    static async Task<IPAddress?> InternalAddressAsync(Uri uri, CancellationToken cancellationToken)
     {
+        if (AddressGuard.LiteralOf(uri) is { } literal)
+        {
+            return AddressGuard.IsInternal(literal) ? literal : null;
+        }
+
         try
         {
-            var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-            return addresses.FirstOrDefault(AddressGuard.IsInternal);
+            return (await Dns.GetHostAddressesAsync(uri.IdnHost, cancellationToken)).FirstOrDefault(AddressGuard.IsInternal);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ArgumentException)
         {
-            return null; // not resolvable now: the poll will report it
+            return null; // not resolvable now: the poll will report it (and check every address it connects to)
         }
     }
 
