@@ -15,6 +15,9 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
 {
     const int DerivedTitleLength = 200;
 
+    /// <summary>Longer URLs are refused: browsers, proxies and search engines give up well before this.</summary>
+    public const int MaxUrlLength = 8192;
+
     static readonly HashSet<string> TrackingParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref_src", "cmpid", "ocid", "_ga",
@@ -46,7 +49,7 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
         {
             if (!TryCanonicalizeUrl(submission.Url.Trim(), out canonicalUrl))
             {
-                rejection = new("url", $"url must be an absolute http or https URL, got '{Truncate(submission.Url, 200)}'.");
+                rejection = new("url", $"url must be an absolute http or https URL of at most {MaxUrlLength} characters, got '{Truncate(submission.Url, 200)}'.");
                 return false;
             }
         }
@@ -158,7 +161,7 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
     public static bool TryCanonicalizeUrl(string url, [NotNullWhen(true)] out string? canonical)
     {
         canonical = null;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+        if (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
         {
             return false;
         }

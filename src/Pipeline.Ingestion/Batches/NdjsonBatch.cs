@@ -85,6 +85,12 @@ sealed class NdjsonBatch(HttpContext context, ArticleIntake intake, IngestionOpt
             return;
         }
 
+        if (!_started && _beforeStart.Count == 0)
+        {
+            await ArticleEndpoints.ValidationProblem(new("body", "The batch has no lines: send one JSON article per line (application/x-ndjson).")).ExecuteAsync(context);
+            return;
+        }
+
         Start();
         WriteSummary();
         await FlushAsync(cancellationToken);

@@ -9,6 +9,8 @@ namespace Pipeline.Ingestion.Feeds;
 /// <summary>GET/POST /feeds and DELETE /feeds/{id}: the feeds the service polls, with each one's last outcome.</summary>
 public static class FeedEndpoints
 {
+    const int MaxNameLength = 200;
+
     /// <summary>A feed to add.</summary>
     public sealed record FeedRequest(string? Url, string? Name);
 
@@ -84,9 +86,14 @@ public static class FeedEndpoints
             return Invalid("body", "The request body must be a JSON object {url, name}.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.Url) || !ArticleNormalizer.TryCanonicalizeUrl(request.Url.Trim(), out var url))
+        if (request.Name is { } name && (name.Length > MaxNameLength || name.Contains('\0', StringComparison.Ordinal)))
         {
-            return Invalid("url", $"url must be an absolute http or https URL, got '{request.Url}'.");
+            return Invalid("name", $"name must be at most {MaxNameLength} characters without NUL characters.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Url) || request.Url.Contains('\0', StringComparison.Ordinal) || !ArticleNormalizer.TryCanonicalizeUrl(request.Url.Trim(), out var url))
+        {
+            return Invalid("url", $"url must be an absolute http or https URL of at most {ArticleNormalizer.MaxUrlLength} characters, got '{(request.Url is { Length: > 200 } given ? given[..200] + "…" : request.Url)}'.");
         }
 
         var uri = new Uri(url);
