@@ -12,10 +12,30 @@ public sealed class ArticleNormalizerTests
     [InlineData("HTTPS://WWW.Example.COM/News/Story/?utm_source=tw&b=2&a=1#comments", "https://www.example.com/News/Story?a=1&b=2")]
     [InlineData("http://example.com:80/", "http://example.com")]
     [InlineData("https://example.com:8443/a?fbclid=xyz", "https://example.com:8443/a")]
+    [InlineData("http://[::1]:5101/", "http://[::1]:5101")]
+    [InlineData("HTTP://[2001:DB8:0:0::1]/Story/?utm_medium=x", "http://[2001:db8::1]/Story")]
+    [InlineData("https://[::FFFF:127.0.0.1]:443/a#x", "https://[::ffff:127.0.0.1]/a")]
+    [InlineData("http://[FE80::1%25eth0]:8080/a", "http://[fe80::1%25eth0]:8080/a")]
+    [InlineData("http://[fe80::1%eth0]/a", "http://[fe80::1%25eth0]/a")]
+    [InlineData("http://192.168.000.001/a", "http://192.168.0.1/a")]
     public void Canonical_url_drops_tracking_fragment_default_port_and_sorts_the_query(string url, string expected)
     {
         Assert.True(ArticleNormalizer.TryCanonicalizeUrl(url, out var canonical));
         Assert.Equal(expected, canonical);
+    }
+
+    [Theory]
+    [InlineData("http://[::1]:5101/story", "[::1]")]
+    [InlineData("http://[::ffff:127.0.0.1]:5102/story", "[::ffff:127.0.0.1]")]
+    [InlineData("http://[fe80::1%25eth0]/story", "[fe80::1]")]
+    public void An_ipv6_literal_url_is_accepted_and_its_canonical_form_is_a_uri_again(string url, string source)
+    {
+        Assert.True(Normalizer().TryNormalize(new ArticleSubmission { Url = url, Text = "Text at an IPv6 address." }, out var article, out var rejection), rejection?.Message);
+
+        Assert.True(Uri.TryCreate(article.CanonicalUrl, UriKind.Absolute, out var canonical));
+        Assert.True(ArticleNormalizer.TryCanonicalizeUrl(canonical.OriginalString, out var again));
+        Assert.Equal(article.CanonicalUrl, again);
+        Assert.Equal(source, article.Source);
     }
 
     [Fact]

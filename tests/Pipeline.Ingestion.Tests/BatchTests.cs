@@ -52,6 +52,41 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task Reasons_name_the_real_line_number_with_blank_lines_and_crlf_line_ends()
+    {
+        await using var host = await IngestionHost.StartAsync(harness: true);
+        var lines = new List<string>
+        {
+            "{\"text\": ",                                                   // 1: broken JSON
+            Line("https://example.com/two", "Two", Story("The second line")), // 2
+            "{\"text\": \"Three\", \"published\": 42}",                     // 3: wrong type
+            "",                                                               // 4: blank
+        };
+        while (lines.Count < 998)
+        {
+            lines.Add(lines.Count % 2 == 0 ? "" : "   ");                      // 5-998: blank or spaces only
+        }
+
+        lines.Add("[1, 2, 3]");                                               // 999: not an object
+        lines.Add("{\"text\": \"x\",, }");                                    // 1000: broken JSON
+
+        var (results, summary) = await PostBatchAsync(host.Client, string.Join("\r\n", lines) + "\r\n");
+
+        Assert.Equal([1, 2, 3, 999, 1000], results.Select(r => r.GetProperty("line").GetInt32()));
+        Assert.Equal(["rejected", "accepted", "rejected", "rejected", "rejected"], results.Select(r => r.GetProperty("status").GetString()));
+        foreach (var result in results.Where(r => r.GetProperty("status").GetString() == "rejected"))
+        {
+            var number = result.GetProperty("line").GetInt32();
+            var reason = result.GetProperty("reason").GetString()!;
+            Assert.Contains($"(line {number}, byte ", reason, StringComparison.Ordinal);
+            Assert.True(number == 1 || !reason.Contains("line 1,", StringComparison.Ordinal), reason);
+        }
+
+        Assert.Equal("published", results[2].GetProperty("field").GetString());
+        Assert.Equal(4, summary.GetProperty("rejected").GetInt32());
+    }
+
+    [Fact]
     public async Task A_line_with_html_and_a_relative_url_is_rejected_on_its_own_and_the_batch_goes_on()
     {
         await using var host = await IngestionHost.StartAsync(harness: true);

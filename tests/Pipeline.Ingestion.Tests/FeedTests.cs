@@ -91,12 +91,76 @@ public sealed class FeedTests
     [InlineData("fe80::1", true)]
     [InlineData("fd00::1", true)]
     [InlineData("ff02::1", true)]
+    [InlineData("::", true)]
+    [InlineData("::7f00:1", true)]              // IPv4-compatible 127.0.0.1
+    [InlineData("::ffff:0:a00:1", true)]        // IPv4-translated 10.0.0.1
+    [InlineData("::FFFF:192.168.0.1", true)]
+    [InlineData("64:ff9b::7f00:1", true)]       // NAT64 of 127.0.0.1
+    [InlineData("64:ff9b::a9fe:a9fe", true)]    // NAT64 of 169.254.169.254
+    [InlineData("64:ff9b:1::5db8:d822", true)]  // local-use NAT64 prefix
+    [InlineData("2002:7f00:1::1", true)]        // 6to4 of 127.0.0.1
+    [InlineData("2002:c0a8:101::1", true)]      // 6to4 of 192.168.1.1
+    [InlineData("2001:0:5db8:d822:0:0:f5ff:fffe", true)] // Teredo, client 10.0.0.1
+    [InlineData("fc00::1", true)]
+    [InlineData("FEBF::1", true)]               // the end of fe80::/10
+    [InlineData("fe80::1%2", true)]             // with a scope id
+    [InlineData("fec0::1", true)]
+    [InlineData("::ffff:93.184.216.34", false)]
+    [InlineData("64:ff9b::5db8:d822", false)]   // NAT64 of 93.184.216.34
+    [InlineData("2002:5db8:d822::1", false)]    // 6to4 of 93.184.216.34
+    [InlineData("2001:0:5db8:d822:0:0:a247:27dd", false)] // Teredo, client 93.184.216.34
+    [InlineData("fec0::1:0:0:0:0", true)]
+    [InlineData("2a00:1450:4001::1", false)]
     [InlineData("172.32.0.1", false)]
     [InlineData("100.128.0.1", false)]
     [InlineData("93.184.216.34", false)]
     [InlineData("2606:4700::1111", false)]
     public void Private_loopback_link_local_and_multicast_addresses_are_internal_and_public_ones_are_not(string address, bool internalAddress) =>
         Assert.Equal(internalAddress, Pipeline.Ingestion.Feeds.AddressGuard.IsInternal(System.Net.IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("http://[::1]:5101/", "http://[::1]:5101")]
+    [InlineData("http://[::ffff:127.0.0.1]:5102/", "http://[::ffff:127.0.0.1]:5102")]
+    [InlineData("http://[0:0:0:0:0:FFFF:7F00:1]/feed.xml", "http://[::ffff:127.0.0.1]/feed.xml")]
+    [InlineData("http://[64:FF9B::7F00:1]/rss", "http://[64:ff9b::7f00:1]/rss")]
+    [InlineData("http://[fe80::1%25eth0]:8080/rss", "http://[fe80::1%25eth0]:8080/rss")]
+    public async Task A_feed_at_an_internal_ipv6_literal_is_a_400_naming_the_url_and_with_private_addresses_allowed_it_is_added(string url, string canonical)
+    {
+        await using (var guarded = await IngestionHost.StartAsync(harness: true))
+        {
+            var refused = await guarded.Client.PostAsJsonAsync("/feeds", new { url }, Cancel);
+
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+            Assert.Contains("refused", problem.GetProperty("errors").GetProperty("url")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        await using var open = await IngestionHost.StartAsync(harness: true, new Dictionary<string, string?>
+        {
+            ["Ingestion:Feeds:AllowPrivateAddresses"] = "true",
+            ["Ingestion:Feeds:PollInterval"] = "01:00:00",
+        });
+        var added = await open.Client.PostAsJsonAsync("/feeds", new { url }, Cancel);
+
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        Assert.Equal(canonical, (await added.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("url").GetString());
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=no-such-charset", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("application/json; charset=utf-16", HttpStatusCode.BadRequest)]
+    [InlineData("text/xml", HttpStatusCode.UnsupportedMediaType)]
+    public async Task A_feed_request_in_an_unknown_charset_or_type_is_a_4xx_problem(string contentType, HttpStatusCode expected)
+    {
+        await using var host = await IngestionHost.StartAsync(harness: true);
+        using var content = new ByteArrayContent("{\"url\":\"https://feeds.example.org/world.xml\"}"u8.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        var response = await host.Client.PostAsync("/feeds", content, Cancel);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 
     [Theory]
     [InlineData("not json")]

@@ -12,6 +12,32 @@ public sealed class SubmitArticleTests
 {
     static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("http://[::1]:5101/story", "http://[::1]:5101/story")]
+    [InlineData("http://[::FFFF:127.0.0.1]:5102/story?utm_source=x", "http://[::ffff:127.0.0.1]:5102/story")]
+    public async Task An_article_at_an_ipv6_literal_url_is_accepted_with_the_brackets_in_its_canonical_url(string url, string canonical)
+    {
+        await using var host = await IngestionHost.StartAsync(harness: true);
+
+        var response = await host.Client.PostAsJsonAsync("/articles", new { url, text = "Biden met Xi in San Francisco." }, Cancel);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(canonical, (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("canonicalUrl").GetString());
+        Assert.Equal(canonical, host.Harness().Published.Select<ArticleIngested>(Cancel).Single().Context.Message.CanonicalUrl);
+    }
+
+    [Fact]
+    public async Task A_nul_character_in_any_field_is_a_400_naming_the_field_and_nothing_is_published()
+    {
+        await using var host = await IngestionHost.StartAsync(harness: true);
+
+        var response = await host.Client.PostAsJsonAsync("/articles", new { text = "Biden met Xi.", source = "Example\0News" }, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("errors").TryGetProperty("source", out _));
+        Assert.False(await host.Harness().Published.Any<ArticleIngested>(Cancel));
+    }
+
     [Fact]
     public async Task Sample_article_is_accepted_and_published_once_with_its_deterministic_id()
     {

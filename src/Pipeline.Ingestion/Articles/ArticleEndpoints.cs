@@ -138,6 +138,11 @@ public static class ArticleEndpoints
             return (null, new(field, $"The {field} is not valid UTF-8 (byte {e.Index + 1})."));
         }
 
+        if (html && string.IsNullOrWhiteSpace(text))
+        {
+            return (null, new("html", "The HTML is empty."));
+        }
+
         var query = request.Query;
         DateTimeOffset? published = null;
         if (query["published"].ToString() is { Length: > 0 } date)
@@ -188,12 +193,17 @@ public static class ArticleEndpoints
         }
     }
 
-    internal static ArticleRejection JsonRejection(JsonException e)
+    /// <summary>The rejection for a body (or, with <paramref name="batchLine"/>, one batch line) that is not a valid article.</summary>
+    internal static ArticleRejection JsonRejection(JsonException e, int? batchLine = null)
     {
-        var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-        var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+        // The top-level member: a path 10,000 levels deep ("$[0][0]...") is no field name for a client to read.
+        var member = (e.Path ?? "").TrimStart('$', '.');
+        var end = member.IndexOfAny(['.', '[']);
+        var field = end == 0 || member.Length == 0 ? "body" : end > 0 ? member[..end] : member;
+        var line = batchLine ?? e.LineNumber + 1;
+        var where = line is null ? "" : e.BytePositionInLine is { } position ? $" (line {line}, byte {position + 1})" : $" (line {line})";
         var reason = e.Message.Split(" Path:", 2)[0];
-        return new(field, $"The request body is not a valid article{where}: {reason}");
+        return new(field, $"{(batchLine is null ? "The request body" : "The line")} is not a valid article{where}: {reason}");
     }
 
     static IResult Reject(ArticleRejection rejection) => ValidationProblem(ArticleIntake.Reject(rejection, "api").Rejection!);

@@ -15,6 +15,9 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
 {
     const int DerivedTitleLength = 200;
 
+    /// <summary>Longer URLs are refused: browsers, proxies and search engines give up well before this.</summary>
+    public const int MaxUrlLength = 8192;
+
     static readonly HashSet<string> TrackingParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref_src", "cmpid", "ocid", "_ga",
@@ -46,7 +49,7 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
         {
             if (!TryCanonicalizeUrl(submission.Url.Trim(), out canonicalUrl))
             {
-                rejection = new("url", $"url must be an absolute http or https URL, got '{Truncate(submission.Url, 200)}'.");
+                rejection = new("url", $"url must be an absolute http or https URL of at most {MaxUrlLength} characters, got '{Truncate(submission.Url, 200)}'.");
                 return false;
             }
         }
@@ -158,7 +161,7 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
     public static bool TryCanonicalizeUrl(string url, [NotNullWhen(true)] out string? canonical)
     {
         canonical = null;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
+        if (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
         {
             return false;
         }
@@ -170,8 +173,31 @@ public sealed partial class ArticleNormalizer(IOptions<IngestionOptions> options
             .ToList();
         var path = uri.AbsolutePath.Length > 1 ? uri.AbsolutePath.TrimEnd('/') : "";
         var port = uri.IsDefaultPort ? "" : ":" + uri.Port;
-        canonical = $"{uri.Scheme}://{uri.IdnHost.ToLowerInvariant()}{port}{path}{(query.Count > 0 ? "?" + string.Join('&', query) : "")}";
+        canonical = $"{uri.Scheme}://{CanonicalHost(uri)}{port}{path}{(query.Count > 0 ? "?" + string.Join('&', query) : "")}";
         return true;
+    }
+
+    /// <summary>
+    /// The lower-case host; an IPv6 literal in brackets, compressed, with its zone id (if any) written as RFC 6874's
+    /// <c>%25zone</c>. <see cref="Uri.IdnHost"/> alone drops the brackets (<c>http://::1:5101</c> is no URI) and
+    /// <see cref="Uri.Host"/> drops the zone.
+    /// </summary>
+    static string CanonicalHost(Uri uri)
+    {
+        if (uri.HostNameType != UriHostNameType.IPv6)
+        {
+            return uri.IdnHost.ToLowerInvariant();
+        }
+
+        var idn = uri.IdnHost;
+        var percent = idn.IndexOf('%', StringComparison.Ordinal);
+        if (percent < 0)
+        {
+            return uri.Host.ToLowerInvariant();
+        }
+
+        var zone = idn[(idn.AsSpan(percent).StartsWith("%25", StringComparison.Ordinal) ? percent + 3 : percent + 1)..];
+        return $"{uri.Host.ToLowerInvariant().TrimEnd(']')}%25{Uri.EscapeDataString(Uri.UnescapeDataString(zone))}]";
     }
 
     static bool IsTracking(string parameter) =>

@@ -25,12 +25,41 @@ public static class BatchEndpoints
                 "Answers stream back during the upload; a client that reads them only afterwards gets them buffered.")
             .Accepts<ArticleSubmission>(NdjsonContentType)
             .Produces<BatchLineResult>(StatusCodes.Status200OK, NdjsonContentType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
+    /// <summary>NDJSON by any of its names, JSON or plain text, or no type at all (what curl --data-binary and scripts send).</summary>
+    static bool IsNdjson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return true;
+        }
+
+        var type = contentType.Split(';', 2)[0].Trim();
+        return type.Equals(NdjsonContentType, StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/jsonl", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/jsonlines", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/x-jsonlines", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase);
+    }
+
     static async Task SubmitBatchAsync(HttpContext context, ArticleIntake intake, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
     {
+        if (!IsNdjson(context.Request.ContentType))
+        {
+            await Results.Problem(
+                title: "Unsupported Media Type",
+                detail: $"The batch must be NDJSON (Content-Type: {NdjsonContentType}), one JSON article per line; got '{context.Request.ContentType}'.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType).ExecuteAsync(context);
+            return;
+        }
+
         var limits = options.Value;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {

@@ -85,6 +85,12 @@ sealed class NdjsonBatch(HttpContext context, ArticleIntake intake, IngestionOpt
             return;
         }
 
+        if (!_started && _beforeStart.Count == 0)
+        {
+            await ArticleEndpoints.ValidationProblem(new("body", "The batch has no lines: send one JSON article per line (application/x-ndjson).")).ExecuteAsync(context);
+            return;
+        }
+
         Start();
         WriteSummary();
         await FlushAsync(cancellationToken);
@@ -136,7 +142,7 @@ sealed class NdjsonBatch(HttpContext context, ArticleIntake intake, IngestionOpt
         }
         else
         {
-            var parsed = Parse(line);
+            var parsed = Parse(line, _line);
             result = parsed.Submission is { } submission
                 ? intake.SubmitAsync(submission, Channel, cancellationToken)
                 : Task.FromResult(parsed.Rejection!);
@@ -145,7 +151,7 @@ sealed class NdjsonBatch(HttpContext context, ArticleIntake intake, IngestionOpt
         await AddAsync(_line, result, cancellationToken);
     }
 
-    static ParsedLine Parse(ReadOnlySequence<byte> line)
+    static ParsedLine Parse(ReadOnlySequence<byte> line, int number)
     {
         byte[]? rented = null;
         ReadOnlySpan<byte> span;
@@ -163,11 +169,12 @@ sealed class NdjsonBatch(HttpContext context, ArticleIntake intake, IngestionOpt
         try
         {
             var submission = JsonSerializer.Deserialize<ArticleSubmission>(span, ArticleEndpoints.Json);
-            return submission is null ? new ParsedLine(null, Reject("line", "The line must be a JSON object.")) : new ParsedLine(submission, null);
+            return submission is null ? new ParsedLine(null, Reject("line", $"Line {number} must be a JSON object.")) : new ParsedLine(submission, null);
         }
         catch (JsonException e)
         {
-            var rejection = ArticleEndpoints.JsonRejection(e);
+            // The parser counts lines within the one line it was given (always 1): the batch's own count is the one the client needs.
+            var rejection = ArticleEndpoints.JsonRejection(e, number);
             return new ParsedLine(null, ArticleIntake.Reject(rejection.Field == "body" ? rejection with { Field = "line" } : rejection, Channel));
         }
         finally

@@ -9,6 +9,8 @@ namespace Pipeline.Ingestion.Feeds;
 /// <summary>GET/POST /feeds and DELETE /feeds/{id}: the feeds the service polls, with each one's last outcome.</summary>
 public static class FeedEndpoints
 {
+    const int MaxNameLength = 200;
+
     /// <summary>A feed to add.</summary>
     public sealed record FeedRequest(string? Url, string? Name);
 
@@ -70,20 +72,34 @@ public static class FeedEndpoints
         {
             return Invalid("body", $"The request body must be a JSON object {{url, name}}: {e.Message}");
         }
+        catch (InvalidOperationException e) when (e.InnerException is ArgumentException)
+        {
+            // The Content-Type names a charset .NET does not know (the reader throws before reading a byte).
+            return Results.Problem(
+                title: "Unsupported Media Type",
+                detail: $"The body's charset is not supported; send UTF-8 JSON. {e.Message}",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
 
         if (request is null)
         {
             return Invalid("body", "The request body must be a JSON object {url, name}.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.Url) || !ArticleNormalizer.TryCanonicalizeUrl(request.Url.Trim(), out var url))
+        if (request.Name is { } name && (name.Length > MaxNameLength || name.Contains('\0', StringComparison.Ordinal)))
         {
-            return Invalid("url", $"url must be an absolute http or https URL, got '{request.Url}'.");
+            return Invalid("name", $"name must be at most {MaxNameLength} characters without NUL characters.");
         }
 
-        if (!options.Value.AllowPrivateAddresses && await InternalAddressAsync(new Uri(url).Host, cancellationToken) is { } address)
+        if (string.IsNullOrWhiteSpace(request.Url) || request.Url.Contains('\0', StringComparison.Ordinal) || !ArticleNormalizer.TryCanonicalizeUrl(request.Url.Trim(), out var url))
         {
-            return Invalid("url", $"{new Uri(url).Host} is a private, loopback or link-local address ({address}); refused (Ingestion:Feeds:AllowPrivateAddresses is off).");
+            return Invalid("url", $"url must be an absolute http or https URL of at most {ArticleNormalizer.MaxUrlLength} characters, got '{(request.Url is { Length: > 200 } given ? given[..200] + "…" : request.Url)}'.");
+        }
+
+        var uri = new Uri(url);
+        if (!options.Value.AllowPrivateAddresses && await InternalAddressAsync(uri, cancellationToken) is { } address)
+        {
+            return Invalid("url", $"{uri.Host} is a private, loopback or link-local address ({address}); refused (Ingestion:Feeds:AllowPrivateAddresses is off).");
         }
 
         var (feed, added) = registry.Add(url, request.Name);
@@ -91,16 +107,20 @@ public static class FeedEndpoints
     }
 
     /// <summary>The first internal address the host resolves to, if any (the poller checks again at every connection).</summary>
-    static async Task<IPAddress?> InternalAddressAsync(string host, CancellationToken cancellationToken)
+    static async Task<IPAddress?> InternalAddressAsync(Uri uri, CancellationToken cancellationToken)
     {
+        if (AddressGuard.LiteralOf(uri) is { } literal)
+        {
+            return AddressGuard.IsInternal(literal) ? literal : null;
+        }
+
         try
         {
-            var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-            return addresses.FirstOrDefault(AddressGuard.IsInternal);
+            return (await Dns.GetHostAddressesAsync(uri.IdnHost, cancellationToken)).FirstOrDefault(AddressGuard.IsInternal);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ArgumentException)
         {
-            return null; // not resolvable now: the poll will report it
+            return null; // not resolvable now: the poll will report it (and check every address it connects to)
         }
     }
 

@@ -27,6 +27,11 @@ public sealed class ArticleIntake(
     /// </summary>
     public Task<IntakeResult> SubmitAsync(ArticleSubmission submission, string channel, CancellationToken cancellationToken)
     {
+        if (FieldWithNul(submission) is { } field)
+        {
+            return Task.FromResult(Reject(new(field, $"{field} contains a NUL character (U+0000); no text of an article does."), channel));
+        }
+
         if (string.IsNullOrWhiteSpace(submission.Text) && !string.IsNullOrWhiteSpace(submission.Html))
         {
             if (!extractor.TryExtract(submission.Html, submission.Url, out var extracted, out var invalidHtml))
@@ -52,6 +57,22 @@ public sealed class ArticleIntake(
 
         return PublishAsync(article, channel, cancellationToken);
     }
+
+    /// <summary>
+    /// The first field holding U+0000: no text has one, so it is hostile or broken input, refused rather than silently
+    /// dropped (it would cut strings short in C libraries, databases and logs further down).
+    /// </summary>
+    static string? FieldWithNul(ArticleSubmission s) =>
+        HasNul(s.Url) ? "url"
+        : HasNul(s.Title) ? "title"
+        : HasNul(s.Text) ? "text"
+        : HasNul(s.Html) ? "html"
+        : HasNul(s.Source) ? "source"
+        : HasNul(s.Language) ? "language"
+        : s.Authors?.Any(HasNul) == true ? "authors"
+        : null;
+
+    static bool HasNul(string? value) => value is not null && value.Contains('\0', StringComparison.Ordinal);
 
     /// <summary>"en-US" -> "en"; pages declare all sorts of things in lang.</summary>
     static string? ShortLanguage(string? language) =>
