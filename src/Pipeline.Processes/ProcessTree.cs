@@ -42,6 +42,20 @@ public static class ProcessTree
         return tree;
     }
 
+    /// <summary>Peak resident memory (VmHWM from /proc) of one process, in bytes; 0 when it is gone or there is no /proc.</summary>
+    public static long PeakResidentBytes(int processId)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{processId}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>
     /// The fields of /proc/{pid}/stat after the command name (which may hold spaces and parentheses): [0] state,
     /// [1] parent id, ... [11] utime, [12] stime; null when the process is gone or not readable.

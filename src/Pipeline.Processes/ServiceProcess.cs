@@ -52,18 +52,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Peak resident memory so far (VmHWM from /proc), in bytes; 0 where /proc is not available.</summary>
-    public long PeakResidentBytes()
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
+    public long PeakResidentBytes() => ProcessTree.PeakResidentBytes(_process.Id);
 
     /// <summary>Runs <paramref name="assembly"/> (a service's built entry .dll) and waits until its /health answers 200.</summary>
     public static async Task<ServiceProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)

@@ -8,15 +8,15 @@ namespace Pipeline.Cli.Bench;
 
 /// <summary>
 /// Watches a Lucene index from the outside, as the search service does, and reports the articles that have become
-/// searchable with both enrichments since the last look. Only segments it has not seen yet are read (and of them only
-/// the postings of the two enricher terms and the stored id), so it can look every few milliseconds.
+/// searchable with every one of the given enrichments (by default claims and entities) since the last look. Only
+/// segments it has not seen yet are read (and of them only the postings of the enricher terms and the stored id), so
+/// it can look every few milliseconds.
 /// </summary>
-public sealed class IndexWatcher(string path) : IDisposable
+public sealed class IndexWatcher(string path, params string[] enrichers) : IDisposable
 {
-    static readonly Term Claims = new(LuceneFields.Enricher, "claims");
-    static readonly Term Entities = new(LuceneFields.Enricher, "entities");
     static readonly HashSet<string> IdField = [LuceneFields.Id];
 
+    readonly Term[] _enrichers = [.. (enrichers.Length == 0 ? ["claims", "entities"] : enrichers).Select(e => new Term(LuceneFields.Enricher, e))];
     readonly FSDirectory _directory = FSDirectory.Open(path);
     readonly HashSet<string> _seenSegments = [];
     readonly HashSet<string> _complete = new(StringComparer.Ordinal);
@@ -24,7 +24,7 @@ public sealed class IndexWatcher(string path) : IDisposable
 
     public int CompleteCount => _complete.Count;
 
-    /// <summary>Ids that became complete (article + claims + entities) since the previous call.</summary>
+    /// <summary>Ids that became complete (the article with every watched enrichment) since the previous call.</summary>
     public List<string> Poll()
     {
         var found = new List<string>();
@@ -55,26 +55,13 @@ public sealed class IndexWatcher(string path) : IDisposable
                 continue;
             }
 
-            var withClaims = new FixedBitSet(segment.MaxDoc);
-            var claims = segment.GetTermDocsEnum(Claims);
-            if (claims is null)
+            if (CompleteDocuments(segment) is not { } complete)
             {
                 continue;
             }
 
-            for (var doc = claims.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = claims.NextDoc())
+            for (var doc = complete.NextSetBit(0); doc >= 0; doc = doc + 1 < complete.Length ? complete.NextSetBit(doc + 1) : -1)
             {
-                withClaims.Set(doc);
-            }
-
-            var entities = segment.GetTermDocsEnum(Entities);
-            for (var doc = entities?.NextDoc() ?? DocIdSetIterator.NO_MORE_DOCS; doc != DocIdSetIterator.NO_MORE_DOCS; doc = entities!.NextDoc())
-            {
-                if (!withClaims.Get(doc))
-                {
-                    continue;
-                }
-
                 var id = segment.Document(doc, IdField).Get(LuceneFields.Id);
                 if (_complete.Add(id))
                 {
@@ -84,6 +71,37 @@ public sealed class IndexWatcher(string path) : IDisposable
         }
 
         return found;
+    }
+
+    /// <summary>The segment's documents that carry every enricher term; null when one of them has none.</summary>
+    FixedBitSet? CompleteDocuments(SegmentReader segment)
+    {
+        FixedBitSet? complete = null;
+        foreach (var term in _enrichers)
+        {
+            var postings = segment.GetTermDocsEnum(term);
+            if (postings is null)
+            {
+                return null;
+            }
+
+            var these = new FixedBitSet(segment.MaxDoc);
+            for (var doc = postings.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.NextDoc())
+            {
+                these.Set(doc);
+            }
+
+            if (complete is null)
+            {
+                complete = these;
+            }
+            else
+            {
+                complete.And(these);
+            }
+        }
+
+        return complete;
     }
 
     public void Dispose()

@@ -7,8 +7,9 @@ namespace Pipeline.Cli.Bench;
 
 /// <summary>
 /// The ingestion benchmark's articles: the real articles of ../shared/data/articles, repeated as many times as needed.
-/// Each repetition ("copy") gets its own URL and every third word of its text marked with the copy number, so that
-/// every word 3-gram differs between copies: the service sees new articles, not exact or near duplicates.
+/// Each repetition ("copy") gets its own URL and, from the second copy on, every third word of its text marked with the
+/// copy number, so that every word 3-gram differs between copies: the service sees new articles, not exact or near
+/// duplicates. The first copy is the real article, word for word.
 /// </summary>
 public sealed class IngestionCorpus
 {
@@ -63,7 +64,7 @@ public sealed class IngestionCorpus
             }
 
             text.Append(words[w]);
-            if (w % 3 == 0)
+            if (copy > 1 && w % 3 == 0)
             {
                 text.Append(mark);
             }

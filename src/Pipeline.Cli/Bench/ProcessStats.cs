@@ -9,6 +9,9 @@ public static class ProcessStats
     /// <summary>User + system CPU seconds a process has used so far, with those of its living descendants.</summary>
     public static double CpuSeconds(int processId) => ProcessTree.Of(processId).Sum(pid => OwnCpuSeconds(pid));
 
+    /// <summary>The peak resident memory (VmHWM) of a process and its living descendants, summed, in bytes.</summary>
+    public static long PeakResidentBytes(int processId) => ProcessTree.Of(processId).Sum(ProcessTree.PeakResidentBytes);
+
     /// <summary>The 1, 5 and 15 minute load averages, as /proc/loadavg gives them.</summary>
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -1,0 +1,360 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Pipeline.Cli.Import;
+using Pipeline.Contracts;
+using Pipeline.Ingestion;
+using Pipeline.Ingestion.Articles;
+using Pipeline.Processes;
+using RabbitMQ.Client;
+using Spectre.Console;
+
+namespace Pipeline.Cli.Bench;
+
+/// <summary>What <c>pipeline bench pipeline</c> measures, and how much.</summary>
+/// <param name="Articles">Articles submitted in the end-to-end row.</param>
+/// <param name="StageArticles">Articles each stage processes alone.</param>
+/// <param name="LatencySeconds">Length of the fixed-rate latency row.</param>
+/// <param name="LatencyRate">Articles/s of the latency row; 0 = half of the end-to-end rate.</param>
+public sealed record PipelineBenchmarkSettings(int Articles, int StageArticles, int LatencySeconds, double LatencyRate);
+
+/// <summary>
+/// `pipeline bench pipeline`: the whole pipeline as one, every service its own process from its Release build,
+/// configured as the AppHost configures it, with a throwaway broker node and Lucene index. Measures, in one run: the
+/// end-to-end rate (NDJSON into the ingestion API until every article is searchable with all three enrichments), the
+/// ingest-to-searchable latency at a fixed rate of half that, each stage alone on a pre-filled queue (the ceilings that
+/// show which stage bounds the whole), and the peak RSS and CPU seconds of every process. See docs/benchmarks.md.
+/// </summary>
+public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkSettings settings, IAnsiConsole console)
+{
+    /// <summary>The enrichers the AppHost runs: enricher name and service project.</summary>
+    public static readonly (string Name, string Project)[] Enrichers =
+    [
+        ("claims", "Pipeline.ClaimTagging"),
+        ("entities", "Pipeline.EntityLinking"),
+        ("fact-checks", "Pipeline.Enrichers.FactCheckMatching"),
+    ];
+
+    const string Indexing = "Pipeline.Indexing";
+    const string Ingestion = "Pipeline.Ingestion";
+    const string IndexingQueue = "indexing";
+    static readonly TimeSpan NoProgressLimit = TimeSpan.FromSeconds(180);
+
+    static string[] EnricherNames => [.. Enrichers.Select(e => e.Name)];
+
+    public static IEnumerable<string> Projects => [Ingestion, .. Enrichers.Select(e => e.Project), Indexing];
+
+    public async Task<PipelineBenchmarkReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var report = new PipelineBenchmarkReport
+        {
+            Articles = settings.Articles,
+            StageArticles = settings.StageArticles,
+            SourceArticles = corpus.SourceArticles,
+            LoadAtStart = ProcessStats.LoadAverage(),
+        };
+        var work = Directory.CreateTempSubdirectory("pipeline-bench-pipeline-");
+        var services = new Dictionary<string, ServiceProcess>(StringComparer.Ordinal);
+        try
+        {
+            await using var broker = await RabbitMqNode.StartAsync(cancellationToken);
+            await using var connection = await RawBroker.ConnectAsync(broker.ConnectionString);
+            var indexPath = Path.Combine(work.FullName, "index");
+
+            await console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                .StartAsync(async progress =>
+                {
+                    var starting = progress.AddTask("starting the services", maxValue: Projects.Count());
+                    // Indexing and the enrichers first: their queues must exist before ingestion publishes (as the AppHost orders them).
+                    foreach (var project in Projects.Reverse())
+                    {
+                        services[project] = await ServiceProcess.StartAsync(RepositoryLayout.ServiceAssembly(project), Settings(broker, indexPath), cancellationToken);
+                        starting.Increment(1);
+                    }
+
+                    await EndToEndAsync(broker, services, indexPath, report, progress.AddTask($"end to end, {settings.Articles:N0} articles", maxValue: settings.Articles), cancellationToken);
+                    await LatencyAsync(services[Ingestion], indexPath, report, progress.AddTask("latency at a fixed rate", maxValue: settings.LatencySeconds), cancellationToken);
+
+                    // The stages alone: nothing upstream runs, and the indexer is stopped while the enrichers are measured,
+                    // so their results wait in its queue (they are the indexing stage's backlog afterwards).
+                    await DisposeAsync(services, Ingestion);
+                    await DisposeAsync(services, Indexing);
+                    await PurgeAsync(connection, IndexingQueue);
+                    var articles = StageArticles(first: settings.Articles + report.LatencyArticles);
+                    foreach (var (name, project) in Enrichers)
+                    {
+                        report.Stages.Add(await EnricherAloneAsync(connection, name, services[project], articles, progress.AddTask($"{name} alone", maxValue: articles.Count), cancellationToken));
+                    }
+
+                    report.Stages.Add(await IndexingAloneAsync(broker, connection, Path.Combine(work.FullName, "index-alone"), articles, progress.AddTask("indexing alone", maxValue: articles.Count), cancellationToken));
+                });
+        }
+        finally
+        {
+            foreach (var service in services.Values)
+            {
+                await service.DisposeAsync();
+            }
+
+            work.Delete(recursive: true);
+        }
+
+        report.LoadAtEnd = ProcessStats.LoadAverage();
+        return report;
+    }
+
+    /// <summary>The configuration the AppHost gives every service (broker, store, the enrichers indexing watches), quieter logs.</summary>
+    static Dictionary<string, string> Settings(RabbitMqNode broker, string indexPath)
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:rabbitmq"] = broker.ConnectionString,
+            ["SearchStore:LucenePath"] = indexPath,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        for (var i = 0; i < Enrichers.Length; i++)
+        {
+            values[$"Operations:Enrichers:{i}"] = Enrichers[i].Name;
+        }
+
+        return values;
+    }
+
+    /// <summary>NDJSON through the ingestion API as `pipeline import` sends it, timed until the last article is searchable with every enrichment.</summary>
+    async Task EndToEndAsync(RabbitMqNode broker, Dictionary<string, ServiceProcess> services, string indexPath, PipelineBenchmarkReport report, ProgressTask task, CancellationToken cancellationToken)
+    {
+        var cpu = services.ToDictionary(s => s.Key, s => ProcessStats.CpuSeconds(s.Value.ProcessId));
+        var brokerCpu = ProcessStats.CpuSeconds(broker.ProcessId);
+        using var http = services[Ingestion].CreateClient(Timeout.InfiniteTimeSpan);
+        using var watcher = new IndexWatcher(indexPath, EnricherNames);
+        var accepted = 0;
+        var clock = Stopwatch.StartNew();
+        var submit = NdjsonBatchClient.PostAsync(
+            http,
+            async (stream, ct) =>
+            {
+                var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+                for (var i = 0; i < settings.Articles; i++)
+                {
+                    buffer.ResetWrittenCount();
+                    corpus.WriteLine(i, buffer);
+                    await stream.WriteAsync(buffer.WrittenMemory, ct);
+                }
+            },
+            answer =>
+            {
+                if (answer.Status == "accepted")
+                {
+                    Interlocked.Increment(ref accepted);
+                }
+            },
+            cancellationToken);
+
+        await WaitForCompleteAsync(watcher, () => submit.IsCompleted ? accepted : int.MaxValue, task, submit, cancellationToken);
+        report.EndToEnd = clock.Elapsed;
+        report.Accepted = accepted;
+        foreach (var (project, service) in services)
+        {
+            report.Processes.Add(new ProcessUse(Display(project), service.PeakResidentBytes(), ProcessStats.CpuSeconds(service.ProcessId) - cpu[project]));
+        }
+
+        report.Processes.Add(new ProcessUse("broker (RabbitMQ)", ProcessStats.PeakResidentBytes(broker.ProcessId), ProcessStats.CpuSeconds(broker.ProcessId) - brokerCpu));
+    }
+
+    /// <summary>Single articles posted at a fixed rate; each timed from its POST until it is searchable with every enrichment.</summary>
+    async Task LatencyAsync(ServiceProcess ingestion, string indexPath, PipelineBenchmarkReport report, ProgressTask task, CancellationToken cancellationToken)
+    {
+        report.LatencyRate = settings.LatencyRate > 0 ? settings.LatencyRate : Math.Max(0.5, report.ArticlesPerSecond / 2);
+        using var http = ingestion.CreateClient();
+        using var watcher = new IndexWatcher(indexPath, EnricherNames);
+        watcher.Poll(); // what the end-to-end row indexed is not this row's
+        var submitted = new Dictionary<string, long>(StringComparer.Ordinal);
+        var latencies = new List<double>();
+        var total = Math.Max(1, (int)(report.LatencyRate * settings.LatencySeconds));
+        report.LatencyArticles = total;
+        var first = settings.Articles;
+        var posts = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        var lastProgress = clock.Elapsed;
+        for (var sent = 0; sent < total || latencies.Count < submitted.Count || posts.Any(p => !p.IsCompleted);)
+        {
+            var due = Math.Min(total, (int)(clock.Elapsed.TotalSeconds * report.LatencyRate) + 1);
+            for (; sent < due; sent++)
+            {
+                posts.Add(PostAsync(http, first + sent, submitted, cancellationToken));
+            }
+
+            if (posts.FirstOrDefault(p => p.IsFaulted) is { } failed)
+            {
+                await failed;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            var found = watcher.Poll();
+            lock (submitted)
+            {
+                latencies.AddRange(found.Where(submitted.ContainsKey).Select(id => Stopwatch.GetElapsedTime(submitted[id], now).TotalMilliseconds));
+            }
+
+            if (found.Count > 0)
+            {
+                lastProgress = clock.Elapsed;
+            }
+            else if (sent == total && clock.Elapsed - lastProgress > NoProgressLimit)
+            {
+                throw new TimeoutException($"Latency row: {latencies.Count} of {submitted.Count} articles searchable, none more for {NoProgressLimit.TotalSeconds:F0} s.");
+            }
+
+            task.Value = Math.Min(settings.LatencySeconds, clock.Elapsed.TotalSeconds);
+            await Task.Delay(10, cancellationToken);
+        }
+
+        latencies.Sort();
+        report.Latencies = latencies;
+    }
+
+    async Task PostAsync(HttpClient http, int i, Dictionary<string, long> submitted, CancellationToken cancellationToken)
+    {
+        var (url, title, text) = corpus.Article(i);
+        var start = Stopwatch.GetTimestamp();
+        using var response = await http.PostAsJsonAsync("articles", new { url, title, text, language = "en" }, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Ingestion answered {(int)response.StatusCode} for bench article {i}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("articleId").GetString()!;
+        lock (submitted)
+        {
+            submitted[id] = start;
+        }
+    }
+
+    /// <summary>Fresh articles for the stage rows, normalised as ingestion would (outside the timing).</summary>
+    List<ArticleIngested> StageArticles(int first)
+    {
+        var normalizer = new ArticleNormalizer(Options.Create(new IngestionOptions()), TimeProvider.System);
+        var articles = new List<ArticleIngested>(settings.StageArticles);
+        for (var i = first; i < first + settings.StageArticles; i++)
+        {
+            var (url, title, text) = corpus.Article(i);
+            if (!normalizer.TryNormalize(new ArticleSubmission { Url = url, Title = title, Text = text, Language = "en" }, out var article, out var rejection))
+            {
+                throw new InvalidOperationException($"Bench article {i} was rejected: {rejection.Message}");
+            }
+
+            articles.Add(article);
+        }
+
+        return articles;
+    }
+
+    /// <summary>
+    /// One enricher, already running and idle, gets the articles on its queue at once; timed from the first publish until
+    /// its last result is in the (stopped) indexer's queue.
+    /// </summary>
+    static async Task<StageResult> EnricherAloneAsync(IConnection connection, string enricher, ServiceProcess service, List<ArticleIngested> articles, ProgressTask task, CancellationToken cancellationToken)
+    {
+        var before = await QueueDepthAsync(connection, IndexingQueue);
+        var cpu = ProcessStats.CpuSeconds(service.ProcessId);
+        var clock = Stopwatch.StartNew();
+        await RawBroker.PublishAsync(connection, enricher + "-enricher", articles.Select(a => BenchCorpus.Envelope(a, Guid.NewGuid().ToString())));
+        var lastProgress = clock.Elapsed;
+        long done = 0;
+        while (done < articles.Count)
+        {
+            var now = await QueueDepthAsync(connection, IndexingQueue) - before;
+            if (now > done)
+            {
+                task.Increment(now - done);
+                done = now;
+                lastProgress = clock.Elapsed;
+            }
+            else if (clock.Elapsed - lastProgress > NoProgressLimit)
+            {
+                throw new TimeoutException($"{enricher} alone: {done} of {articles.Count} results, none more for {NoProgressLimit.TotalSeconds:F0} s.\n{service.Output}");
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        return new StageResult(enricher, articles.Count, clock.Elapsed, ProcessStats.CpuSeconds(service.ProcessId) - cpu, service.PeakResidentBytes());
+    }
+
+    /// <summary>
+    /// The indexer on the backlog the enrichers left (their real results) plus the articles themselves, into a fresh
+    /// index; timed from its first complete article to its last, so its process start is not counted.
+    /// </summary>
+    static async Task<StageResult> IndexingAloneAsync(RabbitMqNode broker, IConnection connection, string indexPath, List<ArticleIngested> articles, ProgressTask task, CancellationToken cancellationToken)
+    {
+        await RawBroker.PublishAsync(connection, IndexingQueue, articles.Select(a => BenchCorpus.Envelope(a, Guid.NewGuid().ToString())));
+        await using var service = await ServiceProcess.StartAsync(RepositoryLayout.ServiceAssembly(Indexing), Settings(broker, indexPath), cancellationToken);
+        var cpu = ProcessStats.CpuSeconds(service.ProcessId);
+        using var watcher = new IndexWatcher(indexPath, EnricherNames);
+        var elapsed = await WaitForCompleteAsync(watcher, () => articles.Count, task, Task.CompletedTask, cancellationToken, fromFirst: true);
+        return new StageResult("indexing", articles.Count, elapsed, ProcessStats.CpuSeconds(service.ProcessId) - cpu, service.PeakResidentBytes());
+    }
+
+    /// <summary>Polls the index until <paramref name="target"/> articles are complete; the time since the call, or since the first complete one.</summary>
+    static async Task<TimeSpan> WaitForCompleteAsync(IndexWatcher watcher, Func<int> target, ProgressTask task, Task producer, CancellationToken cancellationToken, bool fromFirst = false)
+    {
+        var clock = Stopwatch.StartNew();
+        TimeSpan? first = null;
+        var lastProgress = clock.Elapsed;
+        while (watcher.CompleteCount < target())
+        {
+            if (producer.IsFaulted)
+            {
+                await producer;
+            }
+
+            var found = watcher.Poll().Count;
+            if (found > 0)
+            {
+                first ??= clock.Elapsed;
+                task.Increment(found);
+                lastProgress = clock.Elapsed;
+            }
+            else if (clock.Elapsed - lastProgress > NoProgressLimit)
+            {
+                throw new TimeoutException($"{watcher.CompleteCount} articles searchable with every enrichment, none more for {NoProgressLimit.TotalSeconds:F0} s.");
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        await producer;
+        return fromFirst ? clock.Elapsed - (first ?? TimeSpan.Zero) : clock.Elapsed;
+    }
+
+    /// <summary>Empties a queue the services declared (a declare with other arguments than theirs would be refused).</summary>
+    static async Task PurgeAsync(IConnection connection, string queue)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueuePurgeAsync(queue);
+    }
+
+    static async Task<long> QueueDepthAsync(IConnection connection, string queue)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+
+    static async Task DisposeAsync(Dictionary<string, ServiceProcess> services, string project)
+    {
+        await services[project].DisposeAsync();
+        services.Remove(project);
+    }
+
+    static string Display(string project) => project switch
+    {
+        "Pipeline.Ingestion" => "ingestion",
+        "Pipeline.ClaimTagging" => "claim-tagging (claims)",
+        "Pipeline.EntityLinking" => "entity-linking (entities)",
+        "Pipeline.Enrichers.FactCheckMatching" => "fact-checking (fact-checks)",
+        "Pipeline.Indexing" => "indexing",
+        _ => project,
+    };
+}
