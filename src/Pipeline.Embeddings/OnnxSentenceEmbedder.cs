@@ -93,6 +93,7 @@ public class OnnxSentenceEmbedder : ISentenceEmbedder, IDisposable
         Dimensions = sentenceModel.Dimensions * outputs.Count;
         ModelId = sentenceModel.Id + (int8 ? "-int8" : "") + (allLayers ? $"-layers{outputs.Count}" : "");
 
+        OnnxRuntimeOffline.Ensure();
         using var options = new SessionOptions
         {
             IntraOpNumThreads = intraOpThreads,

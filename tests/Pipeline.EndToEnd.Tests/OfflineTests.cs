@@ -26,10 +26,11 @@ public sealed class OfflineTests
     public async Task No_service_makes_a_request_off_the_machine_from_start_to_shutdown()
     {
         var text = await File.ReadAllTextAsync(RepositoryPaths.RequireSharedFile("articles/sample-article-2024-01-30.txt"), TestContext.Current.CancellationToken);
-        await using var recorder = new OutboundRequestRecorder();
+        // One recording proxy per service, so a failure names the service that asked.
+        var recorders = Services.ToDictionary(s => s, _ => new OutboundRequestRecorder());
         await using var broker = await RabbitMqNode.StartAsync(TestContext.Current.CancellationToken);
         var index = Directory.CreateTempSubdirectory("pipeline-offline-index-");
-        var settings = new Dictionary<string, string>(recorder.ProxyEnvironment)
+        var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:rabbitmq"] = broker.ConnectionString,
             ["SearchStore:LucenePath"] = index.FullName,
@@ -41,7 +42,13 @@ public sealed class OfflineTests
         {
             foreach (var service in Services)
             {
-                services.Add(await ServiceProcess.StartAsync(RepositoryPaths.ServiceAssembly(service), settings, TestContext.Current.CancellationToken));
+                var withProxy = new Dictionary<string, string>(settings);
+                foreach (var (name, value) in recorders[service].ProxyEnvironment)
+                {
+                    withProxy[name] = value;
+                }
+
+                services.Add(await ServiceProcess.StartAsync(RepositoryPaths.ServiceAssembly(service), withProxy, TestContext.Current.CancellationToken));
             }
 
             using var ingestion = services[^1].CreateClient();
@@ -61,9 +68,14 @@ public sealed class OfflineTests
             }
 
             index.Delete(recursive: true);
+            foreach (var recorder in recorders.Values)
+            {
+                await recorder.DisposeAsync();
+            }
         }
 
-        Assert.True(recorder.Requests.Count == 0, $"Requests that would have left the machine: {string.Join("; ", recorder.Requests)}");
+        var requests = recorders.SelectMany(r => r.Value.Requests.Select(request => $"{r.Key}: {request}")).ToList();
+        Assert.True(requests.Count == 0, $"Requests that would have left the machine: {string.Join("; ", requests)}");
     }
 
     /// <summary>
