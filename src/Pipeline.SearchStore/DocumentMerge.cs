@@ -6,10 +6,13 @@ namespace Pipeline.SearchStore;
 /// Folds messages into an article's document. The result depends only on the set of messages, never on their
 /// order or on how often each was delivered: the article with the latest ingestion time wins, and per enricher the
 /// payload with the highest (version, produced time) wins, with ordinal tie-breaks so that equal keys stay stable.
+/// Every message must belong to the article being merged, and be an <see cref="ArticleIngested"/> or an
+/// <see cref="ArticleEnriched"/>: the indexer's consumer dead-letters any other <see cref="IArticleMessage"/> a newer
+/// publisher may send before it reaches a store.
 /// </summary>
 public static class DocumentMerge
 {
-    public static ArticleDocument Apply(ArticleDocument? current, string articleId, IEnumerable<object> messages)
+    public static ArticleDocument Apply(ArticleDocument? current, string articleId, IEnumerable<IArticleMessage> messages)
     {
         var article = current?.Article;
         var enrichments = new SortedDictionary<string, StoredEnrichment>(StringComparer.Ordinal);
@@ -23,16 +26,21 @@ public static class DocumentMerge
 
         foreach (var message in messages)
         {
+            if (message.ArticleId != articleId)
+            {
+                throw new ArgumentException($"Message {message.GetType().Name} does not belong to article {articleId}.", nameof(messages));
+            }
+
             switch (message)
             {
-                case ArticleIngested ingested when ingested.ArticleId == articleId:
+                case ArticleIngested ingested:
                     if (article is null || Newer(ingested, article))
                     {
                         article = ingested;
                     }
 
                     break;
-                case ArticleEnriched enriched when enriched.ArticleId == articleId:
+                case ArticleEnriched enriched:
                     var candidate = new StoredEnrichment(enriched.EnricherVersion, enriched.TextHash, enriched.ProducedAt, enriched.Payload, enriched.Fields);
                     if (!enrichments.TryGetValue(enriched.EnricherName, out var existing) || Newer(candidate, existing))
                     {
@@ -41,7 +49,7 @@ public static class DocumentMerge
 
                     break;
                 default:
-                    throw new ArgumentException($"Message {message.GetType().Name} does not belong to article {articleId}.", nameof(messages));
+                    throw new ArgumentException($"Cannot merge a {message.GetType().Name} into article {articleId}.", nameof(messages));
             }
         }
 

@@ -79,7 +79,7 @@ public sealed class IndexerCrashTests : IAsyncLifetime
     {
         foreach (var chunk in Enumerable.Range(0, Articles).Chunk(100))
         {
-            var messages = new List<object>();
+            var messages = new List<IArticleMessage>();
             foreach (var i in chunk)
             {
                 var text = $"Article {i}: the ministry said on Tuesday that {i % 97} officials met in Geneva to discuss election security.";

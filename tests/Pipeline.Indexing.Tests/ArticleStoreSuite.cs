@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using Pipeline.SearchStore;
 
 namespace Pipeline.Indexing.Tests;
@@ -55,7 +56,7 @@ public abstract class ArticleStoreSuite : IAsyncDisposable
     {
         var (index, search) = await OpenAsync();
         var articles = Enumerable.Range(0, 50).Select(i => Messages.Article($"a{i}")).ToList();
-        object[] batch = [.. articles, .. articles.Select(a => Messages.Claims(a))];
+        IArticleMessage[] batch = [.. articles, .. articles.Select(a => Messages.Claims(a))];
 
         await index.WriteAsync(batch, Cancel);
         await index.WriteAsync(batch, Cancel);
@@ -84,6 +85,26 @@ public abstract class ArticleStoreSuite : IAsyncDisposable
         Assert.Null(await search.GetAsync("bad", Cancel));
         Assert.Null(await search.GetAsync("huge", Cancel));
     }
+
+    [Fact]
+    public async Task A_message_without_an_id_or_of_a_type_the_merge_does_not_know_is_refused_and_the_rest_is_durable()
+    {
+        var (index, search) = await OpenAsync();
+        var good = Messages.Article("good");
+        var withoutId = Messages.Article("no-id") with { ArticleId = null! };
+        var stranger = new StrangerMessage("stranger");
+
+        var rejections = await index.WriteAsync([good, withoutId, stranger], Cancel);
+        await RefreshAsync();
+
+        Assert.Equal(["", "stranger"], rejections.Select(r => r.ArticleId).Order(StringComparer.Ordinal));
+        Assert.Same(stranger, Assert.Single(rejections, r => r.ArticleId == "stranger").Message);
+        Assert.NotNull(await search.GetAsync("good", Cancel));
+        Assert.Null(await search.GetAsync("stranger", Cancel));
+    }
+
+    /// <summary>An article message of a contract this build does not know, as a newer publisher might send.</summary>
+    sealed record StrangerMessage(string ArticleId) : IArticleMessage;
 
     [Fact]
     public async Task Keyword_fields_are_matched_exactly_in_queries()

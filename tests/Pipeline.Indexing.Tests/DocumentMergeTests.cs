@@ -8,7 +8,7 @@ public sealed class DocumentMergeTests
 {
     static string Canonical(ArticleDocument document) => JsonSerializer.Serialize(document);
 
-    static ArticleDocument Fold(IEnumerable<object> messages, int perWrite = 1)
+    static ArticleDocument Fold(IEnumerable<IArticleMessage> messages, int perWrite = 1)
     {
         ArticleDocument? document = null;
         foreach (var chunk in messages.Chunk(perWrite))
@@ -34,7 +34,7 @@ public sealed class DocumentMergeTests
     public void Every_order_and_every_batching_of_the_same_messages_gives_the_same_document()
     {
         var article = Messages.Article();
-        object[] messages = [article, Messages.Claims(article, "1.0.0"), Messages.Claims(article, "1.1.0"), Messages.Entities(article)];
+        IArticleMessage[] messages = [article, Messages.Claims(article, "1.0.0"), Messages.Claims(article, "1.1.0"), Messages.Entities(article)];
         var expected = Canonical(Fold(messages));
 
         foreach (var permutation in Permutations(messages))
@@ -82,6 +82,15 @@ public sealed class DocumentMergeTests
         Assert.Throws<ArgumentException>(() => DocumentMerge.Apply(null, "article-1", [Messages.Article("article-2")]));
     }
 
+    [Fact]
+    public void A_message_type_the_merge_does_not_know_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => DocumentMerge.Apply(null, "article-1", [new StrangerMessage("article-1")]));
+        Assert.Contains(nameof(StrangerMessage), error.Message, StringComparison.Ordinal);
+    }
+
+    sealed record StrangerMessage(string ArticleId) : IArticleMessage;
+
     [Theory]
     [InlineData("1.10.0", "1.9.0", 1)]
     [InlineData("2.0", "10.0", -1)]
@@ -92,7 +101,7 @@ public sealed class DocumentMergeTests
         Assert.Equal(sign, Math.Sign(DocumentMerge.CompareVersions(a, b)));
     }
 
-    static IEnumerable<object[]> Permutations(object[] items)
+    static IEnumerable<IArticleMessage[]> Permutations(IArticleMessage[] items)
     {
         if (items.Length <= 1)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Transport;
 using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
 using Pipeline.SearchStore;
 using Pipeline.SearchStore.Elasticsearch;
 
@@ -23,7 +24,7 @@ public sealed class ElasticsearchResponseTests
         return (new ElasticsearchArticleIndex(connection, TimeProvider.System), new ElasticsearchArticleSearch(connection));
     }
 
-    static object[] TwoArticles() => [Messages.Article("a1"), Messages.Article("a2")];
+    static IArticleMessage[] TwoArticles() => [Messages.Article("a1"), Messages.Article("a2")];
 
     [Fact]
     public async Task Partial_bulk_failure_refuses_only_the_failed_document_with_the_clusters_reason()

@@ -38,7 +38,7 @@ public sealed class EnrichmentFieldIndexingTests : IDisposable
             with
         { Fields = fields ?? CredibilityFields };
 
-    async Task<IndexSearcher> IndexAsync(params object[] messages)
+    async Task<IndexSearcher> IndexAsync(params IArticleMessage[] messages)
     {
         using var index = new LuceneArticleIndex(Options.Create(new SearchStoreOptions { LucenePath = _directory.FullName }));
         Assert.Empty(await index.WriteAsync(messages, Cancel));
@@ -50,7 +50,7 @@ public sealed class EnrichmentFieldIndexingTests : IDisposable
     static string[] Ids(IndexSearcher searcher, Query query) =>
         [.. searcher.Search(query, 10).ScoreDocs.Select(d => LuceneFields.FromLucene(searcher.Doc(d.Doc)).ArticleId).Order(StringComparer.Ordinal)];
 
-    static object[] ThreeArticles()
+    static IArticleMessage[] ThreeArticles()
     {
         var (a, b, c) = (Messages.Article("a"), Messages.Article("b"), Messages.Article("c"));
         return

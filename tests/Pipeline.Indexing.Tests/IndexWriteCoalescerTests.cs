@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
 using Pipeline.Indexing.Writing;
 using Pipeline.SearchStore;
 
@@ -9,6 +10,9 @@ namespace Pipeline.Indexing.Tests;
 public sealed class IndexWriteCoalescerTests
 {
     static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>One article message per id: the writer groups and answers messages, it never looks inside them.</summary>
+    static IArticleMessage[] Articles(params string[] ids) => [.. ids.Select(id => Messages.Article(id))];
 
     /// <summary>Records each write; the first one blocks until released, as a slow commit would.</summary>
     sealed class GatedIndex : IArticleIndex
@@ -20,7 +24,7 @@ public sealed class IndexWriteCoalescerTests
         /// <summary>When each write began (<see cref="Stopwatch"/> timestamps).</summary>
         public List<long> WriteStarts { get; } = [];
 
-        public async Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+        public async Task<IndexWrite> BeginWriteAsync(IReadOnlyList<IArticleMessage> messages, CancellationToken cancellationToken)
         {
             lock (WriteSizes)
             {
@@ -33,7 +37,7 @@ public sealed class IndexWriteCoalescerTests
                 await FirstWriteRelease.Task;
             }
 
-            return IndexWrite.Completed([.. messages.OfType<string>().Where(m => m.StartsWith("bad", StringComparison.Ordinal)).Select(m => new IndexRejection(m, m, "refused"))]);
+            return IndexWrite.Completed([.. messages.Where(m => m.ArticleId.StartsWith("bad", StringComparison.Ordinal)).Select(m => new IndexRejection(m, m.ArticleId, "refused"))]);
         }
     }
 
@@ -44,18 +48,18 @@ public sealed class IndexWriteCoalescerTests
         using var writer = new IndexWriteCoalescer(index, Options.Create(new IndexingOptions()), NullLogger<IndexWriteCoalescer>.Instance);
         await writer.StartAsync(Cancel);
 
-        var first = writer.WriteAsync(["a1"], Cancel);
+        var first = writer.WriteAsync(Articles("a1"), Cancel);
         while (index.WriteSizes.Count == 0)
         {
             await Task.Delay(5, Cancel);
         }
 
-        var second = writer.WriteAsync(["b1", "bad-1"], Cancel);
-        var third = writer.WriteAsync(["c1", "c2", "c3"], Cancel);
+        var second = writer.WriteAsync(Articles("b1", "bad-1"), Cancel);
+        var third = writer.WriteAsync(Articles("c1", "c2", "c3"), Cancel);
         index.FirstWriteRelease.SetResult();
 
         Assert.Empty(await first);
-        Assert.Equal(["bad-1"], (await second).Select(r => r.Message));
+        Assert.Equal(["bad-1"], (await second).Select(r => r.Message.ArticleId));
         Assert.Empty(await third);
         Assert.Equal([1, 5], index.WriteSizes);
         await writer.StopAsync(Cancel);
@@ -68,15 +72,15 @@ public sealed class IndexWriteCoalescerTests
         var options = new IndexingOptions { CommitInterval = TimeSpan.FromMilliseconds(300) };
         using var writer = new IndexWriteCoalescer(index, Options.Create(options), NullLogger<IndexWriteCoalescer>.Instance);
         await writer.StartAsync(Cancel);
-        var first = writer.WriteAsync(["a"], Cancel);
+        var first = writer.WriteAsync(Articles("a"), Cancel);
         while (index.WriteSizes.Count == 0)
         {
             await Task.Delay(5, Cancel);
         }
 
         // Both batches queue while the first write is still in the store; the interval counts from when it returned.
-        var second = writer.WriteAsync(["b"], Cancel);
-        var third = writer.WriteAsync(["c"], Cancel);
+        var second = writer.WriteAsync(Articles("b"), Cancel);
+        var third = writer.WriteAsync(Articles("c"), Cancel);
         var released = Stopwatch.GetTimestamp();
         index.FirstWriteRelease.SetResult();
         await Task.WhenAll(first, second, third);
@@ -124,7 +128,7 @@ public sealed class IndexWriteCoalescerTests
             async () =>
             {
                 // As in MassTransit's pipeline: no synchronization context, and ConfigureAwait(false) throughout.
-                var write = writer.WriteAsync(["a"], Cancel);
+                var write = writer.WriteAsync(Articles("a"), Cancel);
                 awaiting.SetResult();
                 var before = Environment.CurrentManagedThreadId;
                 await write.ConfigureAwait(false);
@@ -190,14 +194,14 @@ public sealed class IndexWriteCoalescerTests
         using var writer = new IndexWriteCoalescer(index, Options.Create(options), NullLogger<IndexWriteCoalescer>.Instance);
         await writer.StartAsync(Cancel);
 
-        var first = writer.WriteAsync(["a1"], Cancel);
+        var first = writer.WriteAsync(Articles("a1"), Cancel);
         while (index.WriteSizes.Count == 0)
         {
             await Task.Delay(5, Cancel);
         }
 
         // Queued while the first write runs: 2 + 2 fill the next write; the third batch would pass the limit.
-        var queued = new[] { writer.WriteAsync(["b1", "b2"], Cancel), writer.WriteAsync(["c1", "c2"], Cancel), writer.WriteAsync(["d1", "d2"], Cancel) };
+        var queued = new[] { writer.WriteAsync(Articles("b1", "b2"), Cancel), writer.WriteAsync(Articles("c1", "c2"), Cancel), writer.WriteAsync(Articles("d1", "d2"), Cancel) };
         index.FirstWriteRelease.SetResult();
         await Task.WhenAll(queued.Append(first));
 
@@ -210,7 +214,7 @@ public sealed class IndexWriteCoalescerTests
     {
         public List<(int Size, TaskCompletionSource<IReadOnlyList<IndexRejection>> Commit)> Begun { get; } = [];
 
-        public Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+        public Task<IndexWrite> BeginWriteAsync(IReadOnlyList<IArticleMessage> messages, CancellationToken cancellationToken)
         {
             var commit = new TaskCompletionSource<IReadOnlyList<IndexRejection>>(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (Begun)
@@ -241,19 +245,19 @@ public sealed class IndexWriteCoalescerTests
         using var writer = new IndexWriteCoalescer(index, Options.Create(options), NullLogger<IndexWriteCoalescer>.Instance);
         await writer.StartAsync(Cancel);
 
-        var first = writer.WriteAsync(["a1"], Cancel);
+        var first = writer.WriteAsync(Articles("a1"), Cancel);
         while (index.Count == 0)
         {
             await Task.Delay(5, Cancel);
         }
 
         // One small batch: not worth a write of its own while the first still commits.
-        var second = writer.WriteAsync(["b1"], Cancel);
+        var second = writer.WriteAsync(Articles("b1"), Cancel);
         await Task.Delay(200, Cancel);
         Assert.Equal(1, index.Count);
 
         // With a whole write's worth (4 messages) waiting, the next write begins beside the running commit.
-        var third = writer.WriteAsync(["c1", "c2", "c3"], Cancel);
+        var third = writer.WriteAsync(Articles("c1", "c2", "c3"), Cancel);
         while (index.Count < 2)
         {
             await Task.Delay(5, Cancel);
@@ -276,13 +280,13 @@ public sealed class IndexWriteCoalescerTests
         using var writer = new IndexWriteCoalescer(index, Options.Create(new IndexingOptions()), NullLogger<IndexWriteCoalescer>.Instance);
         await writer.StartAsync(Cancel);
 
-        await Assert.ThrowsAsync<IOException>(() => writer.WriteAsync(["a"], Cancel));
+        await Assert.ThrowsAsync<IOException>(() => writer.WriteAsync(Articles("a"), Cancel));
         await writer.StopAsync(Cancel);
     }
 
     sealed class ThrowingIndex : IArticleIndex
     {
-        public Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken) =>
+        public Task<IndexWrite> BeginWriteAsync(IReadOnlyList<IArticleMessage> messages, CancellationToken cancellationToken) =>
             throw new IOException("disk full");
     }
 }

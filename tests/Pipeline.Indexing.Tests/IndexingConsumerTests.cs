@@ -3,6 +3,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Pipeline.Contracts;
 using Pipeline.Indexing.Consumers;
 using Pipeline.SearchStore;
 
@@ -102,7 +103,7 @@ public sealed class IndexingConsumerTests : IDisposable
 
         public int Calls => _calls;
 
-        public Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken) =>
+        public Task<IndexWrite> BeginWriteAsync(IReadOnlyList<IArticleMessage> messages, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _calls) <= failures
                 ? throw new IOException("The store is down.")
                 : inner.BeginWriteAsync(messages, cancellationToken);
@@ -148,7 +149,7 @@ public sealed class IndexingConsumerTests : IDisposable
         await host.StopAsync(Cancel);
     }
 
-    public sealed record UnknownArticleMessage(string ArticleId) : Pipeline.Contracts.IArticleMessage;
+    public sealed record UnknownArticleMessage(string ArticleId) : IArticleMessage;
 
     [Fact]
     public void The_batch_consumer_reads_the_indexing_queue_with_a_prefetch_that_covers_full_batches()

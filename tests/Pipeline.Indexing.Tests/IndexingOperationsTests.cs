@@ -58,7 +58,7 @@ public sealed class IndexingOperationsTests : IDisposable
                 app.MapIndexingOperations();
             });
 
-    async Task WriteAsync(params object[] messages)
+    async Task WriteAsync(params IArticleMessage[] messages)
     {
         using var index = new LuceneArticleIndex(Options.Create(new SearchStoreOptions { LucenePath = _directory.FullName }));
         Assert.Empty(await index.WriteAsync(messages, Cancel));

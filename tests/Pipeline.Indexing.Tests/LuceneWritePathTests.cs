@@ -2,6 +2,7 @@ using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Store;
 using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
 using Pipeline.SearchStore;
 using Pipeline.SearchStore.Lucene;
 
@@ -73,7 +74,7 @@ public sealed class LuceneWritePathTests : IDisposable
     [Fact]
     public async Task A_write_large_enough_to_be_built_on_several_threads_leaves_each_article_once_and_complete()
     {
-        var messages = new List<object>();
+        var messages = new List<IArticleMessage>();
         var articles = Enumerable.Range(0, 600).Select(i => Messages.Article($"article-{i:D4}")).ToList();
         messages.AddRange(articles);
         messages.AddRange(articles.Select(a => Messages.Claims(a)));
@@ -154,7 +155,7 @@ public sealed class LucenePipelinedWriteTests : IDisposable
         using (var index = new LuceneArticleIndex(Options))
         {
             // Each article's three parts in three successive writes, none waiting for the previous one's commit.
-            foreach (var part in new Func<Pipeline.Contracts.ArticleIngested, object>[] { a => a, a => Messages.Claims(a), a => Messages.Entities(a) })
+            foreach (var part in new Func<ArticleIngested, IArticleMessage>[] { a => a, a => Messages.Claims(a), a => Messages.Entities(a) })
             {
                 foreach (var chunk in articles.Chunk(5))
                 {

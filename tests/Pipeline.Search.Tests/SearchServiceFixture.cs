@@ -43,7 +43,7 @@ public sealed class SearchServiceFixture : IAsyncLifetime
         }
 
         // Every third random article matched a fact-check (one of two), every third other one matched none.
-        var factChecks = new List<object>();
+        var factChecks = new List<IArticleMessage>();
         for (var i = 0; i < 80; i++)
         {
             var article = Corpus[i].Article;

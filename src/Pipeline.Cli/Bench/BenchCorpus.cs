@@ -85,7 +85,7 @@ public sealed partial class BenchCorpus
     }
 
     /// <summary>A MassTransit envelope of the message, as the broker carries it (content type application/vnd.masstransit+json).</summary>
-    public static byte[] Envelope(object message, string messageId)
+    public static byte[] Envelope(IArticleMessage message, string messageId)
     {
         var envelope = new Dictionary<string, object?>
         {
@@ -103,7 +103,7 @@ public sealed partial class BenchCorpus
         [.. new[] { type }.Concat(type.GetInterfaces().Where(i => i.Namespace == type.Namespace)).Select(t => $"urn:message:{t.Namespace}:{t.Name}")];
 
     /// <summary>Reads an envelope back into its message (the raw path's deserialisation).</summary>
-    public static object FromEnvelope(ReadOnlySpan<byte> body)
+    public static IArticleMessage FromEnvelope(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body);
         using var json = JsonDocument.ParseValue(ref reader);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Pipeline.Contracts;
 using Pipeline.Processes;
 using RabbitMQ.Client;
 using Spectre.Console;
@@ -199,7 +200,7 @@ public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSetti
                     published[article.ArticleId] = Stopwatch.GetTimestamp();
                 }
 
-                foreach (var message in new object[] { article, claims, entities })
+                foreach (var message in new IArticleMessage[] { article, claims, entities })
                 {
                     pending.Add(channel.BasicPublishAsync("", IndexingQueue, false, properties, BenchCorpus.Envelope(message, Guid.NewGuid().ToString())).AsTask());
                 }

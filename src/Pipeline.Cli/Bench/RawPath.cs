@@ -24,7 +24,7 @@ public sealed class RawPath : IAsyncDisposable
     readonly FSDirectory _directory;
     readonly IndexWriter _writer;
     readonly SearcherManager _searchers;
-    readonly List<(ulong Tag, object Message)> _buffer = [];
+    readonly List<(ulong Tag, IArticleMessage Message)> _buffer = [];
     IChannel? _channel;
 
     public RawPath(string indexPath)
@@ -71,7 +71,7 @@ public sealed class RawPath : IAsyncDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            foreach (var group in _buffer.GroupBy(b => IndexMessages.ArticleIdOf(b.Message)))
+            foreach (var group in _buffer.GroupBy(b => b.Message.ArticleId))
             {
                 var top = searcher.Search(new TermQuery(new Term(LuceneFields.Id, group.Key)), 1);
                 var current = top.TotalHits == 0 ? null : LuceneFields.FromLucene(searcher.Doc(top.ScoreDocs[0].Doc));

@@ -20,7 +20,7 @@ public sealed class IndexBatchConsumer(IndexWriteCoalescer writer, IOptions<Inde
     public async Task Consume(ConsumeContext<Batch<IArticleMessage>> context)
     {
         var batch = context.Message;
-        var messages = new List<object>(batch.Length);
+        var messages = new List<IArticleMessage>(batch.Length);
         var unknown = new List<ConsumeContext<IArticleMessage>>();
         for (var i = 0; i < batch.Length; i++)
         {

@@ -95,7 +95,7 @@ public sealed class ArticleRepublisher(IStoredArticleSource store, IBus sender, 
     }
 
     /// <summary>The messages that merge back into exactly this document (the merge is idempotent).</summary>
-    public static IEnumerable<object> MessagesOf(ArticleDocument document)
+    public static IEnumerable<IArticleMessage> MessagesOf(ArticleDocument document)
     {
         if (document.Article is { } article)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
 using Pipeline.SearchStore;
 
 namespace Pipeline.Indexing.Writing;
@@ -28,7 +29,7 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
     readonly ConsumerAnswers _answers = new();
 
     /// <summary>Writes the messages durably (together with whatever else is queued) and returns the refused ones.</summary>
-    public Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<IArticleMessage> messages, CancellationToken cancellationToken)
     {
         var pending = new PendingWrite(messages);
         if (!_queue.Writer.TryWrite(pending))
@@ -127,7 +128,7 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
         activity?.SetTag("messages", count);
         activity?.SetTag("consumer.batches", group.Count);
         var started = Stopwatch.GetTimestamp();
-        var messages = new List<object>(count);
+        var messages = new List<IArticleMessage>(count);
         foreach (var pending in group)
         {
             messages.AddRange(pending.Messages);
@@ -199,7 +200,7 @@ public sealed class IndexWriteCoalescer(IArticleIndex index, IOptions<IndexingOp
         base.Dispose();
     }
 
-    sealed record PendingWrite(IReadOnlyList<object> Messages)
+    sealed record PendingWrite(IReadOnlyList<IArticleMessage> Messages)
     {
         /// <summary>
         /// Completed on the <see cref="ConsumerAnswers"/> thread, where the consumer's continuation runs inline (no

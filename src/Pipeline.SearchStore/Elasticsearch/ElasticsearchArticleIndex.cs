@@ -17,7 +17,7 @@ public sealed class ElasticsearchArticleIndex(ElasticsearchConnection connection
 {
     sealed record Current(ArticleDocument? Document, long? SeqNo, long? PrimaryTerm);
 
-    sealed record Pending(string Id, List<object> Messages)
+    sealed record Pending(string Id, List<IArticleMessage> Messages)
     {
         public Current? Base { get; set; }
 
@@ -25,10 +25,10 @@ public sealed class ElasticsearchArticleIndex(ElasticsearchConnection connection
     }
 
     /// <summary>A bulk item that succeeded is durable already, so a write is durable when it returns.</summary>
-    public async Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken) =>
+    public async Task<IndexWrite> BeginWriteAsync(IReadOnlyList<IArticleMessage> messages, CancellationToken cancellationToken) =>
         IndexWrite.Completed(await WriteAsync(messages, cancellationToken));
 
-    async Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<IndexRejection>> WriteAsync(IReadOnlyList<IArticleMessage> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
         {
@@ -39,7 +39,8 @@ public sealed class ElasticsearchArticleIndex(ElasticsearchConnection connection
         await ElasticsearchEnrichmentFields.EnsureMappedAsync(connection, messages, cancellationToken);
         var rejections = new List<IndexRejection>();
         var pending = new List<Pending>();
-        foreach (var group in messages.GroupBy(IndexMessages.ArticleIdOf, StringComparer.Ordinal))
+        // A message deserialised with a null id (the contract says it has one; JSON may not) is grouped as "" and refused.
+        foreach (var group in messages.GroupBy(m => m.ArticleId ?? "", StringComparer.Ordinal))
         {
             if (string.IsNullOrWhiteSpace(group.Key))
             {
@@ -66,7 +67,7 @@ public sealed class ElasticsearchArticleIndex(ElasticsearchConnection connection
                 {
                     item.Json = ElasticsearchDocument.ToJson(DocumentMerge.Apply(item.Base.Document, item.Id, item.Messages));
                 }
-                catch (Exception e) when (e is InvalidDataException or JsonException)
+                catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException)
                 {
                     item.Json = null;
                     rejections.AddRange(item.Messages.Select(m => new IndexRejection(m, item.Id, e.Message)));

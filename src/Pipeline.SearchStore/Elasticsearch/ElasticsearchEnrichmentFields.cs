@@ -62,7 +62,7 @@ public static class ElasticsearchEnrichmentFields
     }
 
     /// <summary>Puts the mappings of the declared fields in these messages that this process has not mapped yet.</summary>
-    public static async Task EnsureMappedAsync(ElasticsearchConnection connection, IEnumerable<object> messages, CancellationToken cancellationToken)
+    public static async Task EnsureMappedAsync(ElasticsearchConnection connection, IEnumerable<IArticleMessage> messages, CancellationToken cancellationToken)
     {
         // An index created from an older template (strict, without 'enrichment') gets the object added once.
         if (!Mapped.ContainsKey(connection.Index))

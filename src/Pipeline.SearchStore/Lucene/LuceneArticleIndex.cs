@@ -5,6 +5,7 @@ using Lucene.Net.Index;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
 using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
 
 namespace Pipeline.SearchStore.Lucene;
 
@@ -105,7 +106,7 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
         return writer;
     }
 
-    public async Task<IndexWrite> BeginWriteAsync(IReadOnlyList<object> messages, CancellationToken cancellationToken)
+    public async Task<IndexWrite> BeginWriteAsync(IReadOnlyList<IArticleMessage> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
         {
@@ -149,7 +150,7 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
     }
 
     /// <summary>Merges and updates every article of the write; the documents it wrote go to <paramref name="documents"/>.</summary>
-    IReadOnlyList<IndexRejection> Merge(IndexWriter writer, int generation, IReadOnlyList<object> messages, ConcurrentDictionary<string, ArticleDocument> documents, CancellationToken cancellationToken)
+    IReadOnlyList<IndexRejection> Merge(IndexWriter writer, int generation, IReadOnlyList<IArticleMessage> messages, ConcurrentDictionary<string, ArticleDocument> documents, CancellationToken cancellationToken)
     {
         RefreshCommittedReader(generation);
         var committed = _committed;
@@ -157,8 +158,9 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
 
         // Merging, JSON and text analysis are CPU work per document: a large write is spread over the cores
         // (IndexWriter takes concurrent updates, one in-memory segment per thread). A small one stays on one
-        // thread, so that it flushes one segment at its commit, not one per thread.
-        var groups = messages.GroupBy(IndexMessages.ArticleIdOf, StringComparer.Ordinal).ToList();
+        // thread, so that it flushes one segment at its commit, not one per thread. A message deserialised with a null
+        // id (the contract says it has one; JSON may not) is grouped as "" and refused below.
+        var groups = messages.GroupBy(m => m.ArticleId ?? "", StringComparer.Ordinal).ToList();
         var refused = new ConcurrentBag<IndexRejection>();
         var threads = groups.Count >= ParallelWriteMinimum ? _writeThreads : 1;
         Parallel.ForEach(

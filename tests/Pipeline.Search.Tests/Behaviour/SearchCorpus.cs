@@ -10,7 +10,7 @@ public sealed record CorpusArticle(ArticleIngested Article, IReadOnlyList<Tagged
 
     public double? MaxWorthiness => Claims.Count == 0 ? null : Claims.Max(c => c.CheckWorthiness);
 
-    public IEnumerable<object> Messages()
+    public IEnumerable<IArticleMessage> Messages()
     {
         yield return Article;
         yield return EnrichmentPayloads.Create(ClaimsPayload.EnricherName, "1", Article, new ClaimsPayload { Claims = Claims, Tagger = "suite" }, Article.IngestedAt);
