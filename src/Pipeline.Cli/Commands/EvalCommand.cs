@@ -35,6 +35,7 @@ public static class EvalCommand
             var cpuAtStart = Environment.CpuUsage.TotalTime;
             bool[] predicted;
             string description;
+            string? screenReport = null;
             if (parse.GetValue(tagger) == "llm")
             {
                 var connection = parse.GetValue(llm) ?? Environment.GetEnvironmentVariable("ConnectionStrings__llm");
@@ -60,10 +61,25 @@ public static class EvalCommand
                 description = FormattableString.Invariant($"{offline.Tagger.Version}; model load and warm-up {loading.Elapsed.TotalSeconds:F1} s, not counted");
                 started.Restart();
                 cpuAtStart = Environment.CpuUsage.TotalTime;
-                var embeddings = EmbedWithProgress(offline.Tagger.Embedder, texts, file.Name, errors);
+                // The screen settles the sentences it is sure of; only the others are embedded.
+                var screened = offline.Tagger.Screen(texts);
+                var open = OfflineClaimTagger.Unsettled(screened);
+                var openVectors = EmbedWithProgress(offline.Tagger.Embedder, [.. open.Select(i => texts[i])], file.Name, errors);
+                var embeddings = new float[texts.Length][];
+                Array.Fill(embeddings, []);
+                for (var j = 0; j < open.Length; j++)
+                {
+                    embeddings[open[j]] = openVectors[j];
+                }
+
                 var (previous, next) = SentenceFeatures.ById([.. data.Select(d => d.Id)]);
-                var probabilities = offline.Tagger.Score(texts, embeddings, previous, next);
+                var probabilities = offline.Tagger.Score(texts, embeddings, previous, next, screened);
                 predicted = [.. texts.Select((text, i) => offline.Tagger.CheckWorthinessOfClaim(text, probabilities[i]) is not null)];
+                var settledNo = Enumerable.Range(0, texts.Length).Where(i => !double.IsNaN(screened[i]) && screened[i] < offline.Tagger.Threshold).ToArray();
+                var settledYes = texts.Length - open.Length - settledNo.Length;
+                var positives = gold.Count(g => g);
+                screenReport = FormattableString.Invariant(
+                    $"screen: {texts.Length - open.Length} of {texts.Length} sentences settled without embedding ({settledNo.Length} not check-worthy, {settledYes} check-worthy); recall of the check-worthy kept {(positives - settledNo.Count(i => gold[i])) / (double)Math.Max(1, positives):F3} ({settledNo.Count(i => gold[i])} settled as not)");
             }
 
             var elapsed = started.Elapsed;
@@ -71,6 +87,11 @@ public static class EvalCommand
             var scores = BinaryScores.Of(gold, predicted);
             await output.WriteLineAsync($"{file.Name}: {data.Count} sentences, {gold.Count(g => g)} check-worthy; tagger {description}");
             await output.WriteLineAsync(FormattableString.Invariant($"precision: {scores.Precision:F3}  recall: {scores.Recall:F3}  f1: {scores.F1:F3}  (tp {scores.TruePositives}, fp {scores.FalsePositives}, fn {scores.FalseNegatives})"));
+            if (screenReport is not null)
+            {
+                await output.WriteLineAsync(screenReport);
+            }
+
             await output.WriteLineAsync(FormattableString.Invariant($"sentences/s: {data.Count / elapsed.TotalSeconds:F0} ({elapsed.TotalSeconds:F1} s on {Environment.ProcessorCount} cores shared with other work{LoadAverage()}; {data.Count / Math.Max(cpu.TotalSeconds, 1e-3):F0} per CPU-second)"));
             await output.WriteLineAsync(FormattableString.Invariant($"claims-f1: {scores.F1:F3}"));
             return 0;
