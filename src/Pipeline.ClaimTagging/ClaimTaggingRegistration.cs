@@ -62,6 +62,8 @@ public static class ClaimTaggingRegistration
             string[] warmUp = ["Warm-up sentence for the embedding models."];
             owned.Tagger.Embedder.Embed(warmUp);
             owned.Tagger.RefinerEmbedder?.Embed(warmUp);
+            // And the rest of the path once (screen, classifiers, rules: JIT and regular expressions).
+            owned.Tagger.Tag("Warm-up: unemployment fell to 3.5 percent last year, the minister said. Thank you.");
             return Task.CompletedTask;
         }
 
