@@ -35,6 +35,10 @@ public sealed class ClaimTaggingOptions
     [Range(0, 1_000_000, ErrorMessage = "ClaimTagging:LlmCacheEntries must be between 0 and 1000000.")]
     public int LlmCacheEntries { get; set; } = 10_000;
 
+    /// <summary>Offline tagger: scores of sentences seen before (bylines, boilerplate, syndicated copy) kept, least recently used out.</summary>
+    [Range(0, 10_000_000, ErrorMessage = "ClaimTagging:SentenceCacheEntries must be between 0 and 10000000.")]
+    public int SentenceCacheEntries { get; set; } = 100_000;
+
     /// <summary>Claims the LLM scores below this check-worthiness are left out.</summary>
     [Range(0.0, 1.0, ErrorMessage = "ClaimTagging:LlmMinCheckWorthiness must be between 0 and 1.")]
     public double LlmMinCheckWorthiness { get; set; } = 0.5;

@@ -27,7 +27,7 @@ public static class ClaimTaggingRegistration
         services.AddOptions<ClaimTaggingOptions>().BindConfiguration(ClaimTaggingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClaimTaggingOptions>, LlmConnectionValidation>();
         // The container disposes the embedders with the owner at shutdown.
-        services.AddSingleton(_ => ClaimTaggers.CreateOffline());
+        services.AddSingleton(sp => ClaimTaggers.CreateOffline(cacheEntries: sp.GetRequiredService<IOptions<ClaimTaggingOptions>>().Value.SentenceCacheEntries));
         services.AddSingleton(sp => sp.GetRequiredService<OwnedOfflineTagger>().Tagger);
         services.AddHostedService<OfflineTaggerWarmUp>();
         services.AddSingleton<IClaimTagger>(sp =>
@@ -49,7 +49,7 @@ public static class ClaimTaggingRegistration
     }
 
     public static void AddClaimTaggingConsumers(IBusRegistrationConfigurator bus) =>
-        bus.AddEnricher<ClaimTaggingEnricher, ClaimsPayload>();
+        bus.AddBatchEnricher<ClaimTaggingEnricher, ClaimsPayload>();
 
     /// <summary>
     /// Loads the embedding models (seconds; longer on a busy machine) and runs each once while the service starts,
@@ -62,6 +62,8 @@ public static class ClaimTaggingRegistration
             string[] warmUp = ["Warm-up sentence for the embedding models."];
             owned.Tagger.Embedder.Embed(warmUp);
             owned.Tagger.RefinerEmbedder?.Embed(warmUp);
+            // And the rest of the path once (screen, classifiers, rules: JIT and regular expressions).
+            owned.Tagger.Tag("Warm-up: unemployment fell to 3.5 percent last year, the minister said. Thank you.");
             return Task.CompletedTask;
         }
 

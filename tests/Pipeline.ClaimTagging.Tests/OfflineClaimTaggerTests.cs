@@ -88,9 +88,20 @@ public sealed class OfflineClaimTaggerTests(OfflineTaggerFixture fixture) : ICla
     [Fact]
     public void Only_sentences_the_first_stage_is_unsure_of_are_scored_again_with_the_second_model()
     {
-        var tagger = fixture.Owned.Tagger;
         var model = CheckWorthinessModel.LoadEmbedded();
         var refiner = Assert.IsType<CheckWorthinessRefiner>(model.Refiner);
+        // Without the screen, which settles some sentences before either stage sees them.
+        var tagger = new OfflineClaimTagger(fixture.Owned.Tagger.Embedder, new CheckWorthinessModel
+        {
+            Version = model.Version,
+            EmbeddingModel = model.EmbeddingModel,
+            UsesContext = model.UsesContext,
+            NGramBuckets = model.NGramBuckets,
+            Inputs = model.Inputs,
+            Threshold = model.Threshold,
+            Members = model.Members,
+            Refiner = refiner,
+        }, fixture.Owned.Tagger.RefinerEmbedder);
         var firstStageOnly = new OfflineClaimTagger(tagger.Embedder, new CheckWorthinessModel
         {
             Version = model.Version,

@@ -32,6 +32,25 @@ public sealed class EnricherHarness : IAsyncDisposable
         return Harness.Published.Select<ArticleEnriched>(cancellationToken).Single(m => m.Context.Message.ArticleId == article.ArticleId).Context.Message;
     }
 
+    /// <summary>
+    /// The enrichments published so far, once there are at least <paramref name="expected"/> (or after 30 s): a batch
+    /// consumer publishes when its batch is full or its time limit has passed.
+    /// </summary>
+    public async Task<IReadOnlyList<ArticleEnriched>> EnrichmentsAsync(int expected, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var published = Harness.Published.Select<ArticleEnriched>(cancellationToken).Select(m => m.Context.Message).ToList();
+            if (published.Count >= expected || DateTime.UtcNow > deadline)
+            {
+                return published;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
     /// <summary>An <see cref="ArticleIngested"/> of the given text, with its real hash.</summary>
     public static ArticleIngested Article(string text, string id = "a1") => new()
     {

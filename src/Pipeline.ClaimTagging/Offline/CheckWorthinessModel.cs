@@ -123,6 +123,9 @@ public sealed class CheckWorthinessModel
     /// <summary>The second stage for uncertain sentences (null: none).</summary>
     public CheckWorthinessRefiner? Refiner { get; init; }
 
+    /// <summary>The cheap stage that settles sure sentences before any embedding (null: none; never with neighbour context, which needs the neighbours' embeddings).</summary>
+    public CheckWorthinessScreen? Screen { get; init; }
+
     /// <summary>How the model was trained and how it scored, for the record (data file, folds, F1).</summary>
     public Dictionary<string, string> Training { get; init; } = [];
 

@@ -26,9 +26,10 @@ public static class SentenceFeatures
     public static float[][] Build(IReadOnlyList<string> sentences, float[][] embeddings, bool context, IReadOnlyList<int> previous, IReadOnlyList<int> next,
         int ngramBuckets = 0, IReadOnlyList<float[]>? second = null, IReadOnlyList<int>? only = null)
     {
-        var size = embeddings.Length == 0 ? 0 : embeddings[0].Length;
-        var secondSize = second is { Count: > 0 } ? second[0].Length : 0;
         var indices = only ?? Enumerable.Range(0, sentences.Count).ToArray();
+        // With `only`, the other sentences may have no embedding (settled by the screen): size from a built row.
+        var size = indices.Count == 0 ? 0 : embeddings[indices[0]].Length;
+        var secondSize = second is { Count: > 0 } ? second[0].Length : 0;
         var rows = new float[indices.Count][];
         for (var k = 0; k < rows.Length; k++)
         {

@@ -31,7 +31,8 @@ public static class ClaimTaggers
     public static OnnxSentenceEmbedder CreateRefinerEmbedder() => new(SentenceModel.ArcticXs, int8: true, allLayers: true);
 
     /// <param name="modelPath">A weights file written by <c>pipeline train claims --output</c>; null: the built-in model.</param>
-    public static OwnedOfflineTagger CreateOffline(string? modelPath = null)
+    /// <param name="cacheEntries">Scores of sentences seen before kept for reuse (0: none).</param>
+    public static OwnedOfflineTagger CreateOffline(string? modelPath = null, int cacheEntries = 0)
     {
         CheckWorthinessModel model;
         if (modelPath is null)
@@ -48,7 +49,7 @@ public static class ClaimTaggers
         ReleaseLoadingBuffers();
         var refinerEmbedder = model.Refiner is null ? null : CreateRefinerEmbedder();
         ReleaseLoadingBuffers();
-        var tagger = new OfflineClaimTagger(embedder, model, refinerEmbedder);
+        var tagger = new OfflineClaimTagger(embedder, model, refinerEmbedder, cacheEntries);
         return refinerEmbedder is null ? new OwnedOfflineTagger(tagger, embedder) : new OwnedOfflineTagger(tagger, embedder, refinerEmbedder);
     }
 

@@ -18,7 +18,12 @@ public static class EvalCommand
         var llm = new Option<string?>("--llm") { Description = "LLM connection string, e.g. \"Endpoint=http://localhost:11434/v1;Model=llama3.1\" (default: $ConnectionStrings__llm)." };
         var concurrency = new Option<int>("--concurrency") { Description = "LLM requests in flight at once.", DefaultValueFactory = _ => 4 };
         var modelFile = new Option<FileInfo?>("--model") { Description = "A check-worthiness weights file written by `train claims --output` (default: the one built in)." };
-        var claims = new Command("claims", "Score a tagger on labelled check-worthiness sentences; the last line is `claims-f1: 0.xxx`.") { input, tagger, llm, concurrency, modelFile };
+        var articleSentences = new Option<int>("--articles")
+        {
+            Description = "Tag the file as the service does: consecutive runs of this many sentences as articles, --batch of them per call (0: the whole file at once, sorted by length).",
+        };
+        var articlesPerCall = new Option<int>("--batch") { Description = "With --articles: articles per call (1: one article at a time).", DefaultValueFactory = _ => 1 };
+        var claims = new Command("claims", "Score a tagger on labelled check-worthiness sentences; the last line is `claims-f1: 0.xxx`.") { input, tagger, llm, concurrency, modelFile, articleSentences, articlesPerCall };
         claims.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetRequiredValue(input);
@@ -35,6 +40,8 @@ public static class EvalCommand
             var cpuAtStart = Environment.CpuUsage.TotalTime;
             bool[] predicted;
             string description;
+            string? screenReport = null;
+            string? phases = null;
             if (parse.GetValue(tagger) == "llm")
             {
                 var connection = parse.GetValue(llm) ?? Environment.GetEnvironmentVariable("ConnectionStrings__llm");
@@ -57,13 +64,47 @@ public static class EvalCommand
                 string[] warmUp = ["Warm-up sentence for the embedding models."];
                 offline.Tagger.Embedder.Embed(warmUp);
                 offline.Tagger.RefinerEmbedder?.Embed(warmUp);
+                // And the rest of the path once (screen, classifier, rules: JIT and regex set-up), as the service's warm-up does.
+                offline.Tagger.Tag("Warm-up: unemployment fell to 3.5 percent last year, the minister said. Thank you.");
                 description = FormattableString.Invariant($"{offline.Tagger.Version}; model load and warm-up {loading.Elapsed.TotalSeconds:F1} s, not counted");
                 started.Restart();
                 cpuAtStart = Environment.CpuUsage.TotalTime;
-                var embeddings = EmbedWithProgress(offline.Tagger.Embedder, texts, file.Name, errors);
-                var (previous, next) = SentenceFeatures.ById([.. data.Select(d => d.Id)]);
-                var probabilities = offline.Tagger.Score(texts, embeddings, previous, next);
-                predicted = [.. texts.Select((text, i) => offline.Tagger.CheckWorthinessOfClaim(text, probabilities[i]) is not null)];
+                if (parse.GetValue(articleSentences) is > 0 and var perArticle)
+                {
+                    predicted = TagAsArticles(offline.Tagger, texts, perArticle, Math.Max(1, parse.GetValue(articlesPerCall)));
+                    description += FormattableString.Invariant($"; as articles of {perArticle} sentences, {Math.Max(1, parse.GetValue(articlesPerCall))} per call");
+                }
+                else
+                {
+                    // The screen settles the sentences it is sure of; only the others are embedded.
+                    var phase = Stopwatch.StartNew();
+                    var screened = offline.Tagger.Screen(texts);
+                    var open = OfflineClaimTagger.Unsettled(screened);
+                    var screenTime = phase.Elapsed;
+                    phase.Restart();
+                    var openVectors = EmbedWithProgress(offline.Tagger.Embedder, [.. open.Select(i => texts[i])], file.Name, errors);
+                    var embedTime = phase.Elapsed;
+                    phase.Restart();
+                    var embeddings = new float[texts.Length][];
+                    Array.Fill(embeddings, []);
+                    for (var j = 0; j < open.Length; j++)
+                    {
+                        embeddings[open[j]] = openVectors[j];
+                    }
+
+                    var (previous, next) = SentenceFeatures.ById([.. data.Select(d => d.Id)]);
+                    var probabilities = offline.Tagger.Score(texts, embeddings, previous, next, screened);
+                    var scoreTime = phase.Elapsed;
+                    phase.Restart();
+                    predicted = [.. texts.Select((text, i) => offline.Tagger.CheckWorthinessOfClaim(text, probabilities[i]) is not null)];
+                    phases = FormattableString.Invariant(
+                        $"wall time: screen {screenTime.TotalSeconds:F2} s, first embedding {embedTime.TotalSeconds:F2} s, features, classifiers and second embedding {scoreTime.TotalSeconds:F2} s, rules {phase.Elapsed.TotalSeconds:F2} s");
+                    var settledNo = Enumerable.Range(0, texts.Length).Where(i => !double.IsNaN(screened[i]) && screened[i] < offline.Tagger.Threshold).ToArray();
+                    var settledYes = texts.Length - open.Length - settledNo.Length;
+                    var positives = gold.Count(g => g);
+                    screenReport = FormattableString.Invariant(
+                        $"screen: {texts.Length - open.Length} of {texts.Length} sentences settled without embedding ({settledNo.Length} not check-worthy, {settledYes} check-worthy); recall of the check-worthy kept {(positives - settledNo.Count(i => gold[i])) / (double)Math.Max(1, positives):F3} ({settledNo.Count(i => gold[i])} settled as not)");
+                }
             }
 
             var elapsed = started.Elapsed;
@@ -71,6 +112,14 @@ public static class EvalCommand
             var scores = BinaryScores.Of(gold, predicted);
             await output.WriteLineAsync($"{file.Name}: {data.Count} sentences, {gold.Count(g => g)} check-worthy; tagger {description}");
             await output.WriteLineAsync(FormattableString.Invariant($"precision: {scores.Precision:F3}  recall: {scores.Recall:F3}  f1: {scores.F1:F3}  (tp {scores.TruePositives}, fp {scores.FalsePositives}, fn {scores.FalseNegatives})"));
+            foreach (var line in (string?[])[screenReport, phases])
+            {
+                if (line is not null)
+                {
+                    await output.WriteLineAsync(line);
+                }
+            }
+
             await output.WriteLineAsync(FormattableString.Invariant($"sentences/s: {data.Count / elapsed.TotalSeconds:F0} ({elapsed.TotalSeconds:F1} s on {Environment.ProcessorCount} cores shared with other work{LoadAverage()}; {data.Count / Math.Max(cpu.TotalSeconds, 1e-3):F0} per CPU-second)"));
             await output.WriteLineAsync(FormattableString.Invariant($"claims-f1: {scores.F1:F3}"));
             return 0;
@@ -106,6 +155,31 @@ public static class EvalCommand
                 }
             });
         return vectors;
+    }
+
+    /// <summary>
+    /// The service's path: consecutive runs of sentences as articles (neighbours within an article), several articles
+    /// per call of the tagger (as the batch enricher hands them over), each call screening, embedding and scoring the
+    /// sentences of all its articles together.
+    /// </summary>
+    static bool[] TagAsArticles(OfflineClaimTagger tagger, string[] texts, int sentencesPerArticle, int articlesPerCall)
+    {
+        var predicted = new bool[texts.Length];
+        var perCall = sentencesPerArticle * articlesPerCall;
+        for (var first = 0; first < texts.Length; first += perCall)
+        {
+            var count = Math.Min(perCall, texts.Length - first);
+            var previous = Enumerable.Range(0, count).Select(i => i % sentencesPerArticle == 0 ? -1 : i - 1).ToArray();
+            var next = Enumerable.Range(0, count).Select(i => i % sentencesPerArticle == sentencesPerArticle - 1 || i == count - 1 ? -1 : i + 1).ToArray();
+            var sentences = texts[first..(first + count)];
+            var probabilities = tagger.Score(sentences, previous, next);
+            for (var i = 0; i < count; i++)
+            {
+                predicted[first + i] = tagger.CheckWorthinessOfClaim(sentences[i], probabilities[i]) is not null;
+            }
+        }
+
+        return predicted;
     }
 
     /// <summary>The machine's 1-minute load average where Linux tells it: wall-clock speed means little without it.</summary>

@@ -18,6 +18,9 @@ public static partial class EnricherDeclaration
     /// <summary>The queue the enricher's consumer reads, bound to <see cref="ArticleIngested"/>.</summary>
     public static string QueueName(string enricherName) => enricherName + "-enricher";
 
+    /// <summary>Where MassTransit keeps the articles the enricher failed on (the queue name plus MassTransit's <c>_error</c>).</summary>
+    public static string ErrorQueueName(string enricherName) => QueueName(enricherName) + "_error";
+
     public static void Validate(string name, IReadOnlyList<EnrichmentField> fields)
     {
         if (!KebabCase().IsMatch(name))

@@ -10,6 +10,7 @@ public static class EnrichmentTelemetry
     static readonly Meter Meter = new(MeterName);
     static readonly Counter<long> Enriched = Meter.CreateCounter<long>("pipeline.enrichment.articles", "{article}", "Articles enriched.");
     static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("pipeline.enrichment.duration", "s", "Time one enricher spent on one article.");
+    static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("pipeline.enrichment.batch_size", "{article}", "Articles per call of a batch enricher.");
     static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
         "pipeline.enrichment.lag", "s", "Time from an article's ingestion to its enrichment being published (queueing included), per enricher.");
 
@@ -18,6 +19,18 @@ public static class EnrichmentTelemetry
         var tag = new KeyValuePair<string, object?>("enricher", enricher);
         Enriched.Add(1, tag);
         Duration.Record(elapsed.TotalSeconds, tag);
+    }
+
+    /// <summary>A batch enricher's call: counted per article, its time shared out over the batch's articles.</summary>
+    public static void RecordBatch(string enricher, int articles, TimeSpan elapsed)
+    {
+        var tag = new KeyValuePair<string, object?>("enricher", enricher);
+        Enriched.Add(articles, tag);
+        BatchSize.Record(articles, tag);
+        if (articles > 0)
+        {
+            Duration.Record(elapsed.TotalSeconds / articles, tag);
+        }
     }
 
     /// <summary>Enrichment lag: how far behind ingestion an enricher is. Re-runs of old articles show up as large lags.</summary>
