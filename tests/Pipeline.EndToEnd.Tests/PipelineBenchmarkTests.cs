@@ -25,7 +25,9 @@ public sealed class PipelineBenchmarkTests
         Assert.InRange(report.Accepted, 10, 12); // the source files hold a few exact duplicates, answered as such
         Assert.True(report.ArticlesPerSecond > 0);
         Assert.Equal(["claims", "entities", "fact-checks", "indexing"], report.Stages.Select(s => s.Name));
-        Assert.All(report.Stages, s => Assert.True(s.Articles == 10 && s.ArticlesPerSecond > 0, $"{s.Name}: {s.Articles} articles at {s.ArticlesPerSecond}/s"));
+        // The enrichers take all ten; the indexer warms up on a fifth of them and is timed on the rest.
+        Assert.Equal([10, 10, 10, 8], report.Stages.Select(s => s.Articles));
+        Assert.All(report.Stages, s => Assert.True(s.ArticlesPerSecond > 0, $"{s.Name}: {s.Articles} articles at {s.ArticlesPerSecond}/s"));
         Assert.Equal(report.Stages.MinBy(s => s.ArticlesPerSecond)!.Name, report.Bottleneck!.Name);
         Assert.Equal(report.LatencyArticles, report.Latencies.Count);
         Assert.Equal(6, report.Processes.Count);

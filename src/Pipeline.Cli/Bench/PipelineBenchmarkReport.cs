@@ -60,7 +60,7 @@ public sealed class PipelineBenchmarkReport
         foreach (var stage in Stages)
         {
             var what = stage.Name == "indexing"
-                ? "indexing alone: the articles and the enrichers' real results from its queue, into a fresh index"
+                ? "indexing alone: the articles and the enrichers' real results published at once to the idle indexer, into a fresh index"
                 : $"{stage.Name} alone: the articles on its pre-filled queue, until its last result is published";
             text.AppendLine(i, $"| {what} | {stage.Articles:N0} | {stage.Elapsed.TotalSeconds:N1} | {stage.ArticlesPerSecond:N1} | {stage.ArticlesPerSecond / ceiling:F2} |");
         }
