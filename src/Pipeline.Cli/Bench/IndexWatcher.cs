@@ -24,6 +24,26 @@ public sealed class IndexWatcher(string path, params string[] enrichers) : IDisp
 
     public int CompleteCount => _complete.Count;
 
+    public bool IsComplete(string articleId) => _complete.Contains(articleId);
+
+    /// <summary>Which enrichers the index holds for each of these articles (to explain one that never became complete).</summary>
+    public static string Describe(string path, IEnumerable<string> articleIds)
+    {
+        using var directory = FSDirectory.Open(path);
+        using var reader = DirectoryReader.Open(directory);
+        var searcher = new IndexSearcher(reader);
+        var lines = new List<string>();
+        foreach (var id in articleIds)
+        {
+            var hits = searcher.Search(new TermQuery(new Term(LuceneFields.Id, id)), 2).TotalHits;
+            var enrichers = string.Join(",", new[] { "claims", "entities", "fact-checks" }.Where(e => searcher.Search(
+                new BooleanQuery { { new TermQuery(new Term(LuceneFields.Id, id)), Occur.MUST }, { new TermQuery(new Term(LuceneFields.Enricher, e)), Occur.MUST } }, 1).TotalHits > 0));
+            lines.Add($"{id}: {hits} document(s), enrichers [{enrichers}]");
+        }
+
+        return "Incomplete: " + string.Join("; ", lines);
+    }
+
     /// <summary>Ids that became complete (the article with every watched enrichment) since the previous call.</summary>
     public List<string> Poll()
     {

@@ -129,6 +129,8 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
         var brokerCpu = ProcessStats.CpuSeconds(broker.ProcessId);
         using var http = services[Ingestion].CreateClient(Timeout.InfiniteTimeSpan);
         using var watcher = new IndexWatcher(indexPath, EnricherNames);
+        // Distinct ids: two lines of the source data can be one article (same URL, updated text), accepted twice.
+        var acceptedIds = new HashSet<string>(StringComparer.Ordinal);
         var accepted = 0;
         var clock = Stopwatch.StartNew();
         var submit = NdjsonBatchClient.PostAsync(
@@ -147,12 +149,24 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
             {
                 if (answer.Status == "accepted")
                 {
-                    Interlocked.Increment(ref accepted);
+                    lock (acceptedIds)
+                    {
+                        acceptedIds.Add(answer.ArticleId!);
+                        accepted = acceptedIds.Count;
+                    }
                 }
             },
             cancellationToken);
 
-        await WaitForCompleteAsync(watcher, () => submit.IsCompleted ? accepted : int.MaxValue, task, submit, cancellationToken);
+        try
+        {
+            await WaitForCompleteAsync(watcher, () => submit.IsCompleted ? accepted : int.MaxValue, task, submit, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} {accepted} were accepted. {await QueueReportAsync(broker)} {IndexWatcher.Describe(indexPath, acceptedIds.Where(id => !watcher.IsComplete(id)).Take(10))}\n{string.Join("\n", services.Select(s => $"===== {s.Key}\n{s.Value.Output}"))}", e);
+        }
+
         report.EndToEnd = clock.Elapsed;
         report.Accepted = accepted;
         foreach (var (project, service) in services)
@@ -353,6 +367,32 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
         }
 
         await producer;
+    }
+
+    /// <summary>Messages waiting in every pipeline queue and its _error queue, to explain a stall.</summary>
+    static async Task<string> QueueReportAsync(RabbitMqNode broker)
+    {
+        await using var connection = await RawBroker.ConnectAsync(broker.ConnectionString);
+        var depths = new List<string>();
+        foreach (var queue in Enrichers.Select(e => e.Name + "-enricher").Append(IndexingQueue))
+        {
+            string[] names = queue == IndexingQueue ? [queue, queue + "_error", "indexing-dead-letter"] : [queue, queue + "_error"];
+            foreach (var name in names)
+            {
+                await using var channel = await connection.CreateChannelAsync();
+                try
+                {
+                    var ok = await channel.QueueDeclarePassiveAsync(name);
+                    depths.Add($"{name} {ok.MessageCount} ({ok.ConsumerCount} consumers)");
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                    depths.Add($"{name} absent");
+                }
+            }
+        }
+
+        return "Queues: " + string.Join(", ", depths) + ".";
     }
 
     /// <summary>Empties a queue the services declared (a declare with other arguments than theirs would be refused).</summary>
