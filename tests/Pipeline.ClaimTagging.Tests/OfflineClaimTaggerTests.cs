@@ -91,27 +91,8 @@ public sealed class OfflineClaimTaggerTests(OfflineTaggerFixture fixture) : ICla
         var model = CheckWorthinessModel.LoadEmbedded();
         var refiner = Assert.IsType<CheckWorthinessRefiner>(model.Refiner);
         // Without the screen, which settles some sentences before either stage sees them.
-        var tagger = new OfflineClaimTagger(fixture.Owned.Tagger.Embedder, new CheckWorthinessModel
-        {
-            Version = model.Version,
-            EmbeddingModel = model.EmbeddingModel,
-            UsesContext = model.UsesContext,
-            NGramBuckets = model.NGramBuckets,
-            Inputs = model.Inputs,
-            Threshold = model.Threshold,
-            Members = model.Members,
-            Refiner = refiner,
-        }, fixture.Owned.Tagger.RefinerEmbedder);
-        var firstStageOnly = new OfflineClaimTagger(tagger.Embedder, new CheckWorthinessModel
-        {
-            Version = model.Version,
-            EmbeddingModel = model.EmbeddingModel,
-            UsesContext = model.UsesContext,
-            NGramBuckets = model.NGramBuckets,
-            Inputs = model.Inputs,
-            Threshold = model.Threshold,
-            Members = model.Members,
-        });
+        var tagger = new OfflineClaimTagger(fixture.Owned.Tagger.Embedder, model with { Screen = null, Refiner = refiner }, fixture.Owned.Tagger.RefinerEmbedder);
+        var firstStageOnly = new OfflineClaimTagger(tagger.Embedder, model with { Screen = null, Refiner = null });
         var text = OfflineTaggerFixture.SampleText();
         var sentences = Sentences.Split(text).Select(s => text[s.Start..s.End]).ToList();
         var (previous, next) = SentenceFeatures.Consecutive(sentences.Count);

@@ -97,7 +97,7 @@ public sealed class CheckWorthinessRefiner
 /// (Offline/checkworthiness-model.json, embedded): an averaged ensemble over <see cref="SentenceFeatures"/>, with the
 /// decision threshold chosen by cross-validation on the training file.
 /// </summary>
-public sealed class CheckWorthinessModel
+public sealed record CheckWorthinessModel
 {
     public const string ResourceName = "Pipeline.ClaimTagging.Offline.checkworthiness-model.json";
 

@@ -37,7 +37,7 @@ public sealed class QueueDepthMonitor(
         IndexBatchConsumerDefinition.QueueName,
         IndexBatchConsumerDefinition.QueueName + "_error",
         indexing.Value.DeadLetterQueue,
-        .. options.Value.Enrichers.SelectMany(e => new[] { EnricherDeclaration.QueueName(e), EnricherDeclaration.QueueName(e) + "_error" }),
+        .. options.Value.Enrichers.SelectMany(e => new[] { EnricherDeclaration.QueueName(e), EnricherDeclaration.ErrorQueueName(e) }),
     ];
 
     public IReadOnlyDictionary<string, (long Messages, long Consumers)> Depths => _depths;
