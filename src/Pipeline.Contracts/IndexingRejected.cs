@@ -5,7 +5,9 @@ namespace Pipeline.Contracts;
 /// <summary>
 /// A message the indexer could not turn into a document (malformed payload, a value the store refuses). It is
 /// sent to the indexer's dead-letter queue with the store's reason and the original message, instead of failing
-/// the batch it came in; after a fix it can be replayed from there.
+/// the batch it came in. After a fix, the indexing service's dead-letter replay (POST /admin/index/dead-letters/replay,
+/// "Replay dead letters" in the dashboard) sends <see cref="OriginalMessage"/> back to the indexer, when
+/// <see cref="MessageType"/> is ArticleIngested or ArticleEnriched (any other type was kept only as its IArticleMessage part).
 /// </summary>
 public sealed record IndexingRejected
 {

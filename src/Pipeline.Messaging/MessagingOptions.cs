@@ -46,7 +46,7 @@ public sealed class MessagingOptions
     /// <summary>
     /// quorum (default) or classic: the type of every pipeline queue (the indexer's, each enricher's, their _error
     /// queues and the indexing dead-letter queue). The broker refuses to change the type of an existing queue: see
-    /// docs/reliability.md ("Quorum queues") for moving a classic deployment over.
+    /// docs/operations.md ("Quorum queues") for moving a classic deployment over.
     /// </summary>
     [EnumDataType(typeof(PipelineQueueType))]
     public PipelineQueueType QueueType { get; set; } = PipelineQueueType.Quorum;

@@ -196,6 +196,50 @@ public sealed class IndexingOperationsTests : IDisposable
         Assert.Equal(1, Count(new MatchAllDocsQuery()));
     }
 
+    /// <summary>
+    /// After a fix, the dead letters' original messages are indexed again; a dead letter whose original was kept only as
+    /// its IArticleMessage part stays in the queue and is listed with the reason.
+    /// </summary>
+    [Fact]
+    public async Task Dead_letter_replay_indexes_the_unwrapped_originals_and_keeps_what_it_cannot_rebuild()
+    {
+        await WriteAsync(Messages.Article("b"));
+        var refused = Messages.Article("a");
+        await using var broker = await RabbitMqNode.StartAsync(Cancel);
+        await using var indexing = await StartIndexingAsync(broker);
+        var deadLetters = await indexing.Services.GetRequiredService<IBus>().GetSendEndpoint(PipelineQueues.SendAddress(QueueNames.IndexingDeadLetter));
+        await deadLetters.Send(Rejected("a", nameof(ArticleIngested), JsonSerializer.SerializeToElement(refused, EnrichmentPayloads.SerializerOptions)), Cancel);
+        await deadLetters.Send(Rejected("c", "urn:message:Pipeline.Contracts:ArticleRetracted", JsonSerializer.SerializeToElement(new { articleId = "c" })), Cancel);
+
+        using var response = await indexing.Client.PostAsync("/admin/index/dead-letters/replay", null, Cancel);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        var byId = new TermQuery(new Term(LuceneFields.Id, "a"));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Count(byId) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, Cancel);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, result.GetProperty("replayed").GetInt32());
+        Assert.Equal(1, result.GetProperty("kept").GetInt32());
+        var kept = Assert.Single(result.GetProperty("keptMessages").EnumerateArray());
+        Assert.Equal("c", kept.GetProperty("articleId").GetString());
+        Assert.Contains("ingest the article again", kept.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, Count(byId));
+        var left = await DrainQueueAsync(broker, QueueNames.IndexingDeadLetter);
+        Assert.Equal(["c"], left.Select(m => m.GetProperty("articleId").GetString()));
+    }
+
+    static IndexingRejected Rejected(string articleId, string messageType, JsonElement original) => new()
+    {
+        ArticleId = articleId,
+        MessageType = messageType,
+        Reason = "refused by the store",
+        OriginalMessage = original,
+        RejectedAt = Messages.T0,
+    };
+
     int Count(Query query)
     {
         using var directory = FSDirectory.Open(_directory.FullName);

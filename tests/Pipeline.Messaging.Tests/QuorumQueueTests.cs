@@ -166,7 +166,7 @@ public sealed class QuorumQueueTests
         Assert.Equal(Queue, error.Queue);
         Assert.Equal(PipelineQueueType.Classic, error.ExistingType);
         Assert.Contains($"'{Queue}' as a classic queue, but Messaging:QueueType=quorum", error.Message, StringComparison.Ordinal);
-        Assert.Contains("docs/reliability.md", error.Message, StringComparison.Ordinal);
+        Assert.Contains("docs/operations.md", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -169,7 +169,7 @@ public sealed class QueueTypeMismatchException(string queue, PipelineQueueType? 
         $"; the broker says: {brokerReply}. " +
         "RabbitMQ cannot change a queue's type or arguments in place. Either set Messaging:QueueType (and Messaging:DeliveryLimit) to what " +
         "the queue has (classic for a deployment from before quorum queues), or move the queue over: stop the services, move its " +
-        $"messages out, delete '{queue}' and start again (docs/reliability.md, \"Quorum queues\").",
+        $"messages out, delete '{queue}' and start again (docs/operations.md, \"Quorum queues\").",
         inner)
 {
     public string Queue { get; } = queue;
