@@ -39,7 +39,9 @@ public static class MessagingExtensions
 
         // Before MassTransit's hosted service, so a queue of the wrong type stops the start with a clear message.
         builder.Services.AddHostedService<PipelineQueueDeclarations>();
-        builder.Services.AddHealthChecks().Add(new("rabbitmq", sp => ActivatorUtilities.CreateInstance<BrokerHealthCheck>(sp), HealthStatus.Unhealthy, ["ready"]));
+        // One instance (the registration's factory runs for every check), so that its probe cache holds.
+        builder.Services.AddSingleton<BrokerHealthCheck>();
+        builder.Services.AddHealthChecks().Add(new("rabbitmq", sp => sp.GetRequiredService<BrokerHealthCheck>(), HealthStatus.Unhealthy, ["ready"]));
 
         var connectionName = builder.Environment.ApplicationName;
         builder.Services.AddMassTransit(x =>

@@ -156,6 +156,11 @@ public sealed class OperationsAppHostTests(ITestOutputHelper output)
         var replay = await commands.ExecuteCommandAsync("claim-tagging", "replay-errors", cancel);
         Assert.True(replay.Success, replay.Message);
         Assert.StartsWith("0 messages moved", replay.Message, StringComparison.Ordinal);
+
+        // Replay of the indexing dead letters, through the indexing service's admin endpoint: none waiting, none replayed.
+        var deadLetters = await commands.ExecuteCommandAsync("indexing", "replay-dead-letters", cancel);
+        Assert.True(deadLetters.Success, deadLetters.Message);
+        output.WriteLine($"dead-letter replay: {deadLetters.Message}");
     }
 
     static object Article() => new
