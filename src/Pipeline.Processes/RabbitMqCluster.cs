@@ -61,8 +61,8 @@ public sealed class RabbitMqCluster : IAsyncDisposable
     public Task<string> CtlAsync(RabbitMqClusterNode node, params string[] args) => RabbitMqCtl.RunAsync(node.NodeName, node.Directory, args);
 
     /// <summary>The running members of the cluster as <paramref name="node"/> sees them.</summary>
-    public Task<IReadOnlyList<string>> RunningNodesAsync(RabbitMqClusterNode node, CancellationToken cancellationToken = default) =>
-        RabbitMqCtl.RunningNodesAsync(node.NodeName, node.Directory, cancellationToken);
+    public async Task<IReadOnlyList<string>> RunningNodesAsync(RabbitMqClusterNode node, CancellationToken cancellationToken = default) =>
+        (await RabbitMqCtl.StatusAsync(node.NodeName, node.Directory, cancellationToken)).Running;
 
     public async ValueTask DisposeAsync()
     {

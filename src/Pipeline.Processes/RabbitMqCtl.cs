@@ -54,11 +54,17 @@ public static class RabbitMqCtl
         await RunAsync(nodeName, directory, ["start_app"], cancellationToken);
     }
 
-    /// <summary>The running members of the node's cluster, as <c>cluster_status</c> reports them (the node itself included).</summary>
-    public static async Task<IReadOnlyList<string>> RunningNodesAsync(string nodeName, string directory, CancellationToken cancellationToken = default)
+    /// <summary>The node's cluster as <c>cluster_status</c> reports it: every member, and those running (the node itself included).</summary>
+    public static async Task<RabbitMqClusterStatus> StatusAsync(string nodeName, string directory, CancellationToken cancellationToken = default)
     {
         var json = await RunAsync(nodeName, directory, ["cluster_status", "--formatter", "json"], cancellationToken);
         using var status = JsonDocument.Parse(json[json.IndexOf('{', StringComparison.Ordinal)..]);
-        return [.. status.RootElement.GetProperty("running_nodes").EnumerateArray().Select(n => n.GetString()!)];
+        return new(Names(status.RootElement, "disk_nodes").Concat(Names(status.RootElement, "ram_nodes")).ToList(), Names(status.RootElement, "running_nodes"));
     }
+
+    static List<string> Names(JsonElement status, string property) =>
+        status.TryGetProperty(property, out var nodes) ? [.. nodes.EnumerateArray().Select(n => n.GetString()!)] : [];
 }
+
+/// <summary>A node's view of its cluster: the member nodes, and which of them run.</summary>
+public sealed record RabbitMqClusterStatus(IReadOnlyList<string> Members, IReadOnlyList<string> Running);
