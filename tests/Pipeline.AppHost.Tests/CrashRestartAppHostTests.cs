@@ -29,10 +29,7 @@ public sealed class CrashRestartAppHostTests(ITestOutputHelper output)
         {
             await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Pipeline_AppHost>(
                 PipelineAppHostTests.Arguments(dataDirectory, PipelineAppHostTests.DistinctFreePorts(3)), cancel);
-            foreach (var project in builder.Resources.OfType<ProjectResource>().Where(p => Unneeded.Contains(p.Name)).ToList())
-            {
-                builder.Resources.Remove(project);
-            }
+            KeepOnlyFactCheckingAndIndexing(builder);
 
             await using var app = await builder.BuildAsync(cancel);
             var states = new ConcurrentQueue<string>();
@@ -101,6 +98,15 @@ public sealed class CrashRestartAppHostTests(ITestOutputHelper output)
         finally
         {
             PipelineAppHostTests.DeleteDirectory(dataDirectory);
+        }
+    }
+
+    /// <summary>Removes the services a test of one enricher does not need (fact-checking needs the broker and indexing).</summary>
+    internal static void KeepOnlyFactCheckingAndIndexing(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var project in builder.Resources.OfType<ProjectResource>().Where(p => Unneeded.Contains(p.Name)).ToList())
+        {
+            builder.Resources.Remove(project);
         }
     }
 
