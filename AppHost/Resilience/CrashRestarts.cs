@@ -56,7 +56,7 @@ sealed class CrashRestarter(
 
     void Observe(ResourceEvent change, CancellationToken cancellationToken)
     {
-        var instance = _instances.GetOrAdd(change.ResourceId, _ => new Instance());
+        var instance = _instances.GetOrAdd(change.ResourceId, _ => new Instance(settings));
         var state = change.Snapshot.State?.Text;
         var previous = instance.State;
         if (state == previous)
@@ -77,15 +77,15 @@ sealed class CrashRestarter(
         else if (state == KnownResourceStates.Running)
         {
             instance.StopRequested = false;
-            instance.RunningSince = now;
+            instance.Backoff.Running(now);
         }
         else if (IsExited(state) && IsAlive(previous) && !instance.StopRequested && !cancellationToken.IsCancellationRequested)
         {
-            var delay = instance.NextDelay(now, settings);
+            var delay = instance.Backoff.Crashed(now);
             var resourceLogger = resourceLoggers.GetLogger(change.ResourceId);
             resourceLogger.LogWarning(
                 "Exited with code {ExitCode} without a stop request; the AppHost starts it again in {Delay} s (crash restart {Count}).",
-                change.Snapshot.ExitCode, delay.TotalSeconds, instance.Restarts);
+                change.Snapshot.ExitCode, delay.TotalSeconds, instance.Backoff.Restarts);
             logger.LogWarning("{Resource} exited with code {ExitCode} without a stop request; restarting in {Delay} s", change.ResourceId, change.Snapshot.ExitCode, delay.TotalSeconds);
             _ = RestartAsync(change.ResourceId, instance, delay, resourceLogger, cancellationToken);
         }
@@ -125,26 +125,12 @@ sealed class CrashRestarter(
         state == KnownResourceStates.Running || state == KnownResourceStates.Starting || state == KnownResourceStates.RuntimeUnhealthy;
 
     /// <summary>What the restarter knows of one process (one replica of a resource).</summary>
-    sealed class Instance
+    sealed class Instance(CrashRestartSettings settings)
     {
-        TimeSpan _delay;
-
         public volatile string? State;
 
         public volatile bool StopRequested;
 
-        public DateTimeOffset? RunningSince { get; set; }
-
-        public int Restarts { get; private set; }
-
-        /// <summary>The back-off before this restart: the first delay after a long healthy run, else double the last.</summary>
-        public TimeSpan NextDelay(DateTimeOffset now, CrashRestartSettings settings)
-        {
-            var ranLong = RunningSince is { } since && now - since >= settings.ResetAfter;
-            _delay = ranLong || _delay == TimeSpan.Zero ? settings.FirstDelay : TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, settings.MaxDelay.Ticks));
-            Restarts++;
-            RunningSince = null;
-            return _delay;
-        }
+        public RestartBackoff Backoff { get; } = new(settings.FirstDelay, settings.MaxDelay, settings.ResetAfter);
     }
 }
