@@ -12,7 +12,7 @@ public sealed class LocalClusterAppHostTests(ITestOutputHelper output)
     static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task Three_broker_nodes_form_one_cluster_and_the_services_get_every_node_in_their_connection_string()
+    public async Task Three_broker_nodes_form_one_cluster_the_services_get_every_node_and_a_killed_node_comes_back_into_it()
     {
         if (!RabbitMqNode.IsInstalled)
         {
@@ -53,6 +53,26 @@ public sealed class LocalClusterAppHostTests(ITestOutputHelper output)
             var status = await RabbitMqCtl.StatusAsync(environment["RABBITMQ_NODENAME"]!, environment["HOME"]!, cancel);
             output.WriteLine($"Running: {string.Join(", ", status.Running)}");
             Assert.Equal(3, status.Running.Count);
+
+            // A node that crashes is started again by the AppHost, and rejoins by itself.
+            Assert.True(app.ResourceNotifications.TryGetCurrentState("rabbitmq-node-2", out var second));
+            var pid = second.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value?.ToString();
+            foreach (var process in ProcessTree.Of(int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                System.Diagnostics.Process.GetProcessById(process).Kill(entireProcessTree: false);
+            }
+
+            await app.ResourceNotifications.WaitForResourceAsync(
+                "rabbitmq-node-2",
+                e => e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+                    && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString() is { } restarted && restarted != pid,
+                cancel);
+            await Eventually.HoldsAsync(
+                ct => RabbitMqCtl.StatusAsync(environment["RABBITMQ_NODENAME"]!, environment["HOME"]!, ct),
+                s => s.Running.Count == 3,
+                TimeSpan.FromSeconds(60),
+                "the restarted rabbitmq-node-2 is running in the cluster again",
+                cancel);
         }
         finally
         {
