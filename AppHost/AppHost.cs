@@ -1,6 +1,7 @@
 using Pipeline.AppHost;
 using Pipeline.AppHost.Broker;
 using Pipeline.AppHost.Operations;
+using Pipeline.AppHost.Resilience;
 using Pipeline.AppHost.Security;
 using Pipeline.ServiceDefaults.Security;
 
@@ -45,6 +46,9 @@ builder.AddProject<Projects.Pipeline_Search>("search")
     .WithSearchStore(store, settings.IndexPath)
     .WithApiKeys(keys)
     .WithHttpHealthCheck("/health");
+
+builder.ApplyReplicas(settings, store);
+builder.AddCrashRestarts(settings);
 
 if (builder.ExecutionContext.IsRunMode)
 {

@@ -2,10 +2,10 @@ namespace Pipeline.AppHost.Broker;
 
 /// <summary>
 /// The broker the services use: <see cref="ConnectionString"/> is what they reference (key <c>rabbitmq</c>),
-/// <see cref="Server"/> what they wait for (the same resource, except for the private node).
+/// <see cref="Servers"/> what they wait for (the same resource, except for the private nodes: every one of them).
 /// </summary>
 sealed record BrokerChoice(
     BrokerMode Mode,
     string Reason,
     IResourceBuilder<IResourceWithConnectionString> ConnectionString,
-    IResourceBuilder<IResource> Server);
+    IReadOnlyList<IResourceBuilder<IResource>> Servers);

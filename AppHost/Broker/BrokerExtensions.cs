@@ -27,30 +27,49 @@ static class BrokerExtensions
 
     /// <summary>References the broker's connection string and starts only once the broker is up.</summary>
     public static IResourceBuilder<T> WithBroker<T>(this IResourceBuilder<T> project, BrokerChoice broker)
-        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
-        project.WithReference(broker.ConnectionString).WaitFor(broker.Server);
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
+        project.WithReference(broker.ConnectionString);
+        foreach (var server in broker.Servers)
+        {
+            project.WaitFor(server);
+        }
+
+        return project;
+    }
 
     static BrokerChoice ChooseAndAdd(IDistributedApplicationBuilder builder, PipelineSettings settings)
     {
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ResourceName)))
         {
+            if (settings.Broker.Nodes > 1)
+            {
+                throw new InvalidOperationException(
+                    $"{PipelineSettings.SectionName}:Broker:Nodes={settings.Broker.Nodes} runs local nodes, but ConnectionStrings:{ResourceName} points at a broker already: " +
+                    "list every node of that cluster in the connection string (comma-separated amqp URIs) and leave Broker:Nodes at 1.");
+            }
+
             var external = builder.AddConnectionString(ResourceName);
-            return new(BrokerMode.External, $"ConnectionStrings:{ResourceName} is configured", external, external);
+            return new(BrokerMode.External, $"ConnectionStrings:{ResourceName} is configured", external, [external]);
         }
 
-        var containerReason = ContainersUsable(builder, settings);
+        // A cluster is the local nodes' feature: the container mode runs one broker.
+        var containerReason = settings.Broker.Nodes > 1
+            ? (Usable: false, Why: $"{PipelineSettings.SectionName}:Broker:Nodes is {settings.Broker.Nodes}")
+            : ContainersUsable(builder, settings);
         if (containerReason.Usable)
         {
             var container = builder.AddRabbitMQ(ResourceName, port: settings.RabbitMQ.AmqpPort)
                 .WithManagementPlugin(port: settings.RabbitMQ.ManagementPort);
-            return new(BrokerMode.Container, containerReason.Why, container, container);
+            return new(BrokerMode.Container, containerReason.Why, container, [container]);
         }
 
         if (LocalRabbitMqNode.IsInstalled)
         {
-            var node = builder.AddLocalRabbitMqNode("rabbitmq-node", Path.Combine(settings.DataPath, "rabbitmq"), settings.RabbitMQ);
-            var connection = builder.AddConnectionString(ResourceName, LocalRabbitMqNode.ConnectionString(node));
-            return new(BrokerMode.LocalNode, $"{containerReason.Why} and {LocalRabbitMqNode.ServerScript} is installed", connection, node);
+            var (nodes, connectionString) = builder.AddLocalRabbitMqCluster(settings);
+            var connection = builder.AddConnectionString(ResourceName, connectionString);
+            var what = nodes.Count == 1 ? "" : $" ({nodes.Count} nodes, {PipelineSettings.SectionName}:Broker:Nodes)";
+            return new(BrokerMode.LocalNode, $"{containerReason.Why} and {LocalRabbitMqNode.ServerScript} is installed{what}", connection, [.. nodes]);
         }
 
         throw new InvalidOperationException(

@@ -14,15 +14,18 @@ namespace Pipeline.AppHost.Broker;
 /// </summary>
 static class LocalRabbitMqNode
 {
+    public const string ServerScript = RabbitMqNodeConfiguration.ServerExecutable;
+
+    public static bool IsInstalled => RabbitMqNodeConfiguration.IsInstalled;
+
     /// <summary>
-    /// Run directly: the /usr/sbin wrapper switches to the rabbitmq user, whose Erlang cookie then differs from ours.
+    /// Adds the node <paramref name="name"/> with its state in <paramref name="directory"/>. With a
+    /// <paramref name="cookie"/> (a cluster's nodes share one) it is written to the node's HOME before every start;
+    /// without, Erlang makes one there. The node is healthy when it accepts AMQP connections and, for a node that
+    /// must first join a cluster, once <paramref name="ready"/> says so.
     /// </summary>
-    public const string ServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
-
-    public static bool IsInstalled => File.Exists(ServerScript);
-
     public static IResourceBuilder<ExecutableResource> AddLocalRabbitMqNode(
-        this IDistributedApplicationBuilder builder, string name, string directory, RabbitMqPorts ports)
+        this IDistributedApplicationBuilder builder, string name, string directory, RabbitMqPorts ports, string? cookie = null, Func<string?>? ready = null)
     {
         directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(directory);
@@ -31,7 +34,7 @@ static class LocalRabbitMqNode
         var node = builder.AddExecutable(name, ServerScript, directory)
             .WithEnvironment(context =>
             {
-                foreach (var (variable, value) in RabbitMqNodeConfiguration.LoopbackEnvironment)
+                foreach (var (variable, value) in RabbitMqNodeConfiguration.Environment(directory))
                 {
                     context.EnvironmentVariables[variable] = value;
                 }
@@ -39,23 +42,18 @@ static class LocalRabbitMqNode
             .WithEndpoint(port: ports.AmqpPort, targetPort: ports.AmqpPort, scheme: "tcp", name: "amqp", env: "RABBITMQ_NODE_PORT", isProxied: false)
             .WithEndpoint(port: ports.DistPort, targetPort: ports.DistPort, scheme: "tcp", name: "dist", env: "RABBITMQ_DIST_PORT", isProxied: false)
             .WithHttpEndpoint(port: ports.ManagementPort, targetPort: ports.ManagementPort, name: "management", isProxied: false)
-            .WithEnvironment("HOME", directory)
             // The node name keys its Mnesia directory, so it must be stable for a data directory and differ between them.
-            .WithEnvironment("RABBITMQ_NODENAME", $"pipeline-{Hash(directory)}@localhost")
-            .WithEnvironment("RABBITMQ_MNESIA_BASE", Path.Combine(directory, "mnesia"))
-            .WithEnvironment("RABBITMQ_LOG_BASE", Path.Combine(directory, "log"))
+            .WithEnvironment("RABBITMQ_NODENAME", NodeName(directory))
             .WithEnvironment("RABBITMQ_LOGS", "-")
-            .WithEnvironment("RABBITMQ_ENABLED_PLUGINS_FILE", Path.Combine(directory, "enabled_plugins"))
-            .WithEnvironment("RABBITMQ_CONFIG_FILE", Path.Combine(directory, "rabbitmq.conf"))
-            .WithEnvironment("RABBITMQ_ADVANCED_CONFIG_FILE", Path.Combine(directory, "advanced.config"))
-            .WithEnvironment("RABBITMQ_CONF_ENV_FILE", Path.Combine(directory, "rabbitmq-env.conf"))
-            .WithEnvironment("RABBITMQ_PID_FILE", Path.Combine(directory, "rabbitmq.pid"))
-            // Makes the script exec Erlang instead of supervising it from a shell, so the stop signal reaches the
-            // node itself and no beam.smp outlives the AppHost; -noinput keeps it from reading the console.
-            .WithEnvironment("RABBITMQ_ALLOW_INPUT", "true")
-            .WithEnvironment("RABBITMQ_SERVER_START_ARGS", "-noinput")
             .WithHealthCheck(healthCheck)
-            .OnBeforeResourceStarted((_, _, cancellationToken) => RabbitMqNodeConfiguration.WriteFilesAsync(directory, management: true, cancellationToken));
+            .OnBeforeResourceStarted(async (_, _, cancellationToken) =>
+            {
+                await RabbitMqNodeConfiguration.WriteFilesAsync(directory, management: true, cancellationToken);
+                if (cookie is not null)
+                {
+                    await RabbitMqNodeConfiguration.WriteCookieAsync(directory, cookie, cancellationToken);
+                }
+            });
 
         var management = node.GetEndpoint("management");
         node.WithEnvironment(
@@ -63,16 +61,23 @@ static class LocalRabbitMqNode
             ReferenceExpression.Create($"-rabbitmq_management tcp_config [{{ip,\"{RabbitMqNodeConfiguration.LoopbackAddress}\"}},{{port,{management.Property(EndpointProperty.TargetPort)}}}]"));
 
         var amqp = node.GetEndpoint("amqp");
-        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, cancellationToken => AcceptsConnectionsAsync(amqp, cancellationToken));
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
+        {
+            var accepting = await AcceptsConnectionsAsync(amqp, cancellationToken);
+            return accepting.Status == HealthStatus.Healthy && ready?.Invoke() is { } waiting ? HealthCheckResult.Unhealthy(waiting) : accepting;
+        });
         return node;
     }
+
+    /// <summary>The Erlang node name of the node whose state is in <paramref name="directory"/>.</summary>
+    public static string NodeName(string directory) => $"pipeline-{Hash(Path.GetFullPath(directory))}@localhost";
 
     /// <summary><c>amqp://guest:guest@127.0.0.1:{port}</c>: guest may connect from loopback only, and the node listens nowhere else.</summary>
     public static ReferenceExpression ConnectionString(IResourceBuilder<ExecutableResource> node) =>
         ReferenceExpression.Create($"amqp://guest:guest@127.0.0.1:{node.GetEndpoint("amqp").Property(EndpointProperty.TargetPort)}");
 
     /// <summary>A TCP connect to the AMQP port: the node opens its listeners only once it has booted.</summary>
-    static async Task<HealthCheckResult> AcceptsConnectionsAsync(EndpointReference amqp, CancellationToken cancellationToken)
+    public static async Task<HealthCheckResult> AcceptsConnectionsAsync(EndpointReference amqp, CancellationToken cancellationToken)
     {
         if (!amqp.IsAllocated)
         {

@@ -47,16 +47,7 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
         var ports = DistinctFreePorts(3);
 
         var clock = Stopwatch.StartNew();
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Pipeline_AppHost>(
-            [
-                "DOTNET_LAUNCH_PROFILE=http",
-                $"--Pipeline:DataDirectory={dataDirectory}",
-                $"--Pipeline:RabbitMQ:AmqpPort={ports[0]}",
-                $"--Pipeline:RabbitMQ:ManagementPort={ports[1]}",
-                $"--Pipeline:RabbitMQ:DistPort={ports[2]}",
-                $"--Pipeline:KeysFile={KeysFile(dataDirectory)}",
-            ],
-            cancellationToken);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Pipeline_AppHost>(Arguments(dataDirectory, ports), cancellationToken);
         await using var app = await builder.BuildAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("ingestion", cancellationToken);
@@ -117,6 +108,21 @@ public sealed class PipelineAppHostTests(ITestOutputHelper output)
         Assert.True(sockets.Count >= 6, $"Expected the five services and the broker among the listeners; found: {string.Join(", ", sockets)}");
         BrokerNodeSocketTests.AssertLoopbackOnly(sockets);
     }
+
+    /// <summary>
+    /// The AppHost's arguments for a test: the http launch profile, its own data directory and keys file, and the
+    /// broker's AMQP, management and distribution ports (<paramref name="ports"/>, in that order).
+    /// </summary>
+    internal static string[] Arguments(string dataDirectory, int[] ports, params string[] more) =>
+    [
+        "DOTNET_LAUNCH_PROFILE=http",
+        $"--Pipeline:DataDirectory={dataDirectory}",
+        $"--Pipeline:RabbitMQ:AmqpPort={ports[0]}",
+        $"--Pipeline:RabbitMQ:ManagementPort={ports[1]}",
+        $"--Pipeline:RabbitMQ:DistPort={ports[2]}",
+        $"--Pipeline:KeysFile={KeysFile(dataDirectory)}",
+        .. more,
+    ];
 
     /// <summary>Where the AppHost under test keeps its API keys: in the test's data directory, never the user's own file.</summary>
     internal static string KeysFile(string dataDirectory) => Path.Combine(dataDirectory, "api-keys.json");

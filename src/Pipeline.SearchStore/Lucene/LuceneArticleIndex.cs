@@ -29,12 +29,18 @@ namespace Pipeline.SearchStore.Lucene;
 /// </summary>
 public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
 {
+    /// <summary>The AppHost setting that runs indexing more than once, named when a second writer is refused.</summary>
+    public const string SingleWriterSetting = "Pipeline:Replicas:indexing";
+
+    const string WriterLockFile = "writer.lock";
+
     /// <summary>Articles in a write from which it is built on several threads.</summary>
     const int ParallelWriteMinimum = 200;
 
     readonly SearchStoreOptions _settings;
     readonly int _writeThreads;
     readonly FSDirectory _directory;
+    readonly FileStream _writerLock;
 
     /// <summary>One write merges at a time; one commit runs at a time (beside a merge).</summary>
     readonly SemaphoreSlim _mergeLock = new(1, 1);
@@ -72,9 +78,46 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
         _settings = options.Value;
         _writeThreads = _settings.WriteThreads > 0 ? _settings.WriteThreads : Environment.ProcessorCount;
         _directory = directory;
-        _writer = OpenWriter();
-        _committed = DirectoryReader.Open(_directory);
+        _writerLock = HoldWriterLock(directory.Directory.FullName);
+        try
+        {
+            _writer = OpenWriter();
+            _committed = DirectoryReader.Open(_directory);
+        }
+        catch
+        {
+            _writerLock.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Holds <c>{index}/writer.lock</c> open exclusively (flock on Linux) for as long as this writer lives. Lucene's own
+    /// write.lock refuses a second writer in this process but, with Lucene.NET's lock factory on Linux, not one in
+    /// another process (measured: a second indexing process started and reported healthy). The kernel releases the
+    /// lock when the process dies, so a crashed indexer leaves nothing stale behind.
+    /// </summary>
+    static FileStream HoldWriterLock(string path)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(path, WriterLockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw SecondWriter(path, e);
+        }
+    }
+
+    /// <summary>
+    /// Waiting for the lock would leave the second instance looking healthy while it writes nothing; breaking it would
+    /// corrupt the index. So the second writer fails at once and says which setting to change.
+    /// </summary>
+    static InvalidOperationException SecondWriter(string path, Exception cause) => new(
+        $"The Lucene index at {path} already has a writer (another indexing instance holds its lock). The embedded Lucene " +
+        $"store allows exactly one: run indexing once ({SingleWriterSetting}=1), or use Elasticsearch " +
+        "(ConnectionStrings:elasticsearch) to run several.",
+        cause);
 
     static FSDirectory OpenDirectory(string path)
     {
@@ -99,7 +142,15 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
                 MaxMergedSegmentMB = _settings.MaxMergedSegmentMb,
             },
         };
-        var writer = new IndexWriter(_directory, config);
+        IndexWriter writer;
+        try
+        {
+            writer = new IndexWriter(_directory, config);
+        }
+        catch (LockObtainFailedException e)
+        {
+            throw SecondWriter(_directory.Directory.FullName, e);
+        }
 
         // An empty first commit, so that readers in other processes find an index from the start.
         writer.Commit();
@@ -318,6 +369,7 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
             _committed.Dispose();
             _writer.Dispose();
             _directory.Dispose();
+            _writerLock.Dispose();
         }
         finally
         {
