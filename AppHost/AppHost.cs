@@ -3,6 +3,7 @@ using Pipeline.AppHost.Broker;
 using Pipeline.AppHost.Operations;
 using Pipeline.AppHost.Resilience;
 using Pipeline.AppHost.Security;
+using Pipeline.Messaging;
 using Pipeline.ServiceDefaults.Security;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -22,7 +23,7 @@ var indexing = builder.AddProject<Projects.Pipeline_Indexing>("indexing")
     .WithBroker(broker)
     .WithSearchStore(store, settings.IndexPath)
     .WithEnricherQueues()
-    .WithErrorQueueReplay(broker, "indexing")
+    .WithErrorQueueReplay(broker, QueueNames.Indexing)
     .WithIndexRebuild()
     .WithApiKeys(keys)
     .WithHttpHealthCheck("/health");
