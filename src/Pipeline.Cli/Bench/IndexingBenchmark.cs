@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Pipeline.Contracts;
+using Pipeline.Messaging;
 using Pipeline.Processes;
 using RabbitMQ.Client;
 using Spectre.Console;
@@ -12,7 +13,7 @@ namespace Pipeline.Cli.Bench;
 /// </summary>
 public sealed class IndexingBenchmark(BenchCorpus corpus, IndexingBenchmarkSettings settings, IAnsiConsole console)
 {
-    const string IndexingQueue = "indexing";
+    const string IndexingQueue = QueueNames.Indexing;
 
     public async Task<IndexingBenchmarkReport> RunAsync(CancellationToken cancellationToken)
     {

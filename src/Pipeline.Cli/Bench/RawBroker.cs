@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Pipeline.Messaging;
+using Pipeline.Messaging.Broker;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -14,10 +16,15 @@ public static class RawBroker
     public static Task<IConnection> ConnectAsync(string connectionString) =>
         new ConnectionFactory { Uri = new Uri(connectionString), ConsumerDispatchConcurrency = 1 }.CreateConnectionAsync();
 
+    /// <summary>
+    /// Declares <paramref name="queue"/> as the services declare theirs (a quorum queue with its delivery limit, by
+    /// default), so the raw ceilings run on the same kind of queue as the product, and the indexing queue can be
+    /// declared before the service starts without the service's declaration being refused.
+    /// </summary>
     public static async Task DeclareQueueAsync(IConnection connection, string queue, bool purge)
     {
+        await PipelineQueues.DeclareAsync(connection, queue, PipelineQueueRole.Consumer, new MessagingOptions(), CancellationToken.None);
         await using var channel = await connection.CreateChannelAsync();
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
         if (purge)
         {
             await channel.QueuePurgeAsync(queue);
