@@ -21,7 +21,8 @@ public sealed class LocalModelSettingTests
                 ["DOTNET_LAUNCH_PROFILE=http", $"--Pipeline:DataDirectory={dataDirectory}", $"--Pipeline:KeysFile={PipelineAppHostTests.KeysFile(dataDirectory)}", $"--Llm:ModelPath={model}"],
                 Cancel);
 
-// The environment callbacks as declared, unresolved (resolving the broker's endpoint would wait for a started app).
+            // The environment callbacks as declared, unresolved
+            // (resolving the broker endpoint would wait for a started app).
             async Task<Dictionary<string, object>> EnvironmentOf(string name)
             {
                 var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));

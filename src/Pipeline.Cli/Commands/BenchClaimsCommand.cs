@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using Pipeline.ClaimTagging;
 using Pipeline.ClaimTagging.Llm;
 using Pipeline.ClaimTagging.Llm.Local;
 using Pipeline.ClaimTagging.Offline;
@@ -24,7 +25,11 @@ public static class BenchClaimsCommand
         var sentences = new Option<int>("--sentences") { Description = "Sentences to tag (0: the whole file).", DefaultValueFactory = _ => 200 };
         var concurrency = new Option<int>("--concurrency") { Description = "LLM requests in flight at once.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "A local model's CPU threads (0: one per core).", DefaultValueFactory = _ => 0 };
-        var command = new Command("claims", "Measure claim-tagging speed (sentences/s; tokens/s for the LLM tagger).") { input, tagger, llm, sentences, concurrency, threads };
+        var defaults = new LocalModelOptions();
+        var maxTokens = new Option<int>("--max-tokens") { Description = "A local model's token limit per answer.", DefaultValueFactory = _ => defaults.MaxTokens };
+        var maxClaims = new Option<int>("--max-claims") { Description = "A local model's grammar: most claims per answer.", DefaultValueFactory = _ => defaults.MaxClaims };
+        var maxClaimCharacters = new Option<int>("--max-claim-characters") { Description = "A local model's grammar: longest claim text.", DefaultValueFactory = _ => defaults.MaxClaimCharacters };
+        var command = new Command("claims", "Measure claim-tagging speed (sentences/s; tokens/s for the LLM tagger).") { input, tagger, llm, sentences, concurrency, threads, maxTokens, maxClaims, maxClaimCharacters };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(input) ?? new FileInfo(Path.Combine(Processes.RepositoryLayout.SharedData, "claims", "CT24_checkworthy_english_dev.tsv"));
@@ -54,7 +59,13 @@ public static class BenchClaimsCommand
                 }
 
                 var options = new ClaimTaggingOptions { LlmMaxConcurrency = Math.Max(1, parse.GetValue(concurrency)), LlmCacheEntries = 0 };
-                llmTagger = ClaimTaggers.CreateLlm(connection, offline.Tagger, options, new LocalModelOptions { Threads = parse.GetValue(threads) });
+                llmTagger = ClaimTaggers.CreateLlm(connection, offline.Tagger, options, new LocalModelOptions
+                {
+                    Threads = parse.GetValue(threads),
+                    MaxTokens = parse.GetValue(maxTokens),
+                    MaxClaims = parse.GetValue(maxClaims),
+                    MaxClaimCharacters = parse.GetValue(maxClaimCharacters),
+                });
                 measured = llmTagger;
             }
 
