@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.ClaimTagging.Llm;
+using Pipeline.ClaimTagging.Llm.Local;
 using Pipeline.ClaimTagging.Offline;
 using Pipeline.ClaimTagging.Tagging;
 using Pipeline.Contracts;
@@ -27,6 +28,7 @@ public static class ClaimTaggingRegistration
     {
         services.AddOptions<ClaimTaggingOptions>().BindConfiguration(ClaimTaggingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClaimTaggingOptions>, LlmConnectionValidation>();
+        services.AddOptions<LocalModelOptions>().BindConfiguration(LocalModelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // The container disposes the embedders with the owner at shutdown.
         services.AddSingleton(sp => ClaimTaggers.CreateOffline(cacheEntries: sp.GetRequiredService<IOptions<ClaimTaggingOptions>>().Value.SentenceCacheEntries));
         services.AddSingleton(sp => sp.GetRequiredService<OwnedOfflineTagger>().Tagger);
@@ -42,8 +44,9 @@ public static class ClaimTaggingRegistration
             }
 
             var connection = LlmConnection.Parse(connectionString);
-            return new LlmClaimTagger(connection.CreateChatService(options.LlmTimeout), connection.Model, offline, options,
-                logger: sp.GetRequiredService<ILogger<LlmClaimTagger>>(), time: sp.GetService<TimeProvider>());
+            var chat = connection.CreateChatService(options.LlmTimeout, sp.GetRequiredService<IOptions<LocalModelOptions>>().Value, sp.GetRequiredService<ILoggerFactory>());
+            return new LlmClaimTagger(chat, connection.ModelName, offline, options,
+                logger: sp.GetRequiredService<ILogger<LlmClaimTagger>>(), time: sp.GetService<TimeProvider>(), sendResponseFormat: connection.SendsResponseFormat);
         });
         services.AddSingleton<ClaimTaggingEnricher>();
         return services;

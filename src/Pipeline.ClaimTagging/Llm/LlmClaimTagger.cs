@@ -34,10 +34,16 @@ public sealed partial class LlmClaimTagger : IClaimTagger, IDisposable
     readonly TimeProvider time;
     readonly SemaphoreSlim concurrency;
     readonly ConcurrentDictionary<string, ChunkResult> cache = new();
+    readonly bool sendResponseFormat;
 
+    /// <param name="sendResponseFormat">
+    /// Send the claim list's schema as the response format (OpenAI structured outputs). Off for a service that enforces
+    /// the schema itself (a local model's grammar) and cannot take a CLR type as its response format.
+    /// </param>
     public LlmClaimTagger(IChatCompletionService chat, string modelId, IClaimTagger fallback, ClaimTaggingOptions options,
-        ClaimPrompt? prompt = null, ILogger<LlmClaimTagger>? logger = null, TimeProvider? time = null)
+        ClaimPrompt? prompt = null, ILogger<LlmClaimTagger>? logger = null, TimeProvider? time = null, bool sendResponseFormat = true)
     {
+        this.sendResponseFormat = sendResponseFormat;
         this.chat = chat;
         this.modelId = modelId;
         this.fallback = fallback;
@@ -60,7 +66,7 @@ public sealed partial class LlmClaimTagger : IClaimTagger, IDisposable
         }
         catch (LlmFailedException failure) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("LLM tagging failed after {Attempts} attempts ({Reason}: {Detail}); using the offline tagger.", options.LlmMaxAttempts, failure.Reason, failure.Message);
+            logger.LogWarning("LLM tagging failed ({Reason}: {Detail}); using the offline tagger.", failure.Reason, failure.Message);
             LlmTelemetry.RecordFallback(failure.Reason);
             var offline = await fallback.TagAsync(text, cancellationToken);
             return offline with { IsFallback = true };
@@ -125,6 +131,11 @@ public sealed partial class LlmClaimTagger : IClaimTagger, IDisposable
 
                 return result;
             }
+            catch (LlmFailedException failure) when (!failure.Retryable)
+            {
+                LlmTelemetry.RecordRequest(modelId, failure.Reason);
+                throw;
+            }
             catch (LlmFailedException failure)
             {
                 last = failure;
@@ -154,7 +165,7 @@ public sealed partial class LlmClaimTagger : IClaimTagger, IDisposable
         {
             Temperature = prompt.Temperature,
             MaxTokens = prompt.MaxTokens,
-            ResponseFormat = typeof(LlmClaimList),
+            ResponseFormat = sendResponseFormat ? typeof(LlmClaimList) : null,
         };
 
         await concurrency.WaitAsync(cancellationToken);
@@ -325,7 +336,10 @@ public sealed partial class LlmClaimTagger : IClaimTagger, IDisposable
 public sealed record ChunkResult(IReadOnlyList<TaggedClaim> Claims, int Dropped);
 
 /// <summary>An LLM request that did not give a usable answer: timeout, refused, malformed, error.</summary>
-public sealed class LlmFailedException(string reason, string message) : Exception(message)
+public sealed class LlmFailedException(string reason, string message, bool retryable = true) : Exception(message)
 {
     public string Reason { get; } = reason;
+
+    /// <summary>False when another attempt cannot help (a local model file that does not load): the tagger falls back at once.</summary>
+    public bool Retryable { get; } = retryable;
 }

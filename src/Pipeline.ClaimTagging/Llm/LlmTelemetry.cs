@@ -12,6 +12,8 @@ public static class LlmTelemetry
     static readonly Counter<long> Requests = Meter.CreateCounter<long>("pipeline.llm.requests", "{request}", "LLM requests by outcome (ok, timeout, malformed, refused, error).");
     static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("pipeline.llm.cache_hits", "{chunk}", "Chunks answered from the content-hash cache.");
     static readonly Counter<long> Dropped = Meter.CreateCounter<long>("pipeline.claims.invalid_items", "{item}", "Claims the LLM returned that failed validation.");
+    static readonly Histogram<double> GenerationSeconds = Meter.CreateHistogram<double>("pipeline.llm.generation.duration", "s", "Time a local model spent answering one request (prompt processing and generation).");
+    static readonly Counter<long> GeneratedTokens = Meter.CreateCounter<long>("pipeline.llm.generated_tokens", "{token}", "Tokens a local model generated; with pipeline.llm.generation.duration, its tokens per second.");
     static readonly Counter<long> Fallbacks = Meter.CreateCounter<long>("pipeline.claims.fallbacks", "{article}", "Articles tagged by the offline tagger because the LLM failed.");
 
     public static void RecordTokens(string model, long input, long output)
@@ -21,6 +23,12 @@ public static class LlmTelemetry
     }
 
     public static void RecordRequest(string model, string outcome) => Requests.Add(1, new("model", model), new("outcome", outcome));
+
+    public static void RecordGeneration(string model, int outputTokens, TimeSpan elapsed)
+    {
+        GeneratedTokens.Add(outputTokens, new KeyValuePair<string, object?>("model", model));
+        GenerationSeconds.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("model", model));
+    }
 
     public static void RecordCacheHit() => CacheHits.Add(1);
 

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Pipeline.ClaimTagging.Llm;
+using Pipeline.ClaimTagging.Llm.Local;
 using Pipeline.ClaimTagging.Offline;
 using Pipeline.Embeddings;
 
@@ -61,10 +63,13 @@ public static class ClaimTaggers
     static void ReleaseLoadingBuffers() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <param name="connectionString">The <c>llm</c> connection string (see <see cref="LlmConnection"/>).</param>
-    public static LlmClaimTagger CreateLlm(string connectionString, IClaimTagger fallback, ClaimTaggingOptions? options = null)
+    /// <param name="local">How a local model runs (<c>Provider=Local</c>); defaults otherwise.</param>
+    public static LlmClaimTagger CreateLlm(string connectionString, IClaimTagger fallback, ClaimTaggingOptions? options = null,
+        LocalModelOptions? local = null, ILoggerFactory? loggers = null)
     {
         options ??= new ClaimTaggingOptions();
         var connection = LlmConnection.Parse(connectionString);
-        return new LlmClaimTagger(connection.CreateChatService(options.LlmTimeout), connection.Model, fallback, options);
+        return new LlmClaimTagger(connection.CreateChatService(options.LlmTimeout, local, loggers), connection.ModelName, fallback, options,
+            logger: loggers?.CreateLogger<LlmClaimTagger>(), sendResponseFormat: connection.SendsResponseFormat);
     }
 }

@@ -183,11 +183,11 @@ public static class EvalCommand
     }
 
     /// <summary>The machine's 1-minute load average where Linux tells it: wall-clock speed means little without it.</summary>
-    static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") && File.ReadAllText("/proc/loadavg").Split(' ') is [var oneMinute, ..] ? $", load average {oneMinute}" : "";
 
     /// <summary>Each sentence as its own text: check-worthy when the tagger returns a claim for it.</summary>
-    static async Task<bool[]> TagEachAsync(IClaimTagger tagger, string[] texts, int parallelism, TextWriter progressOutput, CancellationToken cancellationToken)
+    internal static async Task<bool[]> TagEachAsync(IClaimTagger tagger, string[] texts, int parallelism, TextWriter progressOutput, CancellationToken cancellationToken)
     {
         var predicted = new bool[texts.Length];
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(progressOutput) });
