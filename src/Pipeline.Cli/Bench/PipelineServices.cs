@@ -28,6 +28,9 @@ public sealed class PipelineServices(string brokerConnectionString, string workD
 
     public string IndexPath => Path.Combine(workDirectory, "index");
 
+    /// <summary>The first service whose build output is missing, or null when every one is built.</summary>
+    public static string? MissingBuild => Projects.Select(RepositoryLayout.ServiceAssembly).FirstOrDefault(a => !File.Exists(a));
+
     public IReadOnlyList<ServiceReplica> Replicas => _replicas;
 
     /// <summary>The first (or only) running replica of a project.</summary>

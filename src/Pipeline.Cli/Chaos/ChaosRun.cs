@@ -161,6 +161,8 @@ public sealed class ChaosRun(IngestionCorpus corpus, ChaosSettings settings, IAn
     async Task InjectAsync(List<ChaosFault> schedule, ChaosReport report, ProgressTask task, CancellationToken cancellationToken)
     {
         var description = task.Description;
+        // The first fault hits a pipeline that is flowing: its recovery is not the services' warm-up.
+        await ProgressAfterAsync(TimeSpan.Zero, cancellationToken);
         foreach (var fault in schedule)
         {
             await Task.Delay(settings.Gap, cancellationToken);

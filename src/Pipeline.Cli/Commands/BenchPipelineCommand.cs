@@ -31,7 +31,7 @@ public static class BenchPipelineCommand
                 return 2;
             }
 
-            if (PipelineServices.Projects.Select(RepositoryLayout.ServiceAssembly).FirstOrDefault(a => !File.Exists(a)) is { } missing)
+            if (PipelineServices.MissingBuild is { } missing)
             {
                 await errors.WriteLineAsync($"error: {missing} is not built; run `dotnet run -c Release --project src/Pipeline.Cli -- bench pipeline`.");
                 return 2;

@@ -32,7 +32,7 @@ public static class ChaosCommand
                 return 2;
             }
 
-            if (PipelineServices.Projects.Select(RepositoryLayout.ServiceAssembly).FirstOrDefault(a => !File.Exists(a)) is { } missing)
+            if (PipelineServices.MissingBuild is { } missing)
             {
                 await errors.WriteLineAsync($"error: {missing} is not built; run `dotnet run -c Release --project src/Pipeline.Cli -- chaos`.");
                 return 2;
@@ -42,7 +42,17 @@ public static class ChaosCommand
             await errors.WriteLineAsync("warning: this is a Debug build; run it with -c Release (recovery times are only meaningful there).");
 #endif
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) });
-            var report = await new ChaosRun(IngestionCorpus.Load(RepositoryLayout.SharedData), settings, console).RunAsync(cancellationToken);
+            ChaosReport report;
+            try
+            {
+                report = await new ChaosRun(IngestionCorpus.Load(RepositoryLayout.SharedData), settings, console).RunAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // SIGTERM or Ctrl+C: every process it started has been stopped on the way out.
+                await errors.WriteLineAsync("chaos: cancelled; the broker nodes and services it started are stopped.");
+                return 130;
+            }
 
             await output.WriteLineAsync(report.ToMarkdown());
             await output.WriteLineAsync(System.FormattableString.Invariant($"chaos-longest-recovery-s: {report.LongestRecovery.TotalSeconds:F1}"));
