@@ -1,5 +1,6 @@
 using Pipeline.AppHost.Broker;
 using Pipeline.AppHost.Operations;
+using Pipeline.Messaging;
 
 namespace Pipeline.AppHost;
 
@@ -23,7 +24,7 @@ static class EnricherExtensions
         return project
             .WithBroker(broker)
             .WithHttpHealthCheck("/health")
-            .WithErrorQueueReplay(broker, enricherName + "-enricher")
+            .WithErrorQueueReplay(broker, QueueNames.Enricher(enricherName))
             .WithEnricherRerun(enricherName, indexing);
     }
 

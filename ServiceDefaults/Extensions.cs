@@ -76,13 +76,23 @@ public static class Extensions
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        return builder;
+    }
+
+    /// <summary>
+    /// The <c>llm</c> health check (<see cref="LlmFailureRateHealthCheck"/>, section <c>Health:Llm</c>): only for a service
+    /// that calls a language model (claim-tagging); the others would report a check that can never fail.
+    /// </summary>
+    public static TBuilder AddLlmHealthCheck<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
         builder.Services.AddOptions<LlmHealthOptions>().BindConfiguration(LlmHealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LlmFailureRateHealthCheck>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LlmFailureRateHealthCheck>());
-        builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"])
-            .AddCheck<LlmFailureRateHealthCheck>("llm", HealthStatus.Unhealthy, ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<LlmFailureRateHealthCheck>("llm", HealthStatus.Unhealthy, ["ready"]);
         return builder;
     }
 

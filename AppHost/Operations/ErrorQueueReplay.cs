@@ -1,3 +1,5 @@
+using Pipeline.Messaging;
+using Pipeline.Messaging.Broker;
 using RabbitMQ.Client;
 
 namespace Pipeline.AppHost.Operations;
@@ -11,16 +13,14 @@ namespace Pipeline.AppHost.Operations;
 /// </summary>
 public static class ErrorQueueReplay
 {
-    public static string ErrorQueueOf(string queue) => queue + "_error";
-
-    public static async Task<int> ReplayAsync(string brokerUri, string queue, CancellationToken cancellationToken)
+    /// <param name="connectionString">The broker's connection string: one amqp URI, or one per cluster node, comma-separated.</param>
+    public static async Task<int> ReplayAsync(string connectionString, string queue, CancellationToken cancellationToken)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(brokerUri), ClientProvidedName = "apphost error-queue replay" };
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var connection = await BrokerConnection.Parse(connectionString).ConnectAsync("apphost error-queue replay", cancellationToken);
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
 
-        var errorQueue = ErrorQueueOf(queue);
+        var errorQueue = QueueNames.ErrorQueueOf(queue);
         uint waiting;
         try
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.AppHost.Broker;
 using Pipeline.AppHost.Security;
+using Pipeline.Messaging;
 using Pipeline.ServiceDefaults.Security;
 
 namespace Pipeline.AppHost.Operations;
@@ -19,6 +20,7 @@ static class OperationsCommands
     public const string ResumeIngestion = "resume-ingestion";
     public const string RerunEnricher = "rerun-enricher";
     public const string RebuildIndex = "rebuild-index";
+    public const string ReplayDeadLetters = "replay-dead-letters";
 
     /// <summary>"Replay error queue": moves the messages of <c>{queue}_error</c> back to <c>{queue}</c>.</summary>
     public static IResourceBuilder<ProjectResource> WithErrorQueueReplay(this IResourceBuilder<ProjectResource> project, BrokerChoice broker, string queue) =>
@@ -43,13 +45,13 @@ static class OperationsCommands
                     return CommandResults.Failure(e.Message);
                 }
 
-                context.Logger.LogWarning("Replayed {Count} messages from {ErrorQueue} to {Queue}", moved, ErrorQueueReplay.ErrorQueueOf(queue), queue);
-                return CommandResults.Success($"{moved} messages moved from {ErrorQueueReplay.ErrorQueueOf(queue)} back to {queue}.");
+                context.Logger.LogWarning("Replayed {Count} messages from {ErrorQueue} to {Queue}", moved, QueueNames.ErrorQueueOf(queue), queue);
+                return CommandResults.Success($"{moved} messages moved from {QueueNames.ErrorQueueOf(queue)} back to {queue}.");
             },
             new CommandOptions
             {
-                Description = $"Move every message of {ErrorQueueReplay.ErrorQueueOf(queue)} back to {queue}, to be processed again (after fixing what made them fail).",
-                ConfirmationMessage = $"Move all messages from {ErrorQueueReplay.ErrorQueueOf(queue)} back to {queue}? They will be processed again.",
+                Description = $"Move every message of {QueueNames.ErrorQueueOf(queue)} back to {queue}, to be processed again (after fixing what made them fail).",
+                ConfirmationMessage = $"Move all messages from {QueueNames.ErrorQueueOf(queue)} back to {queue}? They will be processed again.",
                 IconName = "ArrowRepeatAll",
             });
 
@@ -72,9 +74,20 @@ static class OperationsCommands
                 IconName = "Play",
             });
 
-    /// <summary>"Rebuild search index" on the indexing resource (confirmed).</summary>
+    /// <summary>
+    /// The indexing resource's own commands: "Rebuild search index" and "Replay dead letters" (both confirmed, both calling
+    /// the indexing service's /admin endpoints).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithIndexRebuild(this IResourceBuilder<ProjectResource> indexing) =>
-        indexing.WithHttpCommand("/admin/index/rebuild", "Rebuild search index", endpointName: "http", commandName: RebuildIndex, commandOptions: new HttpCommandOptions
+        indexing.WithHttpCommand("/admin/index/dead-letters/replay", "Replay dead letters", endpointName: "http", commandName: ReplayDeadLetters, commandOptions: new HttpCommandOptions
+        {
+            Method = HttpMethod.Post,
+            PrepareRequest = context => AuthExtensions.AddAdminKey(context, indexing.Resource),
+            Description = $"Send the original message of every dead letter in {QueueNames.IndexingDeadLetter} back to {QueueNames.Indexing} (after fixing what made the store refuse it).",
+            ConfirmationMessage = $"Replay {QueueNames.IndexingDeadLetter}? Each refused message is indexed again; one refused again comes back as a new dead letter.",
+            IconName = "ArrowRepeatAll",
+            ResultMode = HttpCommandResultMode.Json,
+        }).WithHttpCommand("/admin/index/rebuild", "Rebuild search index", endpointName: "http", commandName: RebuildIndex, commandOptions: new HttpCommandOptions
         {
             Method = HttpMethod.Post,
             PrepareRequest = context => AuthExtensions.AddAdminKey(context, indexing.Resource),
@@ -125,11 +138,11 @@ static class OperationsCommands
                 }
 
                 var result = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(context.CancellationToken);
-                return CommandResults.Success($"{result.GetProperty("articles").GetInt64()} articles sent to {enricherName}-enricher.", body, CommandResultFormat.Json);
+                return CommandResults.Success($"{result.GetProperty("articles").GetInt64()} articles sent to {QueueNames.Enricher(enricherName)}.", body, CommandResultFormat.Json);
             },
             new CommandOptions
             {
-                Description = $"Send stored articles (all, or filtered) to {enricherName}-enricher only, e.g. after a prompt or model change.",
+                Description = $"Send stored articles (all, or filtered) to {QueueNames.Enricher(enricherName)} only, e.g. after a prompt or model change.",
                 ConfirmationMessage = $"Re-run '{enricherName}' over the stored articles matching the filters (empty filters: all of them)?",
                 IconName = "ArrowClockwise",
                 Arguments =

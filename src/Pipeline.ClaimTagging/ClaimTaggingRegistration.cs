@@ -14,6 +14,7 @@ public static class ClaimTaggingRegistration
     public static IHostApplicationBuilder AddClaimTagging(this IHostApplicationBuilder builder)
     {
         builder.Services.AddClaimTaggers();
+        builder.AddLlmHealthCheck();
         builder.AddPipelineMessaging(AddClaimTaggingConsumers);
         return builder;
     }

@@ -60,10 +60,6 @@ public sealed class IndexingOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan StoreRetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Queue that receives <see cref="Contracts.IndexingRejected"/> for messages the store refused.</summary>
-    [Required(AllowEmptyStrings = false)]
-    public string DeadLetterQueue { get; set; } = "indexing-dead-letter";
-
     public int EffectivePrefetchCount => PrefetchCount > 0 ? PrefetchCount : BatchMessageLimit * BatchConcurrencyLimit;
 
     public int EffectiveMaxMessagesPerWrite => MaxMessagesPerWrite > 0 ? MaxMessagesPerWrite : Math.Max(BatchMessageLimit, EffectivePrefetchCount / 2);

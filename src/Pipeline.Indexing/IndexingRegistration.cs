@@ -15,6 +15,7 @@ public static class IndexingRegistration
         builder.AddArticleIndex();
         AddIndexWriter(builder.Services);
         builder.AddPipelineMessaging(AddIndexingConsumers);
+        builder.AddPipelineParkingQueue(QueueNames.IndexingDeadLetter);
         return builder;
     }
 

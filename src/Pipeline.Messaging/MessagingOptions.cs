@@ -2,6 +2,16 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pipeline.Messaging;
 
+/// <summary>How the pipeline's queues are declared on the broker (<c>Messaging:QueueType</c>).</summary>
+public enum PipelineQueueType
+{
+    /// <summary>Replicated over the cluster's nodes (Raft), with a delivery limit; needs RabbitMQ 3.8 or later.</summary>
+    Quorum,
+
+    /// <summary>RabbitMQ's single-node queues, as before quorum queues; for old brokers and existing classic deployments.</summary>
+    Classic,
+}
+
 /// <summary>Broker behaviour shared by every service; section <c>Messaging</c>.</summary>
 public sealed class MessagingOptions
 {
@@ -32,4 +42,30 @@ public sealed class MessagingOptions
     /// <summary>How long a publish may wait for the broker's confirm before the caller gives up (ingestion answers 503).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// quorum (default) or classic: the type of every pipeline queue (the indexer's, each enricher's, their _error
+    /// queues and the indexing dead-letter queue). The broker refuses to change the type of an existing queue: see
+    /// docs/reliability.md ("Quorum queues") for moving a classic deployment over.
+    /// </summary>
+    [EnumDataType(typeof(PipelineQueueType))]
+    public PipelineQueueType QueueType { get; set; } = PipelineQueueType.Quorum;
+
+    /// <summary>
+    /// Quorum queues only (x-delivery-limit): how often the broker hands out one message before it moves it to the
+    /// queue's _error queue instead. A consumer that fails normally never gets there (MassTransit moves the message after
+    /// its retries, acknowledging it); this catches the message that kills its consumer's process every time, which
+    /// would otherwise be redelivered forever. Every crash, kill or broker failover while a message is unacknowledged
+    /// counts once, so keep it well above the restarts a healthy message may see.
+    /// </summary>
+    [Range(1, 1_000)]
+    public int DeliveryLimit { get; set; } = 20;
+
+    /// <summary>How long a broker health probe (a fresh AMQP connection) may take before the service reports Unhealthy.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan HealthProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long one broker health probe's answer is reused, so frequent /health polls do not each open a connection.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan HealthProbeCacheTime { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -119,7 +119,7 @@ public sealed class BatchEnrichmentSdkTests
         var faulted = Assert.Single(harness.Harness.Published.Select<Fault<ArticleIngested>>(Cancel));
         Assert.Equal("a3", faulted.Context.Message.Message.ArticleId);
         var moved = Assert.Single(harness.Harness.Sent.Select<ArticleIngested>(Cancel),
-            m => m.Context.DestinationAddress?.AbsolutePath.EndsWith(EnricherDeclaration.ErrorQueueName("batched"), StringComparison.Ordinal) == true);
+            m => m.Context.DestinationAddress?.AbsolutePath.EndsWith(QueueNames.ErrorQueueOf(QueueNames.Enricher("batched")), StringComparison.Ordinal) == true);
         Assert.Equal("a3", moved.Context.Message.ArticleId);
         Assert.Equal("fault", moved.Context.Headers.Get<string>(MessageHeaders.Reason));
     }

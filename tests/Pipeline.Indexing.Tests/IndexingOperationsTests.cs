@@ -14,6 +14,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Indexing.Operations;
+using Pipeline.Messaging;
+using Pipeline.Messaging.Broker;
 using Pipeline.Processes;
 using Pipeline.SearchStore;
 using Pipeline.SearchStore.Lucene;
@@ -78,12 +80,12 @@ public sealed class IndexingOperationsTests : IDisposable
         return messages;
     }
 
-    static async Task DeclareQueueAsync(RabbitMqNode broker, string queue)
+    /// <summary>Declares the queue as the pipeline's services do (quorum, by default), so that their own declarations agree.</summary>
+    static async Task DeclareQueueAsync(RabbitMqNode broker, string queue, PipelineQueueRole role = PipelineQueueRole.Consumer)
     {
         var factory = new ConnectionFactory { Uri = new Uri(broker.ConnectionString) };
         await using var connection = await factory.CreateConnectionAsync(Cancel);
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: Cancel);
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: Cancel);
+        await PipelineQueues.DeclareAsync(connection, queue, role, new MessagingOptions(), Cancel);
     }
 
     [Fact]
@@ -226,7 +228,7 @@ public sealed class IndexingOperationsTests : IDisposable
         try
         {
             await using var indexing = await StartIndexingAsync(broker);
-            await DeclareQueueAsync(broker, "indexing_error");
+            await DeclareQueueAsync(broker, "indexing_error", PipelineQueueRole.Parking);
             var factory = new ConnectionFactory { Uri = new Uri(broker.ConnectionString) };
             await using (var connection = await factory.CreateConnectionAsync(Cancel))
             await using (var channel = await connection.CreateChannelAsync(cancellationToken: Cancel))

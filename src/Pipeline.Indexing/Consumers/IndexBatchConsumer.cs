@@ -1,8 +1,9 @@
 using System.Text.Json;
 using MassTransit;
-using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Indexing.Writing;
+using Pipeline.Messaging;
+using Pipeline.Messaging.Broker;
 
 namespace Pipeline.Indexing.Consumers;
 
@@ -14,7 +15,7 @@ namespace Pipeline.Indexing.Consumers;
 /// whose documents the store refused, or that are no message the indexer knows, go to the dead-letter queue with the
 /// reason, and the batch still succeeds.
 /// </summary>
-public sealed class IndexBatchConsumer(IndexWriteCoalescer writer, IOptions<IndexingOptions> options, TimeProvider clock)
+public sealed class IndexBatchConsumer(IndexWriteCoalescer writer, TimeProvider clock)
     : IConsumer<Batch<IArticleMessage>>
 {
     public async Task Consume(ConsumeContext<Batch<IArticleMessage>> context)
@@ -45,7 +46,7 @@ public sealed class IndexBatchConsumer(IndexWriteCoalescer writer, IOptions<Inde
             return;
         }
 
-        var deadLetters = await context.GetSendEndpoint(new Uri($"queue:{options.Value.DeadLetterQueue}"));
+        var deadLetters = await context.GetSendEndpoint(PipelineQueues.SendAddress(QueueNames.IndexingDeadLetter));
         foreach (var rejection in rejections)
         {
             var type = rejection.Message.GetType();
@@ -82,6 +83,7 @@ public sealed class IndexBatchConsumer(IndexWriteCoalescer writer, IOptions<Inde
                 OriginalMessage = original,
                 RejectedAt = clock.GetUtcNow(),
             },
+            PipelineQueues.Mandatory,
             cancellationToken);
         IndexingTelemetry.RecordDeadLettered(messageType);
     }

@@ -1,19 +1,18 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Pipeline.Messaging;
 
 namespace Pipeline.Indexing.Consumers;
 
 /// <summary>The batch consumer's <c>indexing</c> queue: batch limits, prefetch and the store-outage retry come from <see cref="IndexingOptions"/>.</summary>
 public sealed class IndexBatchConsumerDefinition : ConsumerDefinition<IndexBatchConsumer>
 {
-    public const string QueueName = "indexing";
-
     readonly IndexingOptions _options;
 
     public IndexBatchConsumerDefinition(IOptions<IndexingOptions> options)
     {
         _options = options.Value;
-        EndpointName = QueueName;
+        EndpointName = QueueNames.Indexing;
     }
 
     protected override void ConfigureConsumer(

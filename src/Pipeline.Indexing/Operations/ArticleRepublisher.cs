@@ -1,8 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Indexing.Consumers;
-using Pipeline.Messaging.Enrichment;
+using Pipeline.Messaging;
+using Pipeline.Messaging.Broker;
 using Pipeline.SearchStore;
 using Pipeline.SearchStore.StoredArticles;
 
@@ -43,12 +43,13 @@ public sealed record RepublishResult(long Articles, long Messages, string Destin
 /// sends every stored article and enrichment to the indexer's own queue, so every document is rewritten from its stored
 /// source with the current field mapping (see docs/operations.md for what that can and cannot repair).
 /// </summary>
-public sealed class ArticleRepublisher(IStoredArticleSource store, IBus sender, IOptions<OperationsOptions> options, ILogger<ArticleRepublisher> logger)
+public sealed class ArticleRepublisher(IStoredArticleSource store, IBus sender, BrokerQueues broker, IOptions<OperationsOptions> options, ILogger<ArticleRepublisher> logger)
 {
     public async Task<RepublishResult> RerunEnricherAsync(string enricher, RerunFilter filter, CancellationToken cancellationToken)
     {
-        var queue = EnricherDeclaration.QueueName(enricher);
-        var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{queue}"));
+        var queue = QueueNames.Enricher(enricher);
+        await broker.DeclareConsumerQueueAsync(queue, cancellationToken);
+        var endpoint = await sender.GetSendEndpoint(PipelineQueues.SendAddress(queue));
         long articles = 0;
         var pending = new List<Task>();
         await foreach (var document in store.ReadAllAsync(cancellationToken))
@@ -64,7 +65,7 @@ public sealed class ArticleRepublisher(IStoredArticleSource store, IBus sender, 
             }
 
             articles++;
-            pending.Add(endpoint.Send(document.Article!, cancellationToken));
+            pending.Add(endpoint.Send(document.Article!, PipelineQueues.Mandatory, cancellationToken));
             await DrainAsync(pending, full: false);
         }
 
@@ -75,7 +76,7 @@ public sealed class ArticleRepublisher(IStoredArticleSource store, IBus sender, 
 
     public async Task<RepublishResult> RebuildIndexAsync(CancellationToken cancellationToken)
     {
-        var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{IndexBatchConsumerDefinition.QueueName}"));
+        var endpoint = await sender.GetSendEndpoint(PipelineQueues.SendAddress(QueueNames.Indexing));
         long articles = 0, messages = 0;
         var pending = new List<Task>();
         await foreach (var document in store.ReadAllAsync(cancellationToken))
@@ -84,14 +85,16 @@ public sealed class ArticleRepublisher(IStoredArticleSource store, IBus sender, 
             foreach (var message in MessagesOf(document))
             {
                 messages++;
-                pending.Add(message is ArticleIngested ingested ? endpoint.Send(ingested, cancellationToken) : endpoint.Send((ArticleEnriched)message, cancellationToken));
+                pending.Add(message is ArticleIngested ingested
+                    ? endpoint.Send(ingested, PipelineQueues.Mandatory, cancellationToken)
+                    : endpoint.Send((ArticleEnriched)message, PipelineQueues.Mandatory, cancellationToken));
                 await DrainAsync(pending, full: false);
             }
         }
 
         await DrainAsync(pending, full: true);
         logger.LogWarning("Index rebuild: {Articles} stored documents re-sent to the indexer as {Messages} messages", articles, messages);
-        return new RepublishResult(articles, messages, IndexBatchConsumerDefinition.QueueName);
+        return new RepublishResult(articles, messages, QueueNames.Indexing);
     }
 
     /// <summary>The messages that merge back into exactly this document (the merge is idempotent).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Pipeline.Messaging;
 using Pipeline.Messaging.Enrichment;
 using Pipeline.SearchStore;
 using Pipeline.SearchStore.Elasticsearch;
@@ -11,7 +12,7 @@ namespace Pipeline.Indexing.Operations;
 
 /// <summary>
 /// What the operator runs against the indexing service (the AppHost's dashboard commands call these endpoints): re-run
-/// one enricher over stored articles, rebuild the index from the stored documents; plus the store and broker health
+/// one enricher over stored articles, rebuild the index from the stored documents, replay the dead letters; plus the store and broker health
 /// checks and the queue-depth gauges.
 /// </summary>
 public static class IndexingOperations
@@ -26,6 +27,7 @@ public static class IndexingOperations
             ? new ElasticsearchStoredArticles(elasticsearch)
             : new LuceneStoredArticles(sp.GetRequiredService<IOptions<SearchStoreOptions>>().Value.LucenePath));
         builder.Services.AddSingleton<ArticleRepublisher>();
+        builder.Services.AddSingleton<DeadLetterReplay>();
         builder.Services.AddSingleton<BrokerQueues>();
         builder.Services.AddSingleton<QueueDepthMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueDepthMonitor>());
@@ -59,6 +61,14 @@ public static class IndexingOperations
                 TypedResults.Ok(await republisher.RebuildIndexAsync(cancellationToken)))
             .WithName("RebuildIndex")
             .WithSummary("Rewrite every document of the index from its stored source, through the indexer's own queue.");
+        admin.MapPost("/index/dead-letters/replay", async (DeadLetterReplay replay, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await replay.ReplayAsync(cancellationToken)))
+            .WithName("ReplayDeadLetters")
+            .WithSummary("Send the original message of every indexing dead letter back to the indexer, after fixing what made the store refuse it.")
+            .WithDescription(
+                "Unwraps each IndexingRejected in the indexing-dead-letter queue and sends its ArticleIngested or ArticleEnriched to the indexing " +
+                "queue, then removes the dead letter. A dead letter whose message type the indexer did not know holds only the message's " +
+                "IArticleMessage part: it stays in the queue and is listed in keptMessages (ingest that article again).");
         return app;
     }
 
@@ -88,12 +98,12 @@ public static class IndexingOperations
         }
 
         var known = options.Value.Enrichers;
-        if (!known.Contains(name, StringComparer.Ordinal) && !await broker.ExistsAsync(EnricherDeclaration.QueueName(name), cancellationToken))
+        if (!known.Contains(name, StringComparer.Ordinal) && !await broker.ExistsAsync(QueueNames.Enricher(name), cancellationToken))
         {
             // Sending would declare the queue: a durable queue nobody reads, filling with every stored article.
             return TypedResults.Problem(
                 $"There is no enricher '{name}': it is not among the enrichers the AppHost declared ({string.Join(", ", known)}) and the broker " +
-                $"has no queue {EnricherDeclaration.QueueName(name)}. Nothing was sent.",
+                $"has no queue {QueueNames.Enricher(name)}. Nothing was sent.",
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Unknown enricher",
                 extensions: new Dictionary<string, object?> { ["knownEnrichers"] = known });

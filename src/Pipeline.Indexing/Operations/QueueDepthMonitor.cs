@@ -2,8 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Pipeline.Indexing.Consumers;
-using Pipeline.Messaging.Enrichment;
+using Pipeline.Messaging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -18,7 +17,6 @@ namespace Pipeline.Indexing.Operations;
 public sealed class QueueDepthMonitor(
     BrokerQueues broker,
     IOptions<OperationsOptions> options,
-    IOptions<IndexingOptions> indexing,
     IMeterFactory meters,
     ILogger<QueueDepthMonitor> logger)
     : BackgroundService, IHealthCheck
@@ -34,24 +32,21 @@ public sealed class QueueDepthMonitor(
     /// <summary>The queues measured: the indexer's, its error and dead-letter queues, and each enricher's pair.</summary>
     public IReadOnlyList<string> Queues =>
     [
-        IndexBatchConsumerDefinition.QueueName,
-        IndexBatchConsumerDefinition.QueueName + "_error",
-        indexing.Value.DeadLetterQueue,
-        .. options.Value.Enrichers.SelectMany(e => new[] { EnricherDeclaration.QueueName(e), EnricherDeclaration.ErrorQueueName(e) }),
+        QueueNames.Indexing,
+        QueueNames.ErrorQueueOf(QueueNames.Indexing),
+        QueueNames.IndexingDeadLetter,
+        .. options.Value.Enrichers.Select(QueueNames.Enricher).SelectMany(q => new[] { q, QueueNames.ErrorQueueOf(q) }),
     ];
 
     public IReadOnlyDictionary<string, (long Messages, long Consumers)> Depths => _depths;
-
-    public static bool IsDeadLetterQueue(string queue, string deadLetterQueue) =>
-        queue.EndsWith("_error", StringComparison.Ordinal) || queue == deadLetterQueue;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _meter.CreateObservableGauge("pipeline.queue.messages", () => Measure(_ => true, d => d.Messages), "{message}", "Messages waiting in each pipeline queue.");
         _meter.CreateObservableGauge("pipeline.queue.consumers", () => Measure(_ => true, d => d.Consumers), "{consumer}", "Consumers attached to each pipeline queue.");
         _meter.CreateObservableGauge(
-            "pipeline.queue.dead_letters", () => Measure(q => IsDeadLetterQueue(q, indexing.Value.DeadLetterQueue), d => d.Messages), "{message}",
-            "Messages in the _error and dead-letter queues, waiting for an operator (replay them from the dashboard).");
+            "pipeline.queue.dead_letters", () => Measure(QueueNames.IsParking, d => d.Messages), "{message}",
+            "Messages in the _error and dead-letter queues, waiting for an operator (replay them from the dashboard or the admin API).");
         return base.StartAsync(cancellationToken);
     }
 
@@ -79,7 +74,7 @@ public sealed class QueueDepthMonitor(
     {
         try
         {
-            await using var connection = await broker.ConnectionFactory("indexing queue monitor").CreateConnectionAsync(cancellationToken);
+            await using var connection = await broker.ConnectAsync("indexing queue monitor", cancellationToken);
             foreach (var queue in Queues)
             {
                 if (await BrokerQueues.ExistsAsync(connection, queue, cancellationToken) is { } ok)
@@ -108,7 +103,7 @@ public sealed class QueueDepthMonitor(
             return Task.FromResult(HealthCheckResult.Unhealthy(error));
         }
 
-        var deadLetters = _depths.Where(d => IsDeadLetterQueue(d.Key, indexing.Value.DeadLetterQueue) && d.Value.Messages > 0).ToList();
+        var deadLetters = _depths.Where(d => QueueNames.IsParking(d.Key) && d.Value.Messages > 0).ToList();
         return Task.FromResult(deadLetters.Count == 0
             ? HealthCheckResult.Healthy("Broker reachable; no dead letters.")
             : HealthCheckResult.Degraded($"Dead letters waiting: {string.Join(", ", deadLetters.Select(d => $"{d.Key} {d.Value.Messages}"))}. Replay them from the dashboard after fixing the cause."));

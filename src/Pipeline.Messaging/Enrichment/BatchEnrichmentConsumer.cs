@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Messaging.Broker;
 
 namespace Pipeline.Messaging.Enrichment;
 
@@ -109,9 +110,10 @@ public sealed class BatchEnrichmentConsumer<TEnricher, TPayload>(TEnricher enric
     /// </summary>
     static async Task MoveToErrorQueueAsync(ConsumeContext<ArticleIngested> message, Exception error, TimeSpan elapsed)
     {
-        var errorQueue = await message.GetSendEndpoint(new Uri($"queue:{EnricherDeclaration.ErrorQueueName(TEnricher.Name)}"));
+        var errorQueue = await message.GetSendEndpoint(PipelineQueues.SendAddress(QueueNames.ErrorQueueOf(QueueNames.Enricher(TEnricher.Name))));
         await errorQueue.Send(message.Message, send =>
         {
+            PipelineQueues.Mandatory(send);
             foreach (var header in message.Headers.GetAll())
             {
                 send.Headers.Set(header.Key, header.Value);
@@ -144,7 +146,7 @@ public sealed class BatchEnrichmentConsumerDefinition<TEnricher, TPayload> : Con
     {
         _messaging = messaging.Value;
         _batch = batch.Value;
-        EndpointName = EnricherDeclaration.QueueName(TEnricher.Name);
+        EndpointName = QueueNames.Enricher(TEnricher.Name);
     }
 
     protected override void ConfigureConsumer(

@@ -15,12 +15,6 @@ public static partial class EnricherDeclaration
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")]
     private static partial Regex PayloadPath();
 
-    /// <summary>The queue the enricher's consumer reads, bound to <see cref="ArticleIngested"/>.</summary>
-    public static string QueueName(string enricherName) => enricherName + "-enricher";
-
-    /// <summary>Where MassTransit keeps the articles the enricher failed on (the queue name plus MassTransit's <c>_error</c>).</summary>
-    public static string ErrorQueueName(string enricherName) => QueueName(enricherName) + "_error";
-
     public static void Validate(string name, IReadOnlyList<EnrichmentField> fields)
     {
         if (!KebabCase().IsMatch(name))

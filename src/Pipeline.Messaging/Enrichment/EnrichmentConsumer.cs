@@ -36,7 +36,7 @@ public sealed class EnrichmentConsumerDefinition<TEnricher, TPayload> : Consumer
     public EnrichmentConsumerDefinition(IOptions<MessagingOptions> options)
     {
         _options = options.Value;
-        EndpointName = EnricherDeclaration.QueueName(TEnricher.Name);
+        EndpointName = QueueNames.Enricher(TEnricher.Name);
     }
 
     protected override void ConfigureConsumer(
