@@ -104,7 +104,7 @@ public sealed class ChaosRun(IngestionCorpus corpus, ChaosSettings settings, IAn
             async ct =>
             {
                 await Task.Delay(settings.DownTime, ct);
-                await killNode.StartAsync(ct);
+                await StartNodeAsync(killNode, ct);
             });
         var indexerKill = ServiceKill(indexer);
         if (settings.Short)
@@ -118,11 +118,33 @@ public sealed class ChaosRun(IngestionCorpus corpus, ChaosSettings settings, IAn
             async ct =>
             {
                 await Task.Delay(settings.LongOutage, ct);
-                await stopNode.StartAsync(ct);
+                await StartNodeAsync(stopNode, ct);
             });
         var serviceKills = services.Replicas.Where(r => r != indexer).Select(ServiceKill).Append(indexerKill).OrderBy(_ => random.Next()).ToList();
         // The broker faults first and last, the service processes between them in the seed's order.
         return [brokerKill, .. serviceKills, brokerStop];
+    }
+
+    /// <summary>
+    /// Starts a broker node again as a supervisor would: one that has not come up within its start timeout or exited
+    /// at start (seen on a machine loaded far beyond its cores) is started again, up to three times.
+    /// </summary>
+    static async Task StartNodeAsync(RabbitMqClusterNode node, CancellationToken cancellationToken)
+    {
+        const int Attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await node.StartAsync(cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException && attempt < Attempts)
+            {
+                // A failed start has already stopped the node; a straggler is killed before the next try.
+                node.Kill();
+            }
+        }
     }
 
     ChaosFault ServiceKill(ServiceReplica replica) => new(
