@@ -16,6 +16,9 @@ public sealed class ServiceReplica(string project, int number, int of, IReadOnly
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>Whether a process was started (it may have exited since).</summary>
+    public bool HasStarted => _process is not null;
+
     /// <summary>Starts the process (again, after a kill) and waits until its /health answers 200.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {

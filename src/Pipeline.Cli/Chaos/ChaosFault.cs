@@ -12,3 +12,6 @@ public sealed record FaultOutcome(string Description, TimeSpan At, TimeSpan Heal
     /// <summary>From the fault until the thing hit is healthy and the pipeline has made progress (whichever is later).</summary>
     public TimeSpan Recovery => (Progress is { } progress && progress > Healthy ? progress : Healthy) - At;
 }
+
+/// <summary>A service process that exited without being killed by a fault, when, and the last lines it printed.</summary>
+public sealed record UnexpectedExit(string Name, TimeSpan At, string Output);

@@ -21,6 +21,9 @@ public sealed class ChaosReport
 
     public List<FaultOutcome> Faults { get; } = [];
 
+    /// <summary>Service processes that died by themselves during the run (and were started again).</summary>
+    public List<UnexpectedExit> UnexpectedExits { get; } = [];
+
     /// <summary>When every acknowledged article was complete (or the run stopped waiting), from the start of the import.</summary>
     public TimeSpan Settled { get; set; }
 
@@ -61,12 +64,23 @@ public sealed class ChaosReport
         text.AppendLine(i, $"| articles acknowledged (distinct ids) | {Acknowledged.Count:N0} |");
         text.AppendLine(i, $"| documents in the index | {Audit.Documents:N0} |");
         text.AppendLine(i, $"| faults injected | {Faults.Count} |");
+        text.AppendLine(i, $"| service processes that exited by themselves (restarted) | {UnexpectedExits.Count} |");
         text.AppendLine(i, $"| **lost** (acknowledged, not in the index) | **{Lost}** |");
         text.AppendLine(i, $"| **indexed twice** (one id or canonical URL, two documents) | **{Duplicated}** |");
         text.AppendLine(i, $"| **missing an enrichment** (claims, entities or fact-checks) | **{MissingEnrichments}** |");
         text.AppendLine(i, $"| longest recovery | {LongestRecovery.TotalSeconds:N1} s |");
         text.AppendLine(i, $"| recovery from the last fault | {LastFaultRecovery.TotalSeconds:N1} s |");
         text.AppendLine(i, $"| settled (every acknowledged article complete) after | {Settled.TotalSeconds:N1} s |");
+        foreach (var exit in UnexpectedExits.Take(5))
+        {
+            text.AppendLine();
+            text.AppendLine(i, $"{exit.Name} exited by itself at {exit.At.TotalSeconds:N1} s; its last lines:");
+            text.AppendLine();
+            text.AppendLine("```");
+            text.AppendLine(exit.Output);
+            text.AppendLine("```");
+        }
+
         foreach (var (what, ids) in new[] { ("lost", Audit.Lost), ("indexed twice", Audit.Duplicated), ("missing an enrichment", Audit.MissingEnrichments) })
         {
             if (ids.Count > 0)

@@ -17,6 +17,7 @@ public sealed class ChaosRun(IngestionCorpus corpus, ChaosSettings settings, IAn
 {
     readonly Stopwatch _clock = new();
     readonly List<(TimeSpan At, int Complete)> _progress = [];
+    readonly HashSet<ServiceReplica> _underFault = [];
     volatile bool _idle;
 
     public async Task<ChaosReport> RunAsync(CancellationToken cancellationToken)
@@ -47,12 +48,14 @@ public sealed class ChaosRun(IngestionCorpus corpus, ChaosSettings settings, IAn
                     using var watcher = new IndexWatcher(services.IndexPath, PipelineServices.EnricherNames);
                     var import = ImportAsync(services, articles, report, importing, cancellationToken);
                     var watching = WatchAsync(watcher, import, report, complete, watch.Token);
+                    var supervising = SuperviseAsync(services, report, watch.Token);
                     await InjectAsync(schedule, report, faulting, cancellationToken);
                     await import;
                     complete.MaxValue = Math.Max(1, report.Acknowledged.Count);
                     await SettleAsync(report, complete, cancellationToken);
                     await watch.CancelAsync();
                     await watching;
+                    await supervising;
                 });
 
             var audit = IndexAudit.Read(services.IndexPath, report.Acknowledged, PipelineServices.EnricherNames);
@@ -149,12 +152,74 @@ public sealed class ChaosRun(IngestionCorpus corpus, ChaosSettings settings, IAn
 
     ChaosFault ServiceKill(ServiceReplica replica) => new(
         $"SIGKILL {replica.Name}, start it {settings.DownTime.TotalSeconds:0} s later",
-        replica.KillAsync,
+        async () =>
+        {
+            lock (_underFault)
+            {
+                _underFault.Add(replica);
+            }
+
+            await replica.KillAsync();
+        },
         async ct =>
         {
-            await Task.Delay(settings.DownTime, ct);
-            await replica.StartAsync(ct);
+            try
+            {
+                await Task.Delay(settings.DownTime, ct);
+                await replica.StartAsync(ct);
+            }
+            finally
+            {
+                lock (_underFault)
+                {
+                    _underFault.Remove(replica);
+                }
+            }
         });
+
+    /// <summary>
+    /// Restarts a service process that exited without being killed by a fault (as the AppHost's restart policy would),
+    /// and records it with the last lines it printed: a process that dies of a fault elsewhere is a finding.
+    /// </summary>
+    async Task SuperviseAsync(PipelineServices services, ChaosReport report, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var replica in services.Replicas)
+            {
+                bool exempt;
+                lock (_underFault)
+                {
+                    exempt = _underFault.Contains(replica);
+                }
+
+                if (exempt || replica.IsRunning)
+                {
+                    continue;
+                }
+
+                var output = replica.HasStarted ? replica.Process.Output : "";
+                report.UnexpectedExits.Add(new UnexpectedExit(replica.Name, _clock.Elapsed, string.Join('\n', output.Split('\n').TakeLast(15))));
+                try
+                {
+                    await replica.StartAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+                {
+                    // Tried again on the next round.
+                }
+            }
+
+            try
+            {
+                await Task.Delay(1000, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>`pipeline import`'s client, sent to wherever ingestion runs now; every acknowledged id is recorded.</summary>
     static async Task ImportAsync(PipelineServices services, string articles, ChaosReport report, ProgressTask task, CancellationToken cancellationToken)

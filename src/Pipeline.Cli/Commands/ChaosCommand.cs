@@ -56,6 +56,7 @@ public static class ChaosCommand
 
             await output.WriteLineAsync(report.ToMarkdown());
             await output.WriteLineAsync(System.FormattableString.Invariant($"chaos-longest-recovery-s: {report.LongestRecovery.TotalSeconds:F1}"));
+            await output.WriteLineAsync($"chaos-unexpected-exits: {report.UnexpectedExits.Count}");
             await output.WriteLineAsync($"chaos-faults: {report.Faults.Count}");
             await output.WriteLineAsync($"chaos-lost: {report.Lost}");
             await output.WriteLineAsync($"chaos-duplicated: {report.Duplicated}");
