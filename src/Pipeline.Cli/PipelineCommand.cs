@@ -14,6 +14,7 @@ public static class PipelineCommand
             new Command("eval", "Measure the analysers on labelled data.") { EvalCommand.Create(output, errors), EvalEntitiesCommand.Create(output, errors), EvalNerCommand.Create(output, errors) },
             new Command("bench", "Benchmarks (build with -c Release); each prints a markdown table.") { BenchCommand.Create(output, errors), BenchEntitiesCommand.Create(output, errors), Bench.SearchBenchmarkCommand.Create(output, errors), BenchIngestionCommand.Create(output, errors), BenchPipelineCommand.Create(output, errors), BenchClaimsCommand.Create(output, errors) },
             LlmCommand.Create(output, errors),
+            ChaosCommand.Create(output, errors),
             TrainCommand.Create(output, errors),
             KnowledgeBaseCommand.Create(output, errors),
         };

@@ -17,7 +17,8 @@ namespace Pipeline.Cli.Bench;
 /// <param name="StageArticles">Articles each stage processes alone.</param>
 /// <param name="LatencySeconds">Length of the fixed-rate latency row.</param>
 /// <param name="LatencyRate">Articles/s of the latency row; 0 = half of the end-to-end rate.</param>
-public sealed record PipelineBenchmarkSettings(int Articles, int StageArticles, int LatencySeconds, double LatencyRate);
+/// <param name="Replicas">Processes of each enricher (competing consumers on its queue).</param>
+public sealed record PipelineBenchmarkSettings(int Articles, int StageArticles, int LatencySeconds, double LatencyRate, int Replicas = 1);
 
 /// <summary>
 /// `pipeline bench pipeline`: the whole pipeline as one, every service its own process from its Release build,
@@ -28,22 +29,14 @@ public sealed record PipelineBenchmarkSettings(int Articles, int StageArticles, 
 /// </summary>
 public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkSettings settings, IAnsiConsole console)
 {
-    /// <summary>The enrichers the AppHost runs: enricher name and service project.</summary>
-    public static readonly (string Name, string Project)[] Enrichers =
-    [
-        ("claims", "Pipeline.ClaimTagging"),
-        ("entities", "Pipeline.EntityLinking"),
-        ("fact-checks", "Pipeline.Enrichers.FactCheckMatching"),
-    ];
-
-    const string Indexing = "Pipeline.Indexing";
-    const string Ingestion = "Pipeline.Ingestion";
+    const string Indexing = PipelineServices.Indexing;
+    const string Ingestion = PipelineServices.Ingestion;
     const string IndexingQueue = "indexing";
     static readonly TimeSpan NoProgressLimit = TimeSpan.FromSeconds(180);
 
-    static string[] EnricherNames => [.. Enrichers.Select(e => e.Name)];
+    static (string Name, string Project)[] Enrichers => PipelineServices.Enrichers;
 
-    public static IEnumerable<string> Projects => [Ingestion, .. Enrichers.Select(e => e.Project), Indexing];
+    static string[] EnricherNames => PipelineServices.EnricherNames;
 
     public async Task<PipelineBenchmarkReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -52,52 +45,43 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
             Articles = settings.Articles,
             StageArticles = settings.StageArticles,
             SourceArticles = corpus.SourceArticles,
+            Replicas = settings.Replicas,
             LoadAtStart = ProcessStats.LoadAverage(),
         };
         var work = Directory.CreateTempSubdirectory("pipeline-bench-pipeline-");
-        var services = new Dictionary<string, ServiceProcess>(StringComparer.Ordinal);
         try
         {
             await using var broker = await RabbitMqNode.StartAsync(cancellationToken);
             await using var connection = await RawBroker.ConnectAsync(broker.ConnectionString);
-            var indexPath = Path.Combine(work.FullName, "index");
+            await using var services = new PipelineServices(broker.ConnectionString, work.FullName);
+            var indexPath = services.IndexPath;
 
             await console.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
                 .StartAsync(async progress =>
                 {
-                    var starting = progress.AddTask("starting the services", maxValue: Projects.Count());
-                    // Indexing and the enrichers first: their queues must exist before ingestion publishes (as the AppHost orders them).
-                    foreach (var project in Projects.Reverse())
-                    {
-                        services[project] = await ServiceProcess.StartAsync(RepositoryLayout.ServiceAssembly(project), Settings(broker, indexPath), cancellationToken);
-                        starting.Increment(1);
-                    }
+                    var starting = progress.AddTask("starting the services", maxValue: 2 + (Enrichers.Length * settings.Replicas));
+                    await services.StartAsync(settings.Replicas, () => starting.Increment(1), cancellationToken);
 
                     await EndToEndAsync(broker, services, indexPath, report, progress.AddTask($"end to end, {settings.Articles:N0} articles", maxValue: settings.Articles), cancellationToken);
                     await LatencyAsync(services[Ingestion], indexPath, report, progress.AddTask("latency at a fixed rate", maxValue: settings.LatencySeconds), cancellationToken);
 
                     // The stages alone: nothing upstream runs, and the indexer is stopped while the enrichers are measured,
                     // so their results wait in its queue (they are the indexing stage's backlog afterwards).
-                    await DisposeAsync(services, Ingestion);
-                    await DisposeAsync(services, Indexing);
+                    await services.StopAsync(Ingestion);
+                    await services.StopAsync(Indexing);
                     await PurgeAsync(connection, IndexingQueue);
                     var articles = StageArticles(first: settings.Articles + report.LatencyArticles);
                     foreach (var (name, project) in Enrichers)
                     {
-                        report.Stages.Add(await EnricherAloneAsync(connection, name, services[project], articles, progress.AddTask($"{name} alone", maxValue: articles.Count), cancellationToken));
+                        report.Stages.Add(await EnricherAloneAsync(connection, name, [.. services.Replicas.Where(r => r.Project == project).Select(r => r.Process)], articles, progress.AddTask($"{name} alone", maxValue: articles.Count), cancellationToken));
                     }
 
-                    report.Stages.Add(await IndexingAloneAsync(broker, connection, Path.Combine(work.FullName, "index-alone"), articles, progress.AddTask("indexing alone", maxValue: articles.Count), cancellationToken));
+                    report.Stages.Add(await IndexingAloneAsync(broker, connection, work.FullName, articles, progress.AddTask("indexing alone", maxValue: articles.Count), cancellationToken));
                 });
         }
         finally
         {
-            foreach (var service in services.Values)
-            {
-                await service.DisposeAsync();
-            }
-
             work.Delete(recursive: true);
         }
 
@@ -105,27 +89,10 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
         return report;
     }
 
-    /// <summary>The configuration the AppHost gives every service (broker, store, the enrichers indexing watches), quieter logs.</summary>
-    static Dictionary<string, string> Settings(RabbitMqNode broker, string indexPath)
-    {
-        var values = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:rabbitmq"] = broker.ConnectionString,
-            ["SearchStore:LucenePath"] = indexPath,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        for (var i = 0; i < Enrichers.Length; i++)
-        {
-            values[$"Operations:Enrichers:{i}"] = Enrichers[i].Name;
-        }
-
-        return values;
-    }
-
     /// <summary>NDJSON through the ingestion API as `pipeline import` sends it, timed until the last article is searchable with every enrichment.</summary>
-    async Task EndToEndAsync(RabbitMqNode broker, Dictionary<string, ServiceProcess> services, string indexPath, PipelineBenchmarkReport report, ProgressTask task, CancellationToken cancellationToken)
+    async Task EndToEndAsync(RabbitMqNode broker, PipelineServices services, string indexPath, PipelineBenchmarkReport report, ProgressTask task, CancellationToken cancellationToken)
     {
-        var cpu = services.ToDictionary(s => s.Key, s => ProcessStats.CpuSeconds(s.Value.ProcessId));
+        var cpu = services.Replicas.ToDictionary(r => r.Name, r => ProcessStats.CpuSeconds(r.Process.ProcessId));
         var brokerCpu = ProcessStats.CpuSeconds(broker.ProcessId);
         using var http = services[Ingestion].CreateClient(Timeout.InfiniteTimeSpan);
         using var watcher = new IndexWatcher(indexPath, EnricherNames);
@@ -164,14 +131,14 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"{e.Message} {accepted} were accepted. {await QueueReportAsync(broker)} {IndexWatcher.Describe(indexPath, acceptedIds.Where(id => !watcher.IsComplete(id)).Take(10))}\n{string.Join("\n", services.Select(s => $"===== {s.Key}\n{s.Value.Output}"))}", e);
+            throw new TimeoutException($"{e.Message} {accepted} were accepted. {await QueueReportAsync(broker)} {IndexWatcher.Describe(indexPath, acceptedIds.Where(id => !watcher.IsComplete(id)).Take(10))}\n{string.Join("\n", services.Replicas.Select(r => $"===== {r.Name}\n{r.Process.Output}"))}", e);
         }
 
         report.EndToEnd = clock.Elapsed;
         report.Accepted = accepted;
-        foreach (var (project, service) in services)
+        foreach (var replica in services.Replicas)
         {
-            report.Processes.Add(new ProcessUse(Display(project), service.PeakResidentBytes(), ProcessStats.CpuSeconds(service.ProcessId) - cpu[project]));
+            report.Processes.Add(new ProcessUse(replica.Name, replica.Process.PeakResidentBytes(), ProcessStats.CpuSeconds(replica.Process.ProcessId) - cpu[replica.Name]));
         }
 
         report.Processes.Add(new ProcessUse("broker (RabbitMQ)", ProcessStats.PeakResidentBytes(broker.ProcessId), ProcessStats.CpuSeconds(broker.ProcessId) - brokerCpu));
@@ -274,10 +241,10 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
     /// One enricher, already running and idle, gets the articles on its queue at once; timed from the first publish until
     /// its last result is in the (stopped) indexer's queue.
     /// </summary>
-    static async Task<StageResult> EnricherAloneAsync(IConnection connection, string enricher, ServiceProcess service, List<ArticleIngested> articles, ProgressTask task, CancellationToken cancellationToken)
+    static async Task<StageResult> EnricherAloneAsync(IConnection connection, string enricher, List<ServiceProcess> replicas, List<ArticleIngested> articles, ProgressTask task, CancellationToken cancellationToken)
     {
         var before = await QueueDepthAsync(connection, IndexingQueue);
-        var cpu = ProcessStats.CpuSeconds(service.ProcessId);
+        var cpu = replicas.Sum(r => ProcessStats.CpuSeconds(r.ProcessId));
         var clock = Stopwatch.StartNew();
         await RawBroker.PublishAsync(connection, enricher + "-enricher", articles.Select(a => BenchCorpus.Envelope(a, Guid.NewGuid().ToString())));
         var lastProgress = clock.Elapsed;
@@ -293,13 +260,14 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
             }
             else if (clock.Elapsed - lastProgress > NoProgressLimit)
             {
-                throw new TimeoutException($"{enricher} alone: {done} of {articles.Count} results, none more for {NoProgressLimit.TotalSeconds:F0} s.\n{service.Output}");
+                throw new TimeoutException($"{enricher} alone: {done} of {articles.Count} results, none more for {NoProgressLimit.TotalSeconds:F0} s.\n{string.Join("\n", replicas.Select(r => r.Output))}");
             }
 
             await Task.Delay(20, cancellationToken);
         }
 
-        return new StageResult(enricher, articles.Count, clock.Elapsed, ProcessStats.CpuSeconds(service.ProcessId) - cpu, service.PeakResidentBytes());
+        // With replicas: CPU of all of them, peak RSS of the largest.
+        return new StageResult(enricher, articles.Count, clock.Elapsed, replicas.Sum(r => ProcessStats.CpuSeconds(r.ProcessId)) - cpu, replicas.Max(r => r.PeakResidentBytes()));
     }
 
     /// <summary>
@@ -307,7 +275,7 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
     /// they waited while it was stopped): started on an empty queue into a fresh index and warmed up on a fifth of them,
     /// then the rest is published at once and timed until the last article is searchable with every enrichment.
     /// </summary>
-    static async Task<StageResult> IndexingAloneAsync(RabbitMqNode broker, IConnection connection, string indexPath, List<ArticleIngested> articles, ProgressTask task, CancellationToken cancellationToken)
+    static async Task<StageResult> IndexingAloneAsync(RabbitMqNode broker, IConnection connection, string workDirectory, List<ArticleIngested> articles, ProgressTask task, CancellationToken cancellationToken)
     {
         var results = await TakeAllAsync(connection, IndexingQueue);
         if (results.Count != Enrichers.Length * articles.Count)
@@ -322,7 +290,8 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
         IEnumerable<byte[]> Messages(List<ArticleIngested> group) =>
             group.Select(a => BenchCorpus.Envelope(a, Guid.NewGuid().ToString())).Concat(group.SelectMany(a => resultsOf[a.ArticleId]));
 
-        await using var service = await ServiceProcess.StartAsync(RepositoryLayout.ServiceAssembly(Indexing), Settings(broker, indexPath), cancellationToken);
+        var indexPath = Path.Combine(workDirectory, "index-alone");
+        await using var service = await ServiceProcess.StartAsync(RepositoryLayout.ServiceAssembly(Indexing), PipelineServices.Settings(broker.ConnectionString, indexPath, workDirectory), cancellationToken);
         using var watcher = new IndexWatcher(indexPath, EnricherNames);
         await WaitForCompleteAsync(watcher, () => warmUp.Count, task, RawBroker.PublishAsync(connection, IndexingQueue, Messages(warmUp)), cancellationToken);
 
@@ -412,20 +381,4 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
         await using var channel = await connection.CreateChannelAsync();
         return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }
-
-    static async Task DisposeAsync(Dictionary<string, ServiceProcess> services, string project)
-    {
-        await services[project].DisposeAsync();
-        services.Remove(project);
-    }
-
-    static string Display(string project) => project switch
-    {
-        "Pipeline.Ingestion" => "ingestion",
-        "Pipeline.ClaimTagging" => "claim-tagging (claims)",
-        "Pipeline.EntityLinking" => "entity-linking (entities)",
-        "Pipeline.Enrichers.FactCheckMatching" => "fact-checking (fact-checks)",
-        "Pipeline.Indexing" => "indexing",
-        _ => project,
-    };
 }

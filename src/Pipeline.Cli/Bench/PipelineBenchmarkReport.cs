@@ -22,6 +22,9 @@ public sealed class PipelineBenchmarkReport
 
     public int SourceArticles { get; init; }
 
+    /// <summary>Processes of each enricher.</summary>
+    public int Replicas { get; init; } = 1;
+
     public string LoadAtStart { get; init; } = "";
 
     public string LoadAtEnd { get; set; } = "";
@@ -51,7 +54,7 @@ public sealed class PipelineBenchmarkReport
     {
         var i = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(i, $"Pipeline benchmark: {Articles:N0} articles end to end and {StageArticles:N0} per stage alone, from {SourceArticles:N0} real articles in ../shared/data/articles (repeated under new URLs with changed words from the second copy on); every service its own process ({RepositoryLayout.Configuration} build) configured as the AppHost configures it, one throwaway RabbitMQ node, an embedded Lucene index; {Environment.ProcessorCount} cores; load average {LoadAtStart} before, {LoadAtEnd} after.");
+        text.AppendLine(i, $"Pipeline benchmark: {Articles:N0} articles end to end and {StageArticles:N0} per stage alone, from {SourceArticles:N0} real articles in ../shared/data/articles (repeated under new URLs with changed words from the second copy on); every service its own process ({RepositoryLayout.Configuration} build; {(Replicas == 1 ? "one process" : $"{Replicas} processes")} of each enricher) configured as the AppHost configures it, one throwaway RabbitMQ node, an embedded Lucene index; {Environment.ProcessorCount} cores; load average {LoadAtStart} before, {LoadAtEnd} after.");
         text.AppendLine();
         var ceiling = Bottleneck?.ArticlesPerSecond ?? double.NaN;
         text.AppendLine("| row | articles | seconds | articles/s | ratio to the slowest stage alone |");
@@ -61,7 +64,7 @@ public sealed class PipelineBenchmarkReport
         {
             var what = stage.Name == "indexing"
                 ? "indexing alone: the articles and the enrichers' real results published at once to the idle indexer, into a fresh index"
-                : $"{stage.Name} alone: the articles on its pre-filled queue, until its last result is published";
+                : $"{stage.Name} alone{(Replicas > 1 ? $" ({Replicas} replicas)" : "")}: the articles on its pre-filled queue, until its last result is published";
             text.AppendLine(i, $"| {what} | {stage.Articles:N0} | {stage.Elapsed.TotalSeconds:N1} | {stage.ArticlesPerSecond:N1} | {stage.ArticlesPerSecond / ceiling:F2} |");
         }
 

@@ -32,7 +32,23 @@ public static class ImportCommand
         };
         var columns = new Option<string?>("--columns") { Description = "CSV column map, API field=CSV column, e.g. text=articleBody,url=news_url. Unmapped columns are matched by their common names." };
         var apiKey = new Option<string?>("--api-key") { Description = "The ingestion API key (X-Api-Key). Default: $PIPELINE_API_KEY, else the ingest key ./run generated (~/.config/pipeline/api-keys.json)." };
-        var command = new Command("import", "Import articles from files into a running pipeline.") { path, api, columns, apiKey };
+        var maxWait = new Option<TimeSpan>("--max-wait")
+        {
+            Description = "How long to wait out an unavailable broker or ingestion API (no line answered) before stopping, e.g. 90s, 10m.",
+            DefaultValueFactory = _ => ImportRetry.DefaultMaxWait,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (ImportRetry.TryParseDuration(text, out var duration))
+                {
+                    return duration;
+                }
+
+                result.AddError($"--max-wait takes a duration such as 90s, 10m or 1h; got '{text}'.");
+                return default;
+            },
+        };
+        var command = new Command("import", "Import articles from files into a running pipeline.") { path, api, columns, apiKey, maxWait };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var target = parse.GetRequiredValue(path);
@@ -65,11 +81,12 @@ public static class ImportCommand
                 http.DefaultRequestHeaders.Add("X-Api-Key", key);
             }
 
-            var importer = new ArticleImporter(http, map);
+            var importer = new ArticleImporter(http, map, new ImportRetry(parse.GetValue(maxWait)));
             var total = new ArticleImporter.Counts();
             var perFile = new List<(string File, ArticleImporter.Counts Counts)>();
             var supported = files.Except(unsupported).ToList();
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) });
+            ImportStoppedException? stopped = null;
             await console.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
@@ -77,9 +94,17 @@ public static class ImportCommand
                     var task = context.AddTask($"Importing {Path.GetFileName(Path.GetFullPath(target).TrimEnd('/'))}", maxValue: Math.Max(1, supported.Sum(f => new FileInfo(f).Length)));
                     foreach (var file in supported)
                     {
-                        var counts = await importer.ImportFileAsync(file, task, cancellationToken);
-                        perFile.Add((Path.GetRelativePath(Directory.Exists(target) ? target : Path.GetDirectoryName(Path.GetFullPath(target))!, file), counts));
-                        total.Add(counts);
+                        try
+                        {
+                            var counts = await importer.ImportFileAsync(file, task, cancellationToken);
+                            perFile.Add((Path.GetRelativePath(Directory.Exists(target) ? target : Path.GetDirectoryName(Path.GetFullPath(target))!, file), counts));
+                            total.Add(counts);
+                        }
+                        catch (ImportStoppedException e)
+                        {
+                            stopped = e;
+                            return;
+                        }
                     }
 
                     task.Value = task.MaxValue;
@@ -104,6 +129,15 @@ public static class ImportCommand
             }
 
             await output.WriteLineAsync($"{total} ({(perFile.Count == 1 ? perFile[0].File : $"{perFile.Count} files")})");
+            if (stopped is not null)
+            {
+                // Counts of the file it stopped in are not in the totals above: its lines before the stop were answered, the rest not sent.
+                await errors.WriteLineAsync(
+                    $"error: {stopped.Message}. Waited longer than --max-wait {parse.GetValue(maxWait).TotalSeconds:0} s. " +
+                    $"Nothing from {stopped.File} {stopped.Origin} on was sent; importing again is safe (lines already accepted are answered duplicate).");
+                return 3;
+            }
+
             return total.Rejected + total.Failed == 0 ? 0 : 1;
         });
         return command;

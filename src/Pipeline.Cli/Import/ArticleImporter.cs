@@ -5,14 +5,14 @@ using Spectre.Console;
 namespace Pipeline.Cli.Import;
 
 /// <summary>
-/// Sends the articles of files to the ingestion API as one streamed NDJSON batch per file and counts the per-line
-/// answers. Lines the broker did not take (503 for the batch, or "unavailable" lines) are resent, with back-off,
-/// up to <see cref="Attempts"/> times; only then are they counted as failed.
+/// Sends the articles of files to the ingestion API as streamed NDJSON batches and counts the per-line answers. Lines
+/// the broker did not take (503 for the batch, "unavailable" lines, or no answer because the connection failed) are
+/// resent, in order, with back-off, for as long as the outage lasts up to <see cref="ImportRetry.MaxWait"/>; a line
+/// answered accepted, duplicate or rejected is never sent again. Past the limit <see cref="ImportStoppedException"/>
+/// names the first line not sent.
 /// </summary>
-public sealed class ArticleImporter(HttpClient http, IReadOnlyDictionary<string, string> columns)
+public sealed class ArticleImporter(HttpClient http, IReadOnlyDictionary<string, string> columns, ImportRetry retry)
 {
-    public const int Attempts = 5;
-
     public sealed record LineProblem(string File, string Origin, string Message);
 
     /// <summary>Counts for one file (or all of them).</summary>
@@ -42,6 +42,12 @@ public sealed class ArticleImporter(HttpClient http, IReadOnlyDictionary<string,
 
     public List<LineProblem> Problems { get; } = [];
 
+    /// <summary>Articles per batch request (bounded memory for big files; smaller batches lose less to a broken connection).</summary>
+    public int BatchLines { get; init; } = 10_000;
+
+    /// <summary>Called with every answer that settles a line (accepted, duplicate, rejected), once per line.</summary>
+    public Action<NdjsonBatchClient.Answer>? Answered { get; init; }
+
     public async Task<Counts> ImportFileAsync(string path, ProgressTask? progress, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path);
@@ -63,31 +69,36 @@ public sealed class ArticleImporter(HttpClient http, IReadOnlyDictionary<string,
             }
 
             pending.Add((article.Origin, JsonSerializer.SerializeToUtf8Bytes(article.Body)));
-            if (pending.Count == 10_000)
+            if (pending.Count == BatchLines)
             {
-                // Bounded memory for big files: one batch request per 10,000 articles.
-                await SendAsync(name, pending, counts, cancellationToken);
+                await SendAsync(name, pending, counts, progress, cancellationToken);
                 pending = [];
             }
         }
 
-        await SendAsync(name, pending, counts, cancellationToken);
+        await SendAsync(name, pending, counts, progress, cancellationToken);
         return counts;
     }
 
-    async Task SendAsync(string name, List<(string Origin, byte[] Line)> lines, Counts counts, CancellationToken cancellationToken)
+    async Task SendAsync(string name, List<(string Origin, byte[] Line)> lines, Counts counts, ProgressTask? progress, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; lines.Count > 0; attempt++)
+        var description = progress?.Description;
+        var failures = 0;
+        long? outageStarted = null;
+        while (lines.Count > 0)
         {
-            var unavailable = new List<(string Origin, byte[] Line)>();
+            var settled = new bool[lines.Count];
+            var sent = lines;
             string? failure = null;
+            var outage = "broker unavailable";
+            TimeSpan? retryAfter = null;
             try
             {
-                await NdjsonBatchClient.PostAsync(
+                var summary = await NdjsonBatchClient.PostAsync(
                     http,
                     async (stream, ct) =>
                     {
-                        foreach (var (_, line) in lines)
+                        foreach (var (_, line) in sent)
                         {
                             await stream.WriteAsync(line, ct);
                             stream.WriteByte((byte)'\n');
@@ -95,7 +106,8 @@ public sealed class ArticleImporter(HttpClient http, IReadOnlyDictionary<string,
                     },
                     answer =>
                     {
-                        var (origin, line) = lines[answer.Line - 1];
+                        var index = answer.Line - 1;
+                        var (origin, _) = sent[index];
                         switch (answer.Status)
                         {
                             case "accepted":
@@ -109,36 +121,101 @@ public sealed class ArticleImporter(HttpClient http, IReadOnlyDictionary<string,
                                 Problems.Add(new(name, origin, $"400 {answer.Field}: {answer.Reason}"));
                                 break;
                             default:
-                                unavailable.Add((origin, line));
                                 failure = answer.Reason;
-                                break;
+                                return;
                         }
+
+                        settled[index] = true;
+                        Answered?.Invoke(answer);
                     },
                     cancellationToken);
+                if (summary.TryGetProperty("retryAfterSeconds", out var seconds))
+                {
+                    retryAfter = TimeSpan.FromSeconds(seconds.GetDouble());
+                }
             }
-            catch (HttpRequestException e) when (e.StatusCode is null or HttpStatusCode.ServiceUnavailable)
+            catch (BatchRefusedException e) when (e.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout)
             {
-                // The API or its broker is unavailable: nothing of this batch was accepted; all of it is resent.
-                unavailable = lines;
+                // The API or its broker is unavailable: nothing of this batch was accepted.
                 failure = e.Message;
+                retryAfter = e.RetryAfter;
+            }
+            catch (Exception e) when (e is HttpRequestException { StatusCode: null } or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                // The connection failed (the API is down or restarting, or died mid-batch): what was answered stays
+                // answered, the rest is resent (a line the API took but could not answer comes back as a duplicate).
+                failure = e.Message;
+                outage = "ingestion API unreachable";
             }
 
-            lines = unavailable;
+            lines = [.. sent.Where((_, i) => !settled[i])];
             if (lines.Count == 0)
             {
-                return;
+                break;
             }
 
-            if (attempt == Attempts)
+            if (lines.Count < sent.Count)
             {
-                counts.Failed += lines.Count;
-                Problems.AddRange(lines.Select(l => new LineProblem(name, l.Origin, $"not accepted after {Attempts} attempts: {failure}")));
-                return;
+                // Progress: the outage, if there was one, is over; a new one starts counting from now.
+                failures = 0;
+                outageStarted = null;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500 * Math.Pow(2, attempt)), cancellationToken);
+            failures++;
+            outageStarted ??= retry.Clock.GetTimestamp();
+            var waited = retry.Clock.GetElapsedTime(outageStarted.Value);
+            if (waited >= retry.MaxWait)
+            {
+                if (progress is not null)
+                {
+                    progress.Description = description!;
+                }
+
+                counts.Failed += lines.Count;
+                throw new ImportStoppedException(name, lines[0].Origin, waited, failure);
+            }
+
+            var pause = retry.BackOff(failures, retryAfter);
+            var left = retry.MaxWait - waited;
+            await WaitAsync(pause < left ? pause : left, outageStarted.Value, progress, $"{description} [yellow]{outage}", cancellationToken);
+        }
+
+        if (progress is not null && description is not null)
+        {
+            progress.Description = description;
         }
     }
+
+    /// <summary>Sleeps out one back-off, showing in the progress display how long the outage has lasted and when the next try is.</summary>
+    /// <param name="status">The progress description with what is unavailable, in an open markup style.</param>
+    async Task WaitAsync(TimeSpan pause, long outageStarted, ProgressTask? progress, string status, CancellationToken cancellationToken)
+    {
+        var until = retry.Clock.GetTimestamp() + (long)(pause.TotalSeconds * retry.Clock.TimestampFrequency);
+        while (true)
+        {
+            var now = retry.Clock.GetTimestamp();
+            if (now >= until)
+            {
+                break;
+            }
+
+            var remaining = TimeSpan.FromSeconds((until - now) / (double)retry.Clock.TimestampFrequency);
+            if (progress is not null)
+            {
+                var waited = retry.Clock.GetElapsedTime(outageStarted);
+                progress.Description = $"{status}, waiting… {waited.TotalSeconds:0} s, retrying in {Math.Ceiling(remaining.TotalSeconds):0} s[/]";
+            }
+
+            await Task.Delay(remaining < OneSecond ? remaining : OneSecond, retry.Clock, cancellationToken);
+        }
+
+        if (progress is not null)
+        {
+            progress.Description = $"{status}, waited {retry.Clock.GetElapsedTime(outageStarted).TotalSeconds:0} s, retrying…[/]";
+        }
+    }
+
+    static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
 
     /// <summary>Parses "text=articleBody,url=news_url" into API field -> column.</summary>
     public static Dictionary<string, string>? ParseColumns(string? map, out string? error)

@@ -10,12 +10,13 @@ namespace Pipeline.Cli.Import;
 public static class NdjsonBatchClient
 {
     /// <summary>One answer line: the input line number, its status, and the rest of the answer.</summary>
-    public sealed record Answer(int Line, string Status, string? ArticleId, string? Field, string? Reason);
+    public sealed record Answer(int Line, string Status, string? ArticleId, string? Field, string? Reason, string? DuplicateOf = null);
 
     /// <summary>
     /// Streams what <paramref name="writeBody"/> writes as the request body, calls <paramref name="onAnswer"/> for each
-    /// answer line, and returns the summary object; throws <see cref="HttpRequestException"/> with the status for a
-    /// non-200 answer (503 when the broker was down before anything was accepted, 401 without a valid key).
+    /// answer line, and returns the summary object; throws <see cref="BatchRefusedException"/> with the status and
+    /// Retry-After for a non-200 answer (503 when the broker was down before anything was accepted, 401 without a valid
+    /// key), and <see cref="HttpRequestException"/> or <see cref="IOException"/> when the connection fails.
     /// </summary>
     public static async Task<JsonElement> PostAsync(
         HttpClient http,
@@ -33,7 +34,10 @@ public static class NdjsonBatchClient
         if (response.StatusCode != HttpStatusCode.OK)
         {
             var detail = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw new HttpRequestException($"{(int)response.StatusCode} {Detail(detail)}", null, response.StatusCode);
+            var retryAfter = response.Headers.RetryAfter is { } header
+                ? header.Delta ?? (header.Date - DateTimeOffset.UtcNow)
+                : null;
+            throw new BatchRefusedException(response.StatusCode, $"{(int)response.StatusCode} {Detail(detail)}", retryAfter);
         }
 
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
@@ -56,7 +60,8 @@ public static class NdjsonBatchClient
                 root.GetProperty("status").GetString()!,
                 root.TryGetProperty("articleId", out var id) ? id.GetString() : null,
                 root.TryGetProperty("field", out var field) ? field.GetString() : null,
-                root.TryGetProperty("reason", out var reason) ? reason.GetString() : null));
+                root.TryGetProperty("reason", out var reason) ? reason.GetString() : null,
+                root.TryGetProperty("duplicateOf", out var duplicateOf) ? duplicateOf.GetString() : null));
         }
 
         throw new HttpRequestException("The ingestion API closed the batch answer before its summary line.");
