@@ -19,9 +19,7 @@ public static class BenchClaimsCommand
     public static Command Create(TextWriter output, TextWriter errors)
     {
         var input = new Option<FileInfo>("--input") { Description = "A TSV with Sentence_id, Text and class_label (default: the CheckThat! dev file)." };
-        var tagger = new Option<string>("--tagger") { Description = "offline or llm (the llm needs --llm or ConnectionStrings__llm).", DefaultValueFactory = _ => "offline" };
-        tagger.AcceptOnlyFromAmong("offline", "llm");
-        var llm = new Option<string?>("--llm") { Description = "LLM connection string, e.g. \"Provider=Local;Model=/models/qwen2.5-3b-instruct-q4_k_m.gguf\" (default: $ConnectionStrings__llm)." };
+        var (tagger, llm) = EvalCommand.TaggerOptions();
         var sentences = new Option<int>("--sentences") { Description = "Sentences to tag (0: the whole file).", DefaultValueFactory = _ => 200 };
         var concurrency = new Option<int>("--concurrency") { Description = "LLM requests in flight at once.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "A local model's CPU threads (0: one per core).", DefaultValueFactory = _ => 0 };
@@ -51,10 +49,8 @@ public static class BenchClaimsCommand
             LlmClaimTagger? llmTagger = null;
             if (parse.GetValue(tagger) == "llm")
             {
-                var connection = parse.GetValue(llm) ?? Environment.GetEnvironmentVariable("ConnectionStrings__llm");
-                if (string.IsNullOrWhiteSpace(connection))
+                if (await EvalCommand.LlmConnectionAsync(parse, llm, errors) is not { } connection)
                 {
-                    await errors.WriteLineAsync("error: --tagger llm needs --llm or ConnectionStrings__llm (e.g. \"Provider=Local;Model=/models/model.gguf\").");
                     return 2;
                 }
 

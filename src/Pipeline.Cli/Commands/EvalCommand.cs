@@ -13,9 +13,7 @@ public static class EvalCommand
     public static Command Create(TextWriter output, TextWriter errors)
     {
         var input = new Option<FileInfo>("--input") { Description = "A TSV with Sentence_id, Text and class_label (Yes/No).", Required = true };
-        var tagger = new Option<string>("--tagger") { Description = "offline or llm (the llm needs --llm or ConnectionStrings__llm).", DefaultValueFactory = _ => "offline" };
-        tagger.AcceptOnlyFromAmong("offline", "llm");
-        var llm = new Option<string?>("--llm") { Description = "LLM connection string, e.g. \"Endpoint=http://localhost:11434/v1;Model=llama3.1\" (default: $ConnectionStrings__llm)." };
+        var (tagger, llm) = TaggerOptions();
         var concurrency = new Option<int>("--concurrency") { Description = "LLM requests in flight at once.", DefaultValueFactory = _ => 4 };
         var modelFile = new Option<FileInfo?>("--model") { Description = "A check-worthiness weights file written by `train claims --output` (default: the one built in)." };
         var articleSentences = new Option<int>("--articles")
@@ -44,10 +42,8 @@ public static class EvalCommand
             string? phases = null;
             if (parse.GetValue(tagger) == "llm")
             {
-                var connection = parse.GetValue(llm) ?? Environment.GetEnvironmentVariable("ConnectionStrings__llm");
-                if (string.IsNullOrWhiteSpace(connection))
+                if (await LlmConnectionAsync(parse, llm, errors) is not { } connection)
                 {
-                    await errors.WriteLineAsync("error: --tagger llm needs --llm or ConnectionStrings__llm (e.g. \"Endpoint=http://localhost:11434/v1;Model=llama3.1\").");
                     return 2;
                 }
 
@@ -183,6 +179,31 @@ public static class EvalCommand
     }
 
     /// <summary>The machine's 1-minute load average where Linux tells it: wall-clock speed means little without it.</summary>
+    /// <summary>The <c>--tagger offline|llm</c> and <c>--llm CONNECTION</c> options of the claim commands.</summary>
+    internal static (Option<string> Tagger, Option<string?> Llm) TaggerOptions()
+    {
+        var tagger = new Option<string>("--tagger") { Description = "offline or llm (the llm needs --llm or ConnectionStrings__llm).", DefaultValueFactory = _ => "offline" };
+        tagger.AcceptOnlyFromAmong("offline", "llm");
+        var llm = new Option<string?>("--llm")
+        {
+            Description = "LLM connection string, e.g. \"Endpoint=http://localhost:11434/v1;Model=llama3.1\" or \"Provider=Local;Model=/models/model.gguf\" (default: $ConnectionStrings__llm).",
+        };
+        return (tagger, llm);
+    }
+
+    /// <summary><c>--llm</c>, else <c>$ConnectionStrings__llm</c>; null (with the error written) when neither is set.</summary>
+    internal static async Task<string?> LlmConnectionAsync(ParseResult parse, Option<string?> llm, TextWriter errors)
+    {
+        var connection = parse.GetValue(llm) ?? Environment.GetEnvironmentVariable("ConnectionStrings__llm");
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            await errors.WriteLineAsync("error: --tagger llm needs --llm or ConnectionStrings__llm (e.g. \"Endpoint=http://localhost:11434/v1;Model=llama3.1\" or \"Provider=Local;Model=/models/model.gguf\").");
+            return null;
+        }
+
+        return connection;
+    }
+
     internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") && File.ReadAllText("/proc/loadavg").Split(' ') is [var oneMinute, ..] ? $", load average {oneMinute}" : "";
 

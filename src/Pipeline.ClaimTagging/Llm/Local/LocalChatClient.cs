@@ -34,8 +34,8 @@ public sealed class LocalChatClient : IChatClient
     readonly TimeProvider time;
     readonly SemaphoreSlim loading = new(1, 1);
     readonly Lazy<Grammar> grammar;
+    readonly ModelParams parameters;
     LLamaWeights? weights;
-    ModelParams? parameters;
     (LlmFailedException Failure, DateTimeOffset At)? loadFailure;
 
     public LocalChatClient(string modelPath, LocalModelOptions options, ILogger? logger = null, TimeProvider? time = null)
@@ -45,6 +45,13 @@ public sealed class LocalChatClient : IChatClient
         this.logger = logger ?? NullLogger.Instance;
         this.time = time ?? TimeProvider.System;
         grammar = new(() => new Grammar(LlmClaimSchema.Grammar(options.MaxClaims, options.MaxClaimCharacters), "root"));
+        parameters = new ModelParams(modelPath)
+        {
+            ContextSize = options.ContextSize,
+            Threads = options.EffectiveThreads,
+            BatchThreads = options.EffectiveThreads,
+            GpuLayerCount = 0,
+        };
         ConfigureNativeLog(this.logger);
     }
 
@@ -72,7 +79,7 @@ public sealed class LocalChatClient : IChatClient
             },
         };
 
-        var executor = new StatelessExecutor(model, parameters!, logger);
+        var executor = new StatelessExecutor(model, parameters, logger);
         var answer = new StringBuilder();
         var outputTokens = 0;
         var clock = Stopwatch.StartNew();
@@ -143,13 +150,6 @@ public sealed class LocalChatClient : IChatClient
                 throw failed.Failure;
             }
 
-            var model = new ModelParams(modelPath)
-            {
-                ContextSize = options.ContextSize,
-                Threads = options.EffectiveThreads,
-                BatchThreads = options.EffectiveThreads,
-                GpuLayerCount = 0,
-            };
             try
             {
                 if (!File.Exists(modelPath))
@@ -158,8 +158,7 @@ public sealed class LocalChatClient : IChatClient
                 }
 
                 var clock = Stopwatch.StartNew();
-                weights = await LLamaWeights.LoadFromFileAsync(model, cancellationToken);
-                parameters = model;
+                weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken);
                 logger.LogInformation("Local model {Path} loaded in {Seconds:F1} s ({Parameters:N0} parameters, context {Context} tokens, {Threads} threads).",
                     modelPath, clock.Elapsed.TotalSeconds, weights.ParameterCount, options.ContextSize, options.EffectiveThreads);
                 loadFailure = null;
