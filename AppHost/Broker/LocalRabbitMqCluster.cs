@@ -73,18 +73,28 @@ static class LocalRabbitMqCluster
         {
             var node = nodes[join.Index];
             var logger = loggers.GetLogger(node.Resource);
+            var name = LocalRabbitMqNode.NodeName(join.Directory);
+            // Once an attempt has run, the node's app may be stopped (stop_app went through, join_cluster did not), so
+            // its AMQP port stays closed: from then on rabbitmqctl, which reaches the Erlang node itself, decides.
+            var attempted = false;
             while (!cancellationToken.IsCancellationRequested)
             {
                 try
                 {
-                    if (await AcceptsAsync(nodes[0], cancellationToken) && await AcceptsAsync(node, cancellationToken))
+                    if (await AcceptsAsync(nodes[0], cancellationToken) && (attempted || await AcceptsAsync(node, cancellationToken)))
                     {
-                        var name = LocalRabbitMqNode.NodeName(join.Directory);
+                        attempted = true;
                         var status = await RabbitMqCtl.StatusAsync(name, join.Directory, cancellationToken);
                         if (!status.Members.Contains(seed))
                         {
                             logger.LogInformation("Joining {Node} to the cluster of {Seed} (stop_app, join_cluster, start_app)", name, seed);
                             await RabbitMqCtl.JoinAsync(name, join.Directory, seed, cancellationToken);
+                        }
+                        else
+                        {
+                            // A member already (an earlier attempt joined it, or it restarted with its data): make sure
+                            // its app runs; start_app on a running app does nothing.
+                            await RabbitMqCtl.RunAsync(name, join.Directory, ["start_app"], cancellationToken);
                         }
 
                         logger.LogInformation("{Node} is a member of the cluster of {Seed}", name, seed);
@@ -92,14 +102,14 @@ static class LocalRabbitMqCluster
                         break;
                     }
                 }
-                catch (InvalidOperationException e)
-                {
-                    // rabbitmqctl failed (the node was still booting, or restarted meanwhile): try again.
-                    logger.LogWarning("Joining the cluster failed, retrying: {Error}", e.Message);
-                }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     return;
+                }
+                catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
+                {
+                    // rabbitmqctl failed or timed out (the node was still booting, or restarted meanwhile): try again.
+                    logger.LogWarning("Joining the cluster failed, retrying: {Error}", e.Message);
                 }
 
                 await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
