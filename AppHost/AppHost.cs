@@ -45,6 +45,9 @@ builder.AddEnricher<Projects.Pipeline_Enrichers_FactCheckMatching>("fact-checkin
 builder.AddProject<Projects.Pipeline_Search>("search")
     .WithBroker(broker)
     .WithSearchStore(store, settings.IndexPath)
+    .WithEnvironment("Watches__DatabasePath", Path.Combine(settings.DataPath, "watches.db"))
+    // Off unless asked for (./run --Pipeline:Watches:AllowPrivateAddresses=true): webhooks to this machine, for a local try.
+    .WithEnvironment("Watches__AllowPrivateAddresses", settings.Watches.AllowPrivateAddresses ? "true" : "false")
     .WithApiKeys(keys)
     .WithHttpHealthCheck("/health");
 

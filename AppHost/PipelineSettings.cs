@@ -32,10 +32,22 @@ sealed class PipelineSettings
     /// <summary>Whether the container mode also runs an Elasticsearch container (the services then use it instead of Lucene).</summary>
     public bool Elasticsearch { get; set; } = true;
 
+    /// <summary>The search service's watches (<c>Pipeline:Watches:AllowPrivateAddresses</c>).</summary>
+    public WatchSettings Watches { get; set; } = new();
+
     /// <summary>The absolute data directory: <see cref="DataDirectory"/> resolved against the repository root.</summary>
     public string DataPath { get; private set; } = "";
 
     public string IndexPath => Path.Combine(DataPath, "index");
+
+    /// <summary>
+    /// Webhooks to this machine or its network (off): for a local try with a receiver on 127.0.0.1, passed to the search
+    /// service as <c>Watches:AllowPrivateAddresses</c>.
+    /// </summary>
+    public sealed class WatchSettings
+    {
+        public bool AllowPrivateAddresses { get; set; }
+    }
 
     public static PipelineSettings From(IDistributedApplicationBuilder builder)
     {

@@ -11,7 +11,7 @@ public static class PipelineCommand
         {
             AnalyzeCommand.Create(output, errors),
             ImportCommand.Create(output, errors),
-            new Command("eval", "Measure the analysers on labelled data.") { EvalCommand.Create(output, errors), EvalEntitiesCommand.Create(output, errors), EvalNerCommand.Create(output, errors) },
+            new Command("eval", "Measure the analysers on labelled data.") { EvalCommand.Create(output, errors), EvalEntitiesCommand.Create(output, errors), EvalNerCommand.Create(output, errors), EvalEmergingCommand.Create(output, errors) },
             new Command("bench", "Benchmarks (build with -c Release); each prints a markdown table.") { BenchCommand.Create(output, errors), BenchEntitiesCommand.Create(output, errors), Bench.SearchBenchmarkCommand.Create(output, errors), BenchIngestionCommand.Create(output, errors), BenchPipelineCommand.Create(output, errors), BenchClaimsCommand.Create(output, errors) },
             LlmCommand.Create(output, errors),
             ChaosCommand.Create(output, errors),

@@ -7,7 +7,7 @@ public sealed record EntitiesPayload
 
     public required IReadOnlyList<EntityMention> Mentions { get; init; }
 
-    /// <summary>The distinct Wikidata ids linked in the article, for filters and facets.</summary>
+    /// <summary>The distinct entity ids of the article (Wikidata QIDs and emerging <c>nil:</c> ids), for filters and facets.</summary>
     public required IReadOnlyList<string> EntityIds { get; init; }
 
     public required string Linker { get; init; }

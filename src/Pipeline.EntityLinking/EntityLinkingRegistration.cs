@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.EntityLinking.Linking;
 using Pipeline.Messaging;
@@ -22,12 +23,10 @@ public static class EntityLinkingRegistration
             .BindConfiguration(EntityLinkingOptions.SectionName)
             .ValidateDataAnnotations()
             .Validate(
-                o => File.Exists(o.ResolvedKnowledgeBasePath) || Directory.Exists(o.ResolvedKnowledgeBasePath),
-                $"{EntityLinkingOptions.SectionName}:KnowledgeBasePath does not name an existing KB file or directory (empty means ../shared/data/kb next to the repository).")
-            .Validate(
                 o => string.IsNullOrWhiteSpace(o.LinkerModelPath) || File.Exists(o.LinkerModelPath),
                 $"{EntityLinkingOptions.SectionName}:LinkerModelPath does not name an existing file (empty means the ranker built into the service).")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EntityLinkingOptions>, KnowledgeBasePathsValidation>();
         services.AddSingleton<KnowledgeBaseEntityLinker>();
         services.AddHostedService<KnowledgeBaseWarmUp>();
         return services;
@@ -35,6 +34,13 @@ public static class EntityLinkingRegistration
 
     public static void AddEntityLinkingConsumers(IBusRegistrationConfigurator bus) =>
         bus.AddEnricher<KnowledgeBaseEntityLinker, EntitiesPayload>();
+
+    /// <summary>The KB paths, with a message that names the setting and the entry at fault.</summary>
+    sealed class KnowledgeBasePathsValidation : IValidateOptions<EntityLinkingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EntityLinkingOptions options) =>
+            options.KnowledgeBasePathProblem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+    }
 
     sealed class KnowledgeBaseWarmUp(IServiceProvider services) : IHostedService
     {

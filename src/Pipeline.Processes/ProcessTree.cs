@@ -42,12 +42,40 @@ public static class ProcessTree
         return tree;
     }
 
+    /// <summary>
+    /// Kills <paramref name="root"/> and all of its descendants at once (SIGKILL, as a crash would), skipping those that
+    /// ended meanwhile (a parent's death may take its children first); returns the ids it found.
+    /// </summary>
+    public static IReadOnlySet<int> Kill(int root)
+    {
+        var tree = Of(root);
+        foreach (var pid in tree)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: false);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Already gone.
+            }
+        }
+
+        return tree;
+    }
+
     /// <summary>Peak resident memory (VmHWM from /proc) of one process, in bytes; 0 when it is gone or there is no /proc.</summary>
-    public static long PeakResidentBytes(int processId)
+    public static long PeakResidentBytes(int processId) => StatusBytes(processId, "VmHWM:");
+
+    /// <summary>Resident memory now (VmRSS from /proc) of one process, in bytes; 0 when it is gone or there is no /proc.</summary>
+    public static long ResidentBytes(int processId) => StatusBytes(processId, "VmRSS:");
+
+    static long StatusBytes(int processId, string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{processId}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{processId}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.FileProviders;
 using Pipeline.Search.Api;
+using Pipeline.Search.Watches;
 using Pipeline.SearchStore;
 using Pipeline.ServiceDefaults.Security;
 
@@ -13,6 +14,7 @@ public static class SearchRegistration
         builder.Services.AddOpenApi();
         builder.Services.AddApiKeyAuthentication(ApiKeyRoles.Read);
         builder.AddArticleSearch();
+        builder.AddWatches();
         return builder;
     }
 
@@ -30,7 +32,8 @@ public static class SearchRegistration
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
 
         app.MapOpenApi();
-        app.MapGroup("").RequireAuthorization(ApiKeyRoles.Read).MapSearchEndpoints();
+        app.MapGroup("").RequireAuthorization(ApiKeyRoles.Read).MapSearchEndpoints().MapChartEndpoints().MapExportEndpoints();
+        app.MapGroup("").RequireAuthorization(ApiKeyRoles.Read).MapWatchEndpoints();
         return app;
     }
 }

@@ -19,6 +19,9 @@ public sealed record ArticleFacts
 
     public required IReadOnlyList<string> Entities { get; init; }
 
+    /// <summary>Entities with a mention inside the span of one of the article's claims: what its claims are about.</summary>
+    public IReadOnlyList<string> ClaimEntities { get; init; } = [];
+
     public required IReadOnlyList<string> EntityTypes { get; init; }
 
     public required IReadOnlyList<string> ClaimTypes { get; init; }
@@ -26,6 +29,12 @@ public sealed record ArticleFacts
     public required IReadOnlyList<string> AttributionKinds { get; init; }
 
     public double? MaxWorthiness { get; init; }
+
+    /// <summary>Claims at least <see cref="CheckWorthy"/> check-worthy: summed per date bucket for claims over time.</summary>
+    public int WorthyClaims { get; init; }
+
+    /// <summary>The check-worthiness from which a claim counts as check-worthy in <see cref="WorthyClaims"/> (as the analyst page marks claims).</summary>
+    public const double CheckWorthy = 0.5;
 
     public required string Status { get; init; }
 
@@ -55,10 +64,12 @@ public sealed record ArticleFacts
         return new ArticleFacts
         {
             Entities = document.EntityIds(),
+            ClaimEntities = Distinct(mentions.Where(m => claims.Any(m.IsWithin)).Select(m => m.Qid)),
             EntityTypes = Distinct(mentions.Where(m => m.Qid is not null).Select(m => m.Type)),
             ClaimTypes = Distinct(claims.Select(c => c.Type)),
             AttributionKinds = Distinct(claims.Select(c => c.Attribution?.Kind)),
             MaxWorthiness = claims.Count == 0 ? null : claims.Max(c => c.CheckWorthiness),
+            WorthyClaims = claims.Count(c => c.CheckWorthiness >= CheckWorthy),
             Status = status,
             EntityLabels = [.. labels.Select(l => $"{l.Key}{Separator}{l.Value}")],
             EntitySuggestions = [.. labels.SelectMany(l => WordSuffixes(l.Value).Select(s => $"{s}{Separator}{l.Key}{Separator}{l.Value}")).Distinct(StringComparer.Ordinal)],

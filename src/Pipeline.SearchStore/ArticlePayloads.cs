@@ -15,6 +15,12 @@ public static class ArticlePayloads
     public static IReadOnlyList<EntityMention> EntityMentions(this ArticleDocument document) =>
         Payload<EntitiesPayload>(document, EntitiesPayload.EnricherName)?.Mentions ?? [];
 
+    /// <summary>
+    /// Whether the mention lies inside the claim's span: the claim is about the mention's entity. One rule for the
+    /// claim_entity field, the entity page's claims and the exports' claim rows.
+    /// </summary>
+    public static bool IsWithin(this EntityMention mention, TaggedClaim claim) => mention.Start >= claim.Start && mention.End <= claim.End;
+
     /// <summary>A payload of a known enricher that does not have its contract's shape is refused, naming the enricher.</summary>
     static T? Payload<T>(ArticleDocument document, string enricher)
         where T : class

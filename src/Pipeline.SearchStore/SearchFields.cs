@@ -19,6 +19,7 @@ public sealed record SearchField(string Name, SearchFieldKind Kind, string Descr
 public static class SearchFields
 {
     public static readonly SearchField Entity = new("entity", SearchFieldKind.Keyword, "Wikidata QIDs linked in the article");
+    public static readonly SearchField ClaimEntity = new("claim_entity", SearchFieldKind.Keyword, "entities mentioned inside one of the article's claims");
     public static readonly SearchField EntityType = new("entity_type", SearchFieldKind.Keyword, "types of the linked entities (PER, ORG, LOC, MISC)");
     public static readonly SearchField ClaimType = new("claim_type", SearchFieldKind.Keyword, "types of the article's claims");
     public static readonly SearchField Worthiness = new("worthiness", SearchFieldKind.Number, "the highest check-worthiness of the article's claims (0..1)");
@@ -29,8 +30,17 @@ public static class SearchFields
     public static readonly SearchField Status = new("status", SearchFieldKind.Keyword, "analysis status: complete, partial or pending");
     public static readonly SearchField Enricher = new("enricher", SearchFieldKind.Keyword, "enrichers that have a payload for the article");
 
+    /// <summary>Not filterable: a number stored per article only to be summed by a date histogram (<see cref="FacetRequest.Sum"/>).</summary>
+    public static readonly SearchField WorthyClaims = new("worthy_claims", SearchFieldKind.Number, "the number of the article's claims at least 0.5 check-worthy");
+
+    /// <summary>
+    /// When the store last wrote the article's document (the article or any later enrichment), by the store's clock.
+    /// Filterable only (watches find what became searchable since they last looked); not a facet.
+    /// </summary>
+    public static readonly SearchField Indexed = new("indexed", SearchFieldKind.Date, "when the store last wrote the article");
+
     public static IReadOnlyList<SearchField> All { get; } =
-        [Entity, EntityType, ClaimType, Worthiness, Attribution, Outlet, Language, Published, Status, Enricher];
+        [Entity, ClaimEntity, EntityType, ClaimType, Worthiness, Attribution, Outlet, Language, Published, Status, Enricher, Indexed];
 
     static readonly Dictionary<string, SearchField> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);
 

@@ -17,6 +17,13 @@ public sealed record SearchHit
 
     public DateTimeOffset? PublishedAt { get; init; }
 
+    /// <summary>When the store last wrote the article (see <see cref="ArticleDocument.IndexedAt"/>).</summary>
+    public DateTimeOffset? IndexedAt { get; init; }
+
+    /// <summary>When the article became searchable (see <see cref="ArticleDocument.FirstIndexedAt"/>); for watches, not in API answers.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset? FirstIndexedAt { get; init; }
+
     /// <summary>The start of the text, plain.</summary>
     public required string Snippet { get; init; }
 

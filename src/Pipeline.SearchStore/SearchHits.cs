@@ -18,6 +18,8 @@ static class SearchHits
             Source = article.Source,
             Language = article.Language,
             PublishedAt = article.PublishedAt,
+            IndexedAt = document.IndexedAt,
+            FirstIndexedAt = document.FirstIndexedAt,
             Snippet = article.Text.Length <= SnippetLength ? article.Text : article.Text[..SnippetLength] + "…",
             TitleHighlight = titleHighlight,
             Highlights = highlights ?? [],

@@ -19,6 +19,9 @@ public sealed record SearchRequest(string? Query, int Size = 10, int From = 0)
 
     public IReadOnlyList<FacetRequest> Facets { get; init; } = [];
 
+    /// <summary>Counts by two fields at once (charts: outlets over time, entity co-occurrence, claim types by outlet).</summary>
+    public IReadOnlyList<PivotRequest> Pivots { get; init; } = [];
+
     public SearchSort Sort { get; init; } = SearchSort.Relevance;
 
     /// <summary><see cref="SearchResults.NextCursor"/> of the previous page, with the same query, filters and sort.</summary>

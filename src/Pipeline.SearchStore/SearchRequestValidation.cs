@@ -5,6 +5,11 @@ public static class SearchRequestValidation
 {
     public const int MaxFacetSize = 100;
 
+    /// <summary>Most pivots of one request, and most values on a pivot's keyword side (a date side has every bucket).</summary>
+    public const int MaxPivots = 4;
+
+    public const int MaxPivotColumns = 50;
+
     /// <summary>from + size at most this, as Elasticsearch's index.max_result_window: deeper pages use the cursor.</summary>
     public const int MaxWindow = 10_000;
 
@@ -57,7 +62,7 @@ public static class SearchRequestValidation
             }
         }
 
-        foreach (var facet in request.Facets)
+        foreach (var facet in request.Facets.Concat(request.Pivots.SelectMany(p => new[] { p.Rows, p.Columns })))
         {
             var field = SearchFields.Find(facet.Field);
             if (EnrichmentSearchField.Claims(facet.Field) && !EnrichmentSearchField.IsWellFormed(facet.Field))
@@ -65,7 +70,7 @@ public static class SearchRequestValidation
                 throw new InvalidSearchRequestException("facet", $"'{facet.Field}' is not an enrichment field name: it must be enrichment.<enricher>.<field>.");
             }
 
-            if ((field is null && !EnrichmentSearchField.Claims(facet.Field)) || field?.Kind == SearchFieldKind.Number)
+            if ((field is null && !EnrichmentSearchField.Claims(facet.Field)) || field?.Kind == SearchFieldKind.Number || field == SearchFields.Indexed)
             {
                 throw new InvalidSearchRequestException("facet", $"'{facet.Field}' is not a facetable field.");
             }
@@ -74,6 +79,21 @@ public static class SearchRequestValidation
             {
                 throw new InvalidSearchRequestException("facet", $"A facet's size must be between 1 and {MaxFacetSize}.");
             }
+
+            if (facet.Sum is { } sum && (field?.Kind != SearchFieldKind.Date || sum != SearchFields.WorthyClaims.Name))
+            {
+                throw new InvalidSearchRequestException("facet", $"Only a date histogram sums, and only {SearchFields.WorthyClaims.Name}; got {sum} over {facet.Field}.");
+            }
+        }
+
+        if (request.Pivots.Count > MaxPivots)
+        {
+            throw new InvalidSearchRequestException("pivot", $"At most {MaxPivots} pivots can be counted in one request.");
+        }
+
+        if (request.Pivots.FirstOrDefault(p => p.Columns.Size > MaxPivotColumns || (SearchFields.Find(p.Rows.Field)?.Kind != SearchFieldKind.Date && p.Rows.Size > MaxPivotColumns)) is { } wide)
+        {
+            throw new InvalidSearchRequestException("pivot", $"A pivot has at most {MaxPivotColumns} values on a keyword side; {wide.Rows.Field} x {wide.Columns.Field} asks for more.");
         }
 
         if (request.Cursor is not null && request.From != 0)

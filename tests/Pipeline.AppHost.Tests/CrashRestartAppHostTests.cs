@@ -66,10 +66,7 @@ public sealed class CrashRestartAppHostTests(ITestOutputHelper output)
                 output.WriteLine($"{Service} healthy, process tree {string.Join(", ", tree.Select(Describe))}; killing it with SIGKILL");
 
                 var clock = Stopwatch.StartNew();
-                foreach (var process in tree)
-                {
-                    Process.GetProcessById(process).Kill(entireProcessTree: false);
-                }
+                ProcessTree.Kill(pid);
 
                 var restarted = await app.ResourceNotifications.WaitForResourceAsync(
                     Service,

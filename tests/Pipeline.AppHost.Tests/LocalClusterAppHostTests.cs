@@ -57,10 +57,7 @@ public sealed class LocalClusterAppHostTests(ITestOutputHelper output)
             // A node that crashes is started again by the AppHost, and rejoins by itself.
             Assert.True(app.ResourceNotifications.TryGetCurrentState("rabbitmq-node-2", out var second));
             var pid = second.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value?.ToString();
-            foreach (var process in ProcessTree.Of(int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture)))
-            {
-                System.Diagnostics.Process.GetProcessById(process).Kill(entireProcessTree: false);
-            }
+            ProcessTree.Kill(int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture));
 
             await app.ResourceNotifications.WaitForResourceAsync(
                 "rabbitmq-node-2",

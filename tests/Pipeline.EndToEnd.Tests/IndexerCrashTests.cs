@@ -108,6 +108,6 @@ public sealed class IndexerCrashTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await _broker.DisposeAsync();
-        _index.Delete(recursive: true);
+        IndexDirectories.Delete(_index);
     }
 }

@@ -67,7 +67,7 @@ public sealed class OfflineTests
                 await service.DisposeAsync();
             }
 
-            index.Delete(recursive: true);
+            IndexDirectories.Delete(index);
             foreach (var recorder in recorders.Values)
             {
                 await recorder.DisposeAsync();

@@ -61,6 +61,9 @@ public sealed class PipelineFixture : IAsyncLifetime
             await Broker.DisposeAsync();
         }
 
-        _indexDirectory?.Delete(recursive: true);
+        if (_indexDirectory is not null)
+        {
+            IndexDirectories.Delete(_indexDirectory);
+        }
     }
 }

@@ -35,6 +35,6 @@ public sealed class SecondIndexerTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await _broker.DisposeAsync();
-        _index.Delete(recursive: true);
+        IndexDirectories.Delete(_index);
     }
 }

@@ -26,6 +26,25 @@ public sealed class EntityLinkingOptionsTests
     }
 
     [Fact]
+    public async Task A_bad_entry_in_the_knowledge_base_paths_stops_the_start_naming_the_setting_and_the_entry()
+    {
+        var kb = Directory.CreateTempSubdirectory("el-options-");
+        try
+        {
+            using var host = Build(("EntityLinking:KnowledgeBasePaths:0", kb.FullName), ("EntityLinking:KnowledgeBasePaths:1", "/nonexistent/second.kb"));
+
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+            Assert.Contains("EntityLinking:KnowledgeBasePaths:1", error.Message, StringComparison.Ordinal);
+            Assert.Contains("/nonexistent/second.kb", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            kb.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_threshold_outside_zero_to_one_stops_the_start_naming_the_key()
     {
         var kb = Directory.CreateTempSubdirectory("el-options-");

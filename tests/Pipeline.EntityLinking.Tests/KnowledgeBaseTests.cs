@@ -58,7 +58,7 @@ public sealed class KnowledgeBaseTests : IDisposable
     }
 
     [Fact]
-    public void Binary_cache_reproduces_the_built_index_and_is_used_on_the_second_load()
+    public void The_compiled_file_in_the_cache_reproduces_the_compiled_kb_and_is_used_on_the_second_load()
     {
         WriteSmallKb();
         var cache = Path.Combine(_directory.FullName, "cache");
@@ -124,7 +124,7 @@ public sealed class KnowledgeBaseTests : IDisposable
         Assert.Equal(["Douglas Noel Adams"], record.Aliases);
         Assert.Equal("English author", record.Description);
         Assert.Equal(EntityType.Per, record.Type);
-        Assert.Equal(2, record.Popularity);
+        Assert.Equal(WikidataDumpOptions.Default.Popularity(2), record.Popularity);
         Assert.Null(WikidataDumpReader.Parse("["));
         Assert.Null(WikidataDumpReader.Parse("""{"type":"property","id":"P31","labels":{"en":{"value":"instance of"}}},"""));
     }

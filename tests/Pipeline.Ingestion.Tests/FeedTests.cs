@@ -116,7 +116,7 @@ public sealed class FeedTests
     [InlineData("93.184.216.34", false)]
     [InlineData("2606:4700::1111", false)]
     public void Private_loopback_link_local_and_multicast_addresses_are_internal_and_public_ones_are_not(string address, bool internalAddress) =>
-        Assert.Equal(internalAddress, Pipeline.Ingestion.Feeds.AddressGuard.IsInternal(System.Net.IPAddress.Parse(address)));
+        Assert.Equal(internalAddress, Pipeline.ServiceDefaults.Net.AddressGuard.IsInternal(System.Net.IPAddress.Parse(address)));
 
     [Theory]
     [InlineData("http://[::1]:5101/", "http://[::1]:5101")]

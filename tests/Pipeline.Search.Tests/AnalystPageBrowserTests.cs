@@ -12,65 +12,20 @@ namespace Pipeline.Search.Tests;
 /// </summary>
 public sealed class AnalystPageBrowserTests(SearchServiceFixture service) : IClassFixture<SearchServiceFixture>, IAsyncLifetime
 {
-    /// <summary>CHROMIUM_PATH, else Debian's chromium, else Google Chrome (as on GitHub's runners).</summary>
-    static readonly string? Chromium = new[] { Environment.GetEnvironmentVariable("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/google-chrome" }
-        .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p));
+    readonly HeadlessChromium _chromium = new();
 
     static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    IPlaywright? _playwright;
-    IBrowser? _browser;
-
-    public async ValueTask InitializeAsync()
-    {
-        if (Chromium is null)
-        {
-            return;
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
+    public async ValueTask InitializeAsync() => await _chromium.StartAsync();
 
     /// <summary>Opens the page and, as an analyst would, gives the key dialog the read key.</summary>
-    async Task<IPage> OpenAsync()
-    {
-        var page = await OpenWithoutKeyAsync();
-        await EnterKeyAsync(page, TestApiKeys.Read);
-        return page;
-    }
+    Task<IPage> OpenAsync() => _chromium.OpenAsync(service.BaseAddress, TestApiKeys.Read, width: 1280, height: 900);
 
-    static async Task EnterKeyAsync(IPage page, string key)
-    {
-        await Assertions.Expect(page.Locator("#key-dialog")).ToBeVisibleAsync();
-        await page.Locator("#api-key").FillAsync(key);
-        await page.Locator("#api-key").PressAsync("Enter");
-    }
+    Task<IPage> OpenWithoutKeyAsync() => _chromium.OpenAsync(service.BaseAddress, key: null, width: 1280, height: 900);
 
-    async Task<IPage> OpenWithoutKeyAsync()
-    {
-        if (_browser is null)
-        {
-            Assert.Skip("No Chromium found (CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/google-chrome): install Debian's chromium package (apt-get install chromium) to run the browser tests.");
-        }
+    static Task EnterKeyAsync(IPage page, string key) => HeadlessChromium.EnterKeyAsync(page, key);
 
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        page.SetDefaultTimeout(15_000);
-        await page.GotoAsync(service.BaseAddress.ToString());
-        return page;
-    }
-
-    static string Screenshot(string name)
-    {
-        var directory = Path.Combine(AppContext.BaseDirectory, "artifacts");
-        Directory.CreateDirectory(directory);
-        return Path.Combine(directory, name);
-    }
+    static string Screenshot(string name) => HeadlessChromium.ArtifactPath(name);
 
     async Task<long> TotalAsync(string query) =>
         (await service.Client.GetFromJsonAsync<JsonElement>($"/search?{query}", Cancel)).GetProperty("total").GetInt64();
@@ -143,7 +98,8 @@ public sealed class AnalystPageBrowserTests(SearchServiceFixture service) : ICla
 
         var links = await page.Locator(".article-text a.entity").EvaluateAllAsync<string[]>("links => links.map(a => a.href)");
         Assert.NotEmpty(links);
-        Assert.All(links, href => Assert.Matches("^https://www\\.wikidata\\.org/wiki/Q\\d+$", href));
+        // Linked entities open Wikidata; an emerging one (not in Wikidata) opens its entity page.
+        Assert.All(links, href => Assert.Matches("^(https://www\\.wikidata\\.org/wiki/Q\\d+|.*#/entity/nil%3A[0-9a-f]{12})$", href));
 
         var path = Screenshot("analyst-article-view.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
@@ -157,10 +113,38 @@ public sealed class AnalystPageBrowserTests(SearchServiceFixture service) : ICla
         var qid = Uri.UnescapeDataString(new Uri(page.Url).Fragment["#/entity/".Length..]);
         var total = (await service.Client.GetFromJsonAsync<JsonElement>($"/entities/{qid}", Cancel)).GetProperty("articles").GetInt64();
         await Assertions.Expect(page.Locator("#entity-view")).ToContainTextAsync($"search its {total} article");
-        Assert.True(await page.Locator("#entity-view .histogram .bar").CountAsync() > 0);
+        Assert.True(await page.Locator("#entity-view .timeline .bar").CountAsync() > 0);
         var entityPath = Screenshot("analyst-entity-page.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = entityPath, FullPage = true });
         Console.WriteLine($"Screenshot of the entity page: {entityPath}");
+    }
+
+    [Fact]
+    public async Task An_emerging_entity_is_marked_not_in_wikidata_in_facets_chips_suggestions_and_its_page()
+    {
+        var page = await OpenAsync();
+        var nil = Uri.EscapeDataString(Behaviour.SearchCorpus.VoltHarbor.Qid);
+
+        await page.Locator("#entity-prefix").PressSequentiallyAsync("volt harb");
+        await Assertions.Expect(page.Locator("#suggestions a").First).ToContainTextAsync("Volt Harbor Collective");
+        await Assertions.Expect(page.Locator("#suggestions a .not-in-kb")).ToHaveTextAsync("not in Wikidata");
+
+        await page.GotoAsync($"{service.BaseAddress}#/search?entity={nil}");
+        await Assertions.Expect(page.Locator("#summary")).ToHaveTextAsync("1 article");
+        var facet = page.Locator($"#facets label:has(input[data-value='{Behaviour.SearchCorpus.VoltHarbor.Qid}'])");
+        await Assertions.Expect(facet).ToContainTextAsync("Volt Harbor Collective");
+        await Assertions.Expect(facet.Locator(".not-in-kb")).ToHaveTextAsync("not in Wikidata");
+        Assert.Equal(0, await page.Locator($"#facets label:has(input[data-value='Q6279']) .not-in-kb").CountAsync());
+        await Assertions.Expect(page.Locator("#active-filters button")).ToContainTextAsync("not in Wikidata");
+
+        await page.GotoAsync($"{service.BaseAddress}#/entity/{nil}");
+        await Assertions.Expect(page.Locator("#entity-title")).ToHaveTextAsync("Volt Harbor Collective");
+        await Assertions.Expect(page.Locator("#entity-view .not-in-kb")).ToHaveTextAsync("not in Wikidata");
+        Assert.Equal(0, await page.Locator("#entity-view a[href*='wikidata.org']").CountAsync());
+        await Assertions.Expect(page.Locator("#entity-view")).ToContainTextAsync("search its 1 article");
+        var path = Screenshot("analyst-emerging-entity-page.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Console.WriteLine($"Screenshot of an emerging entity's page: {path}");
     }
 
     [Fact]
@@ -171,7 +155,7 @@ public sealed class AnalystPageBrowserTests(SearchServiceFixture service) : ICla
         await page.Locator("#q").FillAsync("title:(unclosed");
         await page.Locator("#q").PressAsync("Enter");
 
-        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("q: The query 'title:(unclosed' is not valid");
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("q: The search text has a problem at character 7 (near \"title:(unclosed\"): this parenthesis is never closed.");
         Assert.Equal(0, await page.Locator(".result").CountAsync());
     }
 
@@ -187,13 +171,5 @@ public sealed class AnalystPageBrowserTests(SearchServiceFixture service) : ICla
         await Assertions.Expect(page.Locator("#entity-title")).ToHaveTextAsync("Xi Jinping");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-    }
+    public ValueTask DisposeAsync() => _chromium.DisposeAsync();
 }

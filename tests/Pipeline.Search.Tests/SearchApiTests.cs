@@ -51,6 +51,7 @@ public sealed class SearchApiTests : IAsyncLifetime
             builder =>
             {
                 builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
+                builder.Configuration["Watches:DatabasePath"] = IndexDirectories.WatchDatabase(_directory);
                 builder.AddSearch();
             },
             app => app.MapSearch());
@@ -94,6 +95,6 @@ public sealed class SearchApiTests : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        _directory.Delete(recursive: true);
+        IndexDirectories.Delete(_directory);
     }
 }

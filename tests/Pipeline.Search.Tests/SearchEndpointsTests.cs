@@ -137,6 +137,28 @@ public sealed partial class SearchEndpointsTests(SearchServiceFixture service) :
     }
 
     [Fact]
+    public async Task An_emerging_entity_has_its_page_filter_facet_and_suggestion_marked_not_in_the_kb()
+    {
+        var nil = Uri.EscapeDataString(Behaviour.SearchCorpus.VoltHarbor.Qid);
+
+        var page = await Client.GetFromJsonAsync<JsonElement>($"/entities/{nil}", Cancel);
+        var search = await Client.GetFromJsonAsync<JsonElement>($"/search?entity={nil}&facet=entity", Cancel);
+        var suggestions = await Client.GetFromJsonAsync<JsonElement>("/suggest/entities?prefix=volt", Cancel);
+
+        Assert.Equal(Behaviour.SearchCorpus.VoltHarbor.Qid, page.GetProperty("qid").GetString());
+        Assert.Equal("Volt Harbor Collective", page.GetProperty("label").GetString());
+        Assert.False(page.GetProperty("inKb").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("wikidataUrl").ValueKind);
+        Assert.Equal(1, page.GetProperty("articles").GetInt64());
+        Assert.Equal("accusation", Assert.Single(page.GetProperty("claims").EnumerateArray()).GetProperty("claim").GetProperty("type").GetString());
+        Assert.Equal(["volt-harbor"], search.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("articleId").GetString()));
+        Assert.Contains(search.GetProperty("facets")[0].GetProperty("buckets").EnumerateArray(), b => b.GetProperty("value").GetString() == Behaviour.SearchCorpus.VoltHarbor.Qid && b.GetProperty("label").GetString() == "Volt Harbor Collective");
+        var suggestion = Assert.Single(suggestions.EnumerateArray());
+        Assert.False(suggestion.GetProperty("inKb").GetBoolean());
+        Assert.True((await Client.GetFromJsonAsync<JsonElement>("/entities/Q15031", Cancel)).GetProperty("inKb").GetBoolean());
+    }
+
+    [Fact]
     public async Task Entity_page_counts_articles_over_time_and_lists_claims_that_mention_the_entity()
     {
         var page = await Client.GetFromJsonAsync<JsonElement>("/entities/Q15031?worthiness=0.5", Cancel);

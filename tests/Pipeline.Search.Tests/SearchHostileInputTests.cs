@@ -39,6 +39,7 @@ public sealed class SearchHostileInputTests(SearchServiceFixture service) : ICla
         { "/search?", "cursor", true },
         { "/search?", "sort", true },
         { "/search?", "entity", true },
+        { "/search?", "claim_entity", true },
         { "/search?", "entity_type", false },
         { "/search?", "claim_type", false },
         { "/search?", "worthiness", true },
@@ -58,6 +59,13 @@ public sealed class SearchHostileInputTests(SearchServiceFixture service) : ICla
         { "/entities/Q15031?", "interval", true },
         { "/suggest/entities?", "prefix", false },
         { "/suggest/entities?prefix=jin&", "size", true },
+        { "/charts?", "bucket", true },
+        { "/charts?", "top", true },
+        { "/charts?", "q", false },
+        { "/charts?", "entity", true },
+        { "/charts?", "worthiness", true },
+        { "/charts?", "published_from", true },
+        { "/charts?", "outlet", false },
     };
 
     [Theory]
@@ -103,8 +111,25 @@ public sealed class SearchHostileInputTests(SearchServiceFixture service) : ICla
     [InlineData("Q030")]
     [InlineData("Q-1")]
     [InlineData("P31")]
+    [InlineData("nil:")]
+    [InlineData("nil:3f9a1c0b7d2")]
+    [InlineData("nil:3f9a1c0b7d2e0")]
+    [InlineData("nil:3F9A1C0B7D2E")]
+    [InlineData("NIL:3f9a1c0b7d2e")]
+    [InlineData("nil:3f9a1c0b7d2g")]
+    [InlineData("nil:3f9a1c0b%207d2e")]
+    [InlineData("nil%3A3f9a1c0b7d2e%20")]
+    [InlineData("nil:volt-harbor")]
     public async Task An_entity_id_that_is_not_a_qid_is_a_400_naming_it(string qid) =>
         Assert.Null(await ProblemWith($"/entities/{qid}", "qid", HttpStatusCode.BadRequest));
+
+    [Theory]
+    [InlineData("nil:3f9a1c0b7d2")]
+    [InlineData("nil:3F9A1C0B7D2E")]
+    [InlineData("nil:*")]
+    [InlineData("Q30,nil:volt")]
+    public async Task An_entity_filter_that_is_neither_a_qid_nor_an_emerging_id_is_a_400_naming_it(string entity) =>
+        Assert.Null(await ProblemWith($"/search?entity={Uri.EscapeDataString(entity)}", "entity", HttpStatusCode.BadRequest));
 
     [Fact]
     public async Task A_nul_byte_in_the_path_is_refused_by_kestrel_before_routing()
@@ -118,6 +143,7 @@ public sealed class SearchHostileInputTests(SearchServiceFixture service) : ICla
     [InlineData("Q999999999", "")]
     [InlineData("Q999999999", "?worthiness=0.5")]
     [InlineData("Q99999999999999999999", "")]
+    [InlineData("nil:000000000000", "")]
     public async Task A_qid_no_indexed_article_mentions_is_a_404_problem(string qid, string query)
     {
         var response = await _reader.GetAsync($"/entities/{qid}{query}", Cancel);

@@ -36,6 +36,9 @@ public sealed class SearchServiceFixture : IAsyncLifetime
             "xi-promise", "China promised not to interfere in the election", "Chinese President Xi Jinping told Joe Biden that China would not interfere.",
             SearchCorpus.T0, [SearchCorpus.Entities[3], SearchCorpus.Entities[2], SearchCorpus.Entities[0]],
             [(ClaimTypes.PromiseOrPolicy, 0.92, ClaimAttribution.NamedPerson), (ClaimTypes.Accusation, 0.81, ClaimAttribution.Anonymous), (ClaimTypes.EventOrAction, 0.3, null)]));
+        Corpus.Add(SearchCorpus.Make(
+            "volt-harbor", "A new group paid for the ads", "A group registered last month paid hundreds of accounts to spread the claim.",
+            SearchCorpus.T0, [SearchCorpus.VoltHarbor, SearchCorpus.Entities[2]], [(ClaimTypes.Accusation, 0.88, ClaimAttribution.Anonymous)]));
         using var index = new LuceneArticleIndex(Options.Create(new SearchStoreOptions { LucenePath = _directory.FullName }));
         foreach (var chunk in Corpus.Chunk(30))
         {
@@ -63,6 +66,7 @@ public sealed class SearchServiceFixture : IAsyncLifetime
             builder =>
             {
                 builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
+                builder.Configuration["Watches:DatabasePath"] = IndexDirectories.WatchDatabase(_directory);
                 builder.AddServiceDefaults();
                 builder.AddSearch();
             },
@@ -81,6 +85,6 @@ public sealed class SearchServiceFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        _directory.Delete(recursive: true);
+        IndexDirectories.Delete(_directory);
     }
 }

@@ -2,6 +2,10 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+using Pipeline.Ingestion;
+using Pipeline.Ingestion.Articles;
 
 namespace Pipeline.Cli.Bench;
 
@@ -89,5 +93,24 @@ public sealed class IngestionCorpus
         }
 
         output.Write("\n"u8);
+    }
+
+    /// <summary>Articles <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1, normalised as ingestion would (for the stage rows, which publish them straight onto a queue).</summary>
+    public List<ArticleIngested> Normalized(int first, int count)
+    {
+        var normalizer = new ArticleNormalizer(Options.Create(new IngestionOptions()), TimeProvider.System);
+        var articles = new List<ArticleIngested>(count);
+        for (var i = first; i < first + count; i++)
+        {
+            var (url, title, text) = Article(i);
+            if (!normalizer.TryNormalize(new ArticleSubmission { Url = url, Title = title, Text = text, Language = "en" }, out var article, out var rejection))
+            {
+                throw new InvalidOperationException($"Bench article {i} was rejected: {rejection.Message}");
+            }
+
+            articles.Add(article);
+        }
+
+        return articles;
     }
 }

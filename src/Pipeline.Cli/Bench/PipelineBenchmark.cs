@@ -71,10 +71,11 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
                     await services.StopAsync(Ingestion);
                     await services.StopAsync(Indexing);
                     await PurgeAsync(connection, IndexingQueue);
-                    var articles = StageArticles(first: settings.Articles + report.LatencyArticles);
+                    var articles = corpus.Normalized(first: settings.Articles + report.LatencyArticles, settings.StageArticles);
                     foreach (var (name, project) in Enrichers)
                     {
-                        report.Stages.Add(await EnricherAloneAsync(connection, name, [.. services.Replicas.Where(r => r.Project == project).Select(r => r.Process)], articles, progress.AddTask($"{name} alone", maxValue: articles.Count), cancellationToken));
+                        var task = progress.AddTask($"{name} alone", maxValue: articles.Count);
+                        report.Stages.Add(await EnricherStage.RunAsync(connection, name, [.. services.Replicas.Where(r => r.Project == project).Select(r => r.Process)], articles, n => task.Increment(n), cancellationToken));
                     }
 
                     report.Stages.Add(await IndexingAloneAsync(broker, connection, work.FullName, articles, progress.AddTask("indexing alone", maxValue: articles.Count), cancellationToken));
@@ -218,58 +219,6 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
         }
     }
 
-    /// <summary>Fresh articles for the stage rows, normalised as ingestion would (outside the timing).</summary>
-    List<ArticleIngested> StageArticles(int first)
-    {
-        var normalizer = new ArticleNormalizer(Options.Create(new IngestionOptions()), TimeProvider.System);
-        var articles = new List<ArticleIngested>(settings.StageArticles);
-        for (var i = first; i < first + settings.StageArticles; i++)
-        {
-            var (url, title, text) = corpus.Article(i);
-            if (!normalizer.TryNormalize(new ArticleSubmission { Url = url, Title = title, Text = text, Language = "en" }, out var article, out var rejection))
-            {
-                throw new InvalidOperationException($"Bench article {i} was rejected: {rejection.Message}");
-            }
-
-            articles.Add(article);
-        }
-
-        return articles;
-    }
-
-    /// <summary>
-    /// One enricher, already running and idle, gets the articles on its queue at once; timed from the first publish until
-    /// its last result is in the (stopped) indexer's queue.
-    /// </summary>
-    static async Task<StageResult> EnricherAloneAsync(IConnection connection, string enricher, List<ServiceProcess> replicas, List<ArticleIngested> articles, ProgressTask task, CancellationToken cancellationToken)
-    {
-        var before = await QueueDepthAsync(connection, IndexingQueue);
-        var cpu = replicas.Sum(r => ProcessStats.CpuSeconds(r.ProcessId));
-        var clock = Stopwatch.StartNew();
-        await RawBroker.PublishAsync(connection, enricher + "-enricher", articles.Select(a => BenchCorpus.Envelope(a, Guid.NewGuid().ToString())));
-        var lastProgress = clock.Elapsed;
-        long done = 0;
-        while (done < articles.Count)
-        {
-            var now = await QueueDepthAsync(connection, IndexingQueue) - before;
-            if (now > done)
-            {
-                task.Increment(now - done);
-                done = now;
-                lastProgress = clock.Elapsed;
-            }
-            else if (clock.Elapsed - lastProgress > NoProgressLimit)
-            {
-                throw new TimeoutException($"{enricher} alone: {done} of {articles.Count} results, none more for {NoProgressLimit.TotalSeconds:F0} s.\n{string.Join("\n", replicas.Select(r => r.Output))}");
-            }
-
-            await Task.Delay(20, cancellationToken);
-        }
-
-        // With replicas: CPU of all of them, peak RSS of the largest.
-        return new StageResult(enricher, articles.Count, clock.Elapsed, replicas.Sum(r => ProcessStats.CpuSeconds(r.ProcessId)) - cpu, replicas.Max(r => r.PeakResidentBytes()));
-    }
-
     /// <summary>
     /// The indexer alone on the articles and the three enrichers' real results for them (taken off its queue, where
     /// they waited while it was stopped): started on an empty queue into a fresh index and warmed up on a fifth of them,
@@ -374,11 +323,5 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
     {
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueuePurgeAsync(queue);
-    }
-
-    static async Task<long> QueueDepthAsync(IConnection connection, string queue)
-    {
-        await using var channel = await connection.CreateChannelAsync();
-        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }
 }

@@ -91,4 +91,24 @@ public static class RawBroker
         await channel.BasicCancelAsync(tag);
         return elapsed;
     }
+
+    /// <summary>Messages ready in a queue.</summary>
+    public static async Task<long> QueueDepthAsync(IConnection connection, string queue)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+
+    /// <summary>
+    /// Routes what enrichers publish (<see cref="Contracts.ArticleEnriched"/>, to the exchange MassTransit names after the
+    /// message type) into <paramref name="queue"/>, as the indexer's subscription does when it runs: for measuring an
+    /// enricher without an indexer ever having started on the broker.
+    /// </summary>
+    public static async Task BindEnrichmentResultsAsync(IConnection connection, string queue)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        var exchange = typeof(Contracts.ArticleEnriched).Namespace + ":" + nameof(Contracts.ArticleEnriched);
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await channel.ExchangeBindAsync(queue, exchange, "");
+    }
 }

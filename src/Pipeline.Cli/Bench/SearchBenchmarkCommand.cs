@@ -13,7 +13,7 @@ public static class SearchBenchmarkCommand
         var rounds = new Option<int>("--queries") { Description = "Timed queries per query kind.", DefaultValueFactory = _ => 200 };
         var cache = new Option<string?>("--index-cache") { Description = "Where built indexes are kept, keyed by input (default .data/bench-search in the repository)." };
         var rebuild = new Option<bool>("--rebuild") { Description = "Build the index again even if a cached one matches the input." };
-        var command = new Command("search", "Search latency for a fixed query mix (text, phrase, filters, facets, entity+worthiness, deep cursor pages) against a raw TermQuery ceiling.")
+        var command = new Command("search", "Search latency for a fixed query mix (text, phrase, filters, facets, entity+worthiness, deep cursor pages) and the page's charts, against a raw TermQuery ceiling.")
         {
             articles, rounds, cache, rebuild,
         };
@@ -36,8 +36,10 @@ public static class SearchBenchmarkCommand
             await errors.WriteLineAsync(info.Reused ? $"reusing the index at {info.Path}" : $"built the index at {info.Path} in {info.BuildTime.TotalSeconds:F0} s");
 
             var (rows, exact, segments) = await new SearchBenchmark(info, queries).RunAsync(m => errors.WriteLine(m), cancellationToken);
-            var mix = rows.Where(r => r.Kind != "raw ceiling").SelectMany(r => r.Milliseconds).ToList();
-            var all = new SearchLatencies("mix", "every query of the mix above", mix);
+            // The mix is the searches an analyst types; the charts (aggregations the page fetches beside each search) have their own target.
+            var mix = rows.Where(r => r.Kind is not ("raw ceiling" or SearchBenchmark.Charts)).SelectMany(r => r.Milliseconds).ToList();
+            var all = new SearchLatencies("mix", "every query above except charts", mix);
+            var charts = rows.Single(r => r.Kind == SearchBenchmark.Charts);
 
             var i = CultureInfo.InvariantCulture;
             await output.WriteLineAsync(string.Create(i, $"{count:N0} articles from {corpus.SourceArticles:N0} real ones, {segments} segments, {Environment.ProcessorCount} cores, load average {LoadAverage()}; one query at a time."));
@@ -45,6 +47,7 @@ public static class SearchBenchmarkCommand
             await output.WriteLineAsync(SearchBenchmark.ToMarkdown([.. rows, all]));
             await output.WriteLineAsync($"facet-counts-exact: {(exact ? "yes" : "NO")} (claim-type facet over every article against the counts taken while indexing)");
             await output.WriteLineAsync(string.Create(i, $"search-p95-ms: {all.Percentile(95):F1}"));
+            await output.WriteLineAsync(string.Create(i, $"charts-p95-ms: {charts.Percentile(95):F1}"));
             return exact ? 0 : 1;
         });
         return command;

@@ -15,9 +15,10 @@ public static class BenchEntitiesCommand
         var input = new Option<FileInfo>("--input") { Description = "JSON Lines articles with a 'text' field (e.g. ../shared/data/articles/buzzfeed-webis-2016.jsonl).", Required = true };
         var threads = new Option<int>("--threads") { Description = "Articles linked in parallel.", DefaultValueFactory = _ => 2 };
         var kb = LinkerFactory.KnowledgeBaseOption();
+        var extraKb = new Option<string[]>("--extra-kb") { Description = "More KBs after --kb, merged by priority as EntityLinking:KnowledgeBasePaths does (e.g. a kb build directory); repeatable." };
         var cache = LinkerFactory.CacheOption();
         var model = LinkerFactory.ModelOption();
-        var entities = new Command("entities", "Measure entity-linking throughput (articles/s, mentions/s).") { input, threads, kb, cache, model };
+        var entities = new Command("entities", "Measure entity-linking throughput (articles/s, mentions/s).") { input, threads, kb, extraKb, cache, model };
         entities.SetAction((parse, cancellationToken) =>
         {
             var file = parse.GetRequiredValue(input);
@@ -32,7 +33,7 @@ public static class BenchEntitiesCommand
                 .Select(l => JsonDocument.Parse(l).RootElement.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "")
                 .Where(t => t.Length > 0)
                 .ToList();
-            if (LinkerFactory.TryLoad(parse.GetRequiredValue(kb), parse.GetRequiredValue(cache), errors) is not { } load)
+            if (LinkerFactory.TryLoad([parse.GetRequiredValue(kb), .. parse.GetValue(extraKb) ?? []], parse.GetRequiredValue(cache), errors) is not { } load)
             {
                 return Task.FromResult(2);
             }

@@ -5,7 +5,6 @@ using Pipeline.Cli.EntityLinking;
 using Pipeline.EntityLinking.Evaluation;
 using Pipeline.EntityLinking.KnowledgeBase;
 using Pipeline.EntityLinking.Mentions;
-using Pipeline.Processes;
 
 namespace Pipeline.Cli.Commands;
 
@@ -20,9 +19,8 @@ public static class EvalNerCommand
 
     public static Command Create(TextWriter output, TextWriter errors)
     {
-        var data = new Option<DirectoryInfo?>("--data") { Description = "The GUM folder with conllu/ and splits.md (default: ../shared/data/ner/gum)." };
-        var split = new Option<string>("--split") { Description = "The split to score.", DefaultValueFactory = _ => "test" };
-        split.AcceptOnlyFromAmong([.. GumCorpus.SplitNames]);
+        var data = GumData.DataOption();
+        var split = GumData.SplitOption("test");
         var modelFile = new Option<FileInfo?>("--model") { Description = "A weights file written by `train ner --output` (default: the one built in)." };
         var noGazetteer = new Option<bool>("--no-gazetteer") { Description = "Tag without the KB's surface forms as features." };
         var showErrors = new Option<bool>("--errors") { Description = "Print every missed, spurious and mistyped span." };
@@ -34,10 +32,8 @@ public static class EvalNerCommand
         };
         ner.SetAction((parse, cancellationToken) =>
         {
-            var directory = parse.GetValue(data)?.FullName ?? Path.Combine(RepositoryLayout.SharedData, "ner", "gum");
-            if (!File.Exists(Path.Combine(directory, "splits.md")))
+            if (GumData.Directory(parse, data, errors) is not { } directory)
             {
-                errors.WriteLine($"error: {directory} has no splits.md (the shared data folder is expected next to the checkout).");
                 return Task.FromResult(2);
             }
 

@@ -28,15 +28,21 @@ public static class LinkerFactory
     public static EntityLinker Linker(EntityKnowledgeBase kb, FileInfo? model, double? minConfidence = null) =>
         KnowledgeBaseEntityLinker.Create(kb, new LinkerSettings { MinConfidence = minConfidence }, KnowledgeBaseEntityLinker.LoadModel(model?.FullName ?? ""));
 
-    public static KnowledgeBaseLoad Load(string path, string cache) =>
-        KnowledgeBaseLoader.Load(path, cache == "none" ? null : cache);
+    public static KnowledgeBaseLoad Load(string path, string cache) => Load([path], cache);
+
+    /// <summary>Opens several KBs, highest priority first (see <see cref="EntityKnowledgeBase"/>).</summary>
+    public static KnowledgeBaseLoad Load(IReadOnlyList<string> paths, string cache) =>
+        KnowledgeBaseLoader.Load(paths, cache == "none" ? null : cache);
 
     /// <summary>Loads the KB, or writes why it cannot (a missing ../shared/data, say) and returns null.</summary>
-    public static KnowledgeBaseLoad? TryLoad(string path, string cache, TextWriter errors)
+    public static KnowledgeBaseLoad? TryLoad(string path, string cache, TextWriter errors) => TryLoad([path], cache, errors);
+
+    /// <summary>Loads several KBs, highest priority first, or writes why it cannot and returns null.</summary>
+    public static KnowledgeBaseLoad? TryLoad(IReadOnlyList<string> paths, string cache, TextWriter errors)
     {
         try
         {
-            return Load(path, cache);
+            return Load(paths, cache);
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException)
         {

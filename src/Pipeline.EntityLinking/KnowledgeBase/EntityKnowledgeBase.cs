@@ -1,391 +1,316 @@
-using System.Runtime.InteropServices;
+using System.Collections;
 
 namespace Pipeline.EntityLinking.KnowledgeBase;
 
 /// <summary>
-/// The in-memory knowledge base: entities in parallel arrays, and the alias index from a normalised surface form
-/// (<see cref="SurfaceForms.Key"/>) to its candidates with priors, most likely first.
+/// The knowledge base the linker reads: one or more compiled KB files (<see cref="KnowledgeBaseCompiler"/>), mapped
+/// read-only, in priority order. Entities are numbered across the files (the first file's, then the second's, ...);
+/// the alias index maps a normalised surface form (<see cref="SurfaceForms.Key"/>) to its candidates with priors, most
+/// likely first. With several files a key's candidates are the union over them, a QID kept once, as the entity of
+/// the first file that has it (its label, description and type win), and the priors renormalised over the merged
+/// list. Safe for concurrent readers; a span from <see cref="Candidates(ReadOnlySpan{char})"/> is valid until the KB
+/// is disposed.
 /// </summary>
-public sealed class EntityKnowledgeBase
+public sealed class EntityKnowledgeBase : IDisposable
 {
-    readonly Dictionary<string, AliasCandidate[]> _aliases;
-    readonly Dictionary<string, int> _byQid;
+    readonly KnowledgeBaseFile[] _files;
+    readonly int[] _first;
 
-    internal EntityKnowledgeBase(string[] qids, string[] labels, string[] descriptions, EntityType[] types, float[] popularity, Dictionary<string, AliasCandidate[]> aliases)
+    EntityKnowledgeBase(KnowledgeBaseFile[] files)
     {
-        Qids = qids;
-        Labels = labels;
-        Descriptions = descriptions;
-        Types = types;
-        Popularity = popularity;
-        _aliases = aliases;
-        _byQid = new Dictionary<string, int>(qids.Length, StringComparer.Ordinal);
-        for (var i = 0; i < qids.Length; i++)
+        _files = files;
+        _first = new int[files.Length];
+        var count = 0L;
+        for (var f = 0; f < files.Length; f++)
         {
-            _byQid[qids[i]] = i;
+            _first[f] = (int)count;
+            count += files[f].Count;
         }
 
-        MaxAliasTokens = 1;
-        foreach (var key in aliases.Keys)
-        {
-            MaxAliasTokens = Math.Max(MaxAliasTokens, key.Count(c => c == ' ') + 1);
-        }
+        Count = count <= int.MaxValue ? (int)count : throw new InvalidDataException("The KB files hold more than 2^31 entities together.");
+        MaxAliasTokens = files.Length == 0 ? 1 : files.Max(f => f.MaxAliasTokens);
+        AliasCount = (int)Math.Min(int.MaxValue, files.Sum(f => f.KeyCount));
+        Qids = new(this, static (f, e) => f.Qid(e));
+        Labels = new(this, static (f, e) => f.Label(e));
+        Descriptions = new(this, static (f, e) => f.Description(e));
+        Types = new(this, static (f, e) => f.Type(e));
+        Popularity = new(this, static (f, e) => f.Popularity(e));
+        Files = [.. files.Select(f => new KnowledgeBaseFileInfo(f.Path, f.FileBytes, f.Count, f.KeyCount, f.CandidateCount, f.Metadata))];
+    }
 
-        MaxAliasTokens = Math.Min(MaxAliasTokens, MaxTokensPerAlias);
+    /// <summary>Opens compiled KB files, the first with the highest priority; a missing or unusable one is an <see cref="InvalidDataException"/> naming it.</summary>
+    public static EntityKnowledgeBase Open(params IReadOnlyList<string> paths)
+    {
+        var files = new List<KnowledgeBaseFile>();
+        try
+        {
+            foreach (var path in paths)
+            {
+                files.Add(KnowledgeBaseFile.Open(path));
+            }
+
+            return new EntityKnowledgeBase([.. files]);
+        }
+        catch
+        {
+            files.ForEach(f => f.Dispose());
+            throw;
+        }
+    }
+
+    internal static EntityKnowledgeBase Of(IReadOnlyList<KnowledgeBaseFile> files) => new([.. files]);
+
+    /// <summary>
+    /// Compiles records into a temporary KB file and opens it (the file is unlinked once mapped): small KBs in tests
+    /// and tools, through the same compiler as the service's.
+    /// </summary>
+    public static EntityKnowledgeBase Build(IEnumerable<EntityRecord> records, IReadOnlyDictionary<string, EntityType>? typeFixes = null)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"pipeline-kb-{Environment.ProcessId}-{Guid.NewGuid():N}.kb");
+        try
+        {
+            using (var compiler = new KnowledgeBaseCompiler(path, new KnowledgeBaseCompilerOptions { TemporaryDirectory = Path.GetTempPath() }))
+            {
+                foreach (var record in records)
+                {
+                    compiler.Add(record);
+                }
+
+                foreach (var (qid, type) in typeFixes ?? new Dictionary<string, EntityType>())
+                {
+                    compiler.AddTypeFix(qid, type);
+                }
+
+                compiler.Complete();
+            }
+
+            return Open(path);
+        }
+        finally
+        {
+            File.Delete(path); // the mapping keeps the pages (on Windows the delete fails while it is mapped: then the file stays in temp)
+        }
     }
 
     /// <summary>Longer aliases are not indexed: names of more tokens are rare and would only slow the scan.</summary>
-    public const int MaxTokensPerAlias = 10;
+    public const int MaxTokensPerAlias = AliasForms.MaxTokensPerAlias;
 
-    public string[] Qids { get; }
+    public EntityColumn<string> Qids { get; }
 
-    public string[] Labels { get; }
+    public EntityColumn<string> Labels { get; }
 
-    public string[] Descriptions { get; }
+    public EntityColumn<string> Descriptions { get; }
 
-    public EntityType[] Types { get; }
+    public EntityColumn<EntityType> Types { get; }
 
-    public float[] Popularity { get; }
+    public EntityColumn<float> Popularity { get; }
 
-    public int Count => Qids.Length;
+    public int Count { get; }
 
-    public int AliasCount => _aliases.Count;
+    /// <summary>Keys in the alias index (summed over the files: a key in two files counts twice).</summary>
+    public int AliasCount { get; }
 
+    /// <summary>Tokens of the longest key (at most <see cref="MaxTokensPerAlias"/>).</summary>
     public int MaxAliasTokens { get; }
 
-    internal IReadOnlyDictionary<string, AliasCandidate[]> Aliases => _aliases;
+    /// <summary>The files, highest priority first, with what each holds.</summary>
+    public IReadOnlyList<KnowledgeBaseFileInfo> Files { get; }
 
-    public bool Contains(string qid) => _byQid.ContainsKey(qid);
+    public bool Contains(string qid) => IndexOf(qid) >= 0;
 
-    public int IndexOf(string qid) => _byQid.TryGetValue(qid, out var index) ? index : -1;
+    /// <summary>The entity with this QID (from the first file that has it), or -1.</summary>
+    public int IndexOf(string qid)
+    {
+        for (var f = 0; f < _files.Length; f++)
+        {
+            if (_files[f].IndexOf(qid) is >= 0 and var local)
+            {
+                return _first[f] + local;
+            }
+        }
 
-    public ReadOnlySpan<AliasCandidate> Candidates(string key) =>
-        _aliases.TryGetValue(key, out var candidates) ? candidates : [];
+        return -1;
+    }
 
+    public ReadOnlySpan<AliasCandidate> Candidates(string key) => Candidates(key.AsSpan());
+
+    /// <summary>The candidates of a normalised key, most probable first; empty when no file has the key.</summary>
     public ReadOnlySpan<AliasCandidate> Candidates(ReadOnlySpan<char> key) =>
-        _aliases.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var candidates) ? candidates : [];
-
-    /// <summary>Builds the index from entity records; records with the same QID are merged (union of aliases, the larger popularity).</summary>
-    public static EntityKnowledgeBase Build(IEnumerable<EntityRecord> records, IReadOnlyDictionary<string, EntityType>? typeFixes = null)
-    {
-        var merged = new Dictionary<string, MergedEntity>(StringComparer.Ordinal);
-        foreach (var record in records)
-        {
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(merged, record.Qid, out var exists);
-            if (!exists)
-            {
-                slot = new MergedEntity(merged.Count - 1, record); // the new key is already counted
-            }
-            else
-            {
-                slot!.Merge(record);
-            }
-        }
-
-        var count = merged.Count;
-        var qids = new string[count];
-        var labels = new string[count];
-        var descriptions = new string[count];
-        var types = new EntityType[count];
-        var popularity = new float[count];
-        var forms = new Dictionary<string, List<FormEntry>>(count * 3, StringComparer.Ordinal);
-        var familyNames = new List<(string Key, int Entity)>();
-        var named = new List<MergedEntity>(count);
-        foreach (var entity in merged.Values)
-        {
-            var i = entity.Index;
-            qids[i] = entity.Qid;
-            labels[i] = entity.Label;
-            descriptions[i] = entity.Description;
-            types[i] = typeFixes is not null && typeFixes.TryGetValue(entity.Qid, out var fixedType) ? fixedType : entity.Type;
-            popularity[i] = entity.Popularity;
-            if (!IsNamedEntity(entity.Label, entity.Description))
-            {
-                continue; // kept for lookups by QID, but never a candidate of a name in the text
-            }
-
-            named.Add(entity);
-            if (types[i] == EntityType.Per && FamilyNameKey(entity.Label) is { } familyName)
-            {
-                familyNames.Add((familyName, i));
-                if (CompoundFamilyNameKey(entity.Label) is { } compound)
-                {
-                    familyNames.Add((compound, i));
-                }
-            }
-
-            var initials = Initials(entity);
-            foreach (var (surface, isLabel) in entity.SurfaceForms())
-            {
-                var key = SurfaceForms.Key(surface);
-                if (key is null || key.Length < 2 || key.Count(c => c == ' ') >= MaxTokensPerAlias)
-                {
-                    continue;
-                }
-
-                // Two-letter codes (GM for Gambia, IN for India) are mostly ISO codes that collide with acronyms in
-                // text; keep only those that abbreviate a name of the entity (US, UK, EU).
-                if (key.Length == 2 && !isLabel && !initials.Contains(key))
-                {
-                    continue;
-                }
-
-                AddForm(forms, key, new FormEntry(i, isLabel ? AliasFlags.Label : AliasFlags.None, SurfaceForms.IsUpperCase(surface), 1f));
-            }
-        }
-
-        // Forms the KB does not list but news texts use, derived from the listed ones (see NameVariants); an
-        // entity's own form is never replaced by a derived one.
-        var variants = new NameVariants(named.Where(e => e.IsCountry).Select(e => (e.Index, e.SurfaceForms().Select(f => f.Surface))));
-        foreach (var entity in named)
-        {
-            if (types[entity.Index] is EntityType.Per or EntityType.Loc)
-            {
-                continue;
-            }
-
-            foreach (var key in variants.Of(entity.SurfaceForms().Select(f => SurfaceForms.Key(f.Surface)).OfType<string>()))
-            {
-                AddForm(forms, key, new FormEntry(entity.Index, AliasFlags.Derived, false, DerivedWeight), replace: false);
-            }
-
-            // A company named by a hyphenated compound and more is also named by the compound alone ("Bristol-Myers"
-            // for "Bristol-Myers Squibb", "Hewlett-Packard" for "Hewlett-Packard Enterprise").
-            if (entity.Description.Contains("company", StringComparison.Ordinal) && LeadingCompound(entity.Label) is { } compound && SurfaceForms.Key(compound) is { } compoundKey)
-            {
-                AddForm(forms, compoundKey, new FormEntry(entity.Index, AliasFlags.Derived, false, DerivedWeight), replace: false);
-            }
-        }
-
-        // Family names ("Hollande", "Churkin") and first-and-last names ("George Bush") of persons, and the initials of
-        // organisations' and other names ("ACLU"), as weak forms of their own: whether "Washington" is the city or the
-        // president, and "GE" the company, is the ranker's call, from the flags, the prior and the context.
-        foreach (var (key, entity) in familyNames)
-        {
-            AddForm(forms, key, new FormEntry(entity, AliasFlags.FamilyName, false, DerivedWeight), replace: false);
-        }
-
-        foreach (var entity in named)
-        {
-            var type = types[entity.Index];
-            if (type == EntityType.Per)
-            {
-                if (ShortNameKey(entity.Label) is { } shortName)
-                {
-                    AddForm(forms, shortName, new FormEntry(entity.Index, AliasFlags.ShortName, false, DerivedWeight), replace: false);
-                }
-            }
-            else if (InitialsOf(entity.Label) is { } initials)
-            {
-                AddForm(forms, initials, new FormEntry(entity.Index, AliasFlags.Initials, true, DerivedWeight), replace: false);
-            }
-        }
-
-        var aliases = new Dictionary<string, AliasCandidate[]>(forms.Count, StringComparer.Ordinal);
-        foreach (var (key, list) in forms)
-        {
-            aliases[key] = Priors(list, popularity);
-        }
-
-        return new EntityKnowledgeBase(qids, labels, descriptions, types, popularity, aliases);
-    }
-
-    static HashSet<string> Initials(MergedEntity entity)
-    {
-        var initials = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (surface, _) in entity.SurfaceForms())
-        {
-            var words = surface.Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries).Where(w => char.IsUpper(w[0])).ToList();
-            if (words.Count >= 2)
-            {
-                initials.Add(string.Concat(words.Select(w => char.ToLowerInvariant(w[0]))));
-            }
-        }
-
-        return initials;
-    }
-
-    static string? FamilyNameKey(string label)
-    {
-        var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // Only labels shaped like a personal name: "George III of Great Britain" is not "Britain". The family name may
-        // open with a hyphenated particle ("Nouri al-Maliki").
-        if (words.Length is < 2 or > 4 || words[..^1].Any(w => !char.IsUpper(w[0])) || label.Contains(',', StringComparison.Ordinal) || label.Contains('(', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var last = words[^1];
-        var hyphen = last.IndexOf('-', StringComparison.Ordinal);
-        var capitalised = char.IsUpper(last[0]) || (hyphen is > 0 and <= 3 && hyphen + 1 < last.Length && char.IsUpper(last[hyphen + 1]));
-        return last.Length >= 3 && capitalised && last.All(c => char.IsLetter(c) || c is '-' or '\'' or '’') ? SurfaceForms.Key(last) : null;
-    }
-
-    /// <summary>The last two words of a three-word personal name whose middle word is a name, not an initial ("Goeppert Mayer").</summary>
-    static string? CompoundFamilyNameKey(string label)
-    {
-        var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return words.Length == 3 && FamilyNameKey(label) is not null && words[1].Length > 2 && words[1].All(char.IsLetter) && char.IsUpper(words[1][0])
-            ? SurfaceForms.Key(words[1] + " " + words[2])
-            : null;
-    }
+        _files.Length == 1 ? _files[0].Candidates(key) : _files.Length == 0 ? [] : OfSeveral(key);
 
     /// <summary>
-    /// Wikidata labels of concepts are lower case ("president", "marriage"), and name and disambiguation items are
-    /// not things a news text refers to: none of them should ever be linked to a capitalised word.
+    /// With several files: when only the first (highest-priority) file knows the key — nearly every hit when a large KB
+    /// backs the bundled one — its candidates are the answer as they are (its entity numbers are the global ones, its
+    /// priors are normalised over the same total the merge would use), a span over its pages with nothing copied.
     /// </summary>
-    public static bool IsNamedEntity(string label, string description) =>
-        label.Length > 0 && !char.IsLower(label[0]) &&
-        !description.Contains("family name", StringComparison.OrdinalIgnoreCase) &&
-        !description.Contains("surname", StringComparison.OrdinalIgnoreCase) &&
-        !description.Contains("given name", StringComparison.OrdinalIgnoreCase) &&
-        !description.StartsWith("Wikimedia ", StringComparison.Ordinal);
-
-    /// <summary>
-    /// The acronym of a name of three or more capitalised words, connectors skipped ("American Civil Liberties Union" is
-    /// "aclu"); null for shorter names, whose two-letter initials collide with too many other things.
-    /// </summary>
-    static string? InitialsOf(string label)
+    ReadOnlySpan<AliasCandidate> OfSeveral(ReadOnlySpan<char> key)
     {
-        if (label.Contains('(', StringComparison.Ordinal) || label.Contains(',', StringComparison.Ordinal))
+        var first = _files[0].Candidates(key);
+        for (var f = 1; f < _files.Length; f++)
         {
-            return null;
-        }
-
-        var initials = new System.Text.StringBuilder(8);
-        foreach (var word in label.Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (WordLists.NameConnectors.Contains(word.ToLowerInvariant()))
+            if (!_files[f].Candidates(key).IsEmpty)
             {
-                continue;
+                return Merged(key);
             }
+        }
 
-            if (!char.IsUpper(word[0]))
+        return first;
+    }
+
+    /// <summary>Every key with its candidates (at training time: this reads the whole index).</summary>
+    public IEnumerable<(string Key, AliasCandidate[] Candidates)> Aliases
+    {
+        get
+        {
+            HashSet<string>? seen = _files.Length > 1 ? new(StringComparer.Ordinal) : null;
+            foreach (var file in _files)
             {
-                return null;
+                foreach (var key in file.Keys())
+                {
+                    if (seen is null || seen.Add(key))
+                    {
+                        yield return (key, Candidates(key).ToArray());
+                    }
+                }
             }
-
-            initials.Append(char.ToLowerInvariant(word[0]));
-        }
-
-        return initials.Length is >= 3 and <= 6 ? initials.ToString() : null;
-    }
-
-    /// <summary>First and last word of a person's name of three or four words ("George Walker Bush", "George W. Bush"), else null.</summary>
-    static string? ShortNameKey(string label)
-    {
-        var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length is < 3 or > 4 || words.Any(w => !char.IsUpper(w[0])) || label.Contains(',', StringComparison.Ordinal) || label.Contains('(', StringComparison.Ordinal) ||
-            words[^1].TrimEnd('.').Length <= 2 || words[0].TrimEnd('.').Length <= 1)
-        {
-            return null;
-        }
-
-        return SurfaceForms.Key(words[0] + " " + words[^1]);
-    }
-
-    static string? LeadingCompound(string label)
-    {
-        var space = label.IndexOf(' ', StringComparison.Ordinal);
-        if (space < 0)
-        {
-            return null;
-        }
-
-        var first = label[..space];
-        var hyphen = first.IndexOf('-', StringComparison.Ordinal);
-        return hyphen > 1 && hyphen < first.Length - 2 && char.IsUpper(first[0]) && char.IsUpper(first[hyphen + 1]) && first.All(c => char.IsLetter(c) || c == '-')
-            ? first
-            : null;
-    }
-
-    /// <summary>Weight of a derived form (<see cref="NameVariants"/>) against a listed one.</summary>
-    const float DerivedWeight = 0.5f;
-
-    readonly record struct FormEntry(int Entity, AliasFlags Flags, bool Upper, float Weight);
-
-    static void AddForm(Dictionary<string, List<FormEntry>> forms, string key, FormEntry entry, bool replace = true)
-    {
-        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(forms, key, out var known);
-        list ??= [];
-        var at = list.FindIndex(c => c.Entity == entry.Entity);
-        if (at < 0)
-        {
-            list.Add(entry);
-        }
-        else if (replace)
-        {
-            var previous = list[at];
-            list[at] = previous with { Flags = previous.Flags | entry.Flags, Upper = previous.Upper && entry.Upper };
         }
     }
 
-    /// <summary>
-    /// P(entity | form) from popularity, with a form that is the entity's label weighing more than an alias:
-    /// "Paris" is far more often the capital than one of the towns that has it as an alias.
-    /// </summary>
-    static AliasCandidate[] Priors(List<FormEntry> list, float[] popularity)
+    AliasCandidate[] Merged(ReadOnlySpan<char> key)
     {
-        var weights = new double[list.Count];
+        List<AliasCandidate>? merged = null;
+        List<double>? weights = null;
         var total = 0.0;
-        for (var c = 0; c < list.Count; c++)
+        for (var f = 0; f < _files.Length; f++)
         {
-            var p = Math.Max(popularity[list[c].Entity], 0.01);
-            weights[c] = p * p * p * p * ((list[c].Flags & AliasFlags.Label) != 0 ? 1.5 : 1.0) * list[c].Weight;
-            total += weights[c];
+            if (!_files[f].TryGetWeighted(key, out var candidates, out var fileWeights, out var fileTotal))
+            {
+                continue;
+            }
+
+            merged ??= [];
+            weights ??= [];
+            total += fileTotal;
+            for (var c = 0; c < candidates.Length; c++)
+            {
+                var entity = Canonical(f, candidates[c].Entity);
+                if (merged.FindIndex(m => m.Entity == entity) >= 0)
+                {
+                    total -= fileWeights[c]; // the same QID from a file of lower priority
+                    continue;
+                }
+
+                merged.Add(candidates[c] with { Entity = entity });
+                weights.Add(fileWeights[c]);
+            }
         }
 
-        var result = new AliasCandidate[list.Count];
-        for (var c = 0; c < list.Count; c++)
+        if (merged is null)
         {
-            var flags = list[c].Flags | (list[c].Upper ? AliasFlags.UpperCase : AliasFlags.None);
-            result[c] = new AliasCandidate(list[c].Entity, (float)(weights[c] / total), flags);
+            return [];
+        }
+
+        var result = new AliasCandidate[merged.Count];
+        for (var c = 0; c < result.Length; c++)
+        {
+            result[c] = merged[c] with { Prior = (float)(weights![c] / total) };
         }
 
         Array.Sort(result, (a, b) => b.Prior.CompareTo(a.Prior));
-        return result;
+        return result.Length <= KnowledgeBaseFormat.MaxCandidatesPerKey ? result : result[..KnowledgeBaseFormat.MaxCandidatesPerKey];
     }
 
-    sealed class MergedEntity(int index, EntityRecord first)
+    /// <summary>The global number of a file's entity: that of the first file with the same QID.</summary>
+    int Canonical(int file, int local)
     {
-        readonly List<EntityRecord> _more = [];
-
-        public int Index { get; } = index;
-
-        public string Qid => first.Qid;
-
-        public string Label => first.Label.Length > 0 ? first.Label : _more.Select(r => r.Label).FirstOrDefault(l => l.Length > 0) ?? first.Qid;
-
-        public string Description => first.Description.Length > 0 ? first.Description : _more.Select(r => r.Description).FirstOrDefault(d => d.Length > 0) ?? "";
-
-        public EntityType Type => first.Type != EntityType.Unknown ? first.Type : _more.Select(r => r.Type).FirstOrDefault(t => t != EntityType.Unknown);
-
-        public float Popularity => _more.Count == 0 ? first.Popularity : Math.Max(first.Popularity, _more.Max(r => r.Popularity));
-
-        public bool IsCountry => first.IsCountry || _more.Any(r => r.IsCountry);
-
-        public void Merge(EntityRecord record) => _more.Add(record);
-
-        public IEnumerable<(string Surface, bool IsLabel)> SurfaceForms()
+        if (file > 0)
         {
-            foreach (var record in _more.Prepend(first))
+            var qid = _files[file].Qid(local);
+            for (var f = 0; f < file; f++)
             {
-                if (record.Label.Length > 0)
+                if (_files[f].IndexOf(qid) is >= 0 and var earlier)
                 {
-                    yield return (record.Label, true);
-                }
-
-                foreach (var alias in record.Aliases)
-                {
-                    yield return (alias, false);
-                }
-
-                // A Wikipedia title without a disambiguating parenthesis is how the entity is usually named.
-                if (record.EnwikiTitle is { Length: > 0 } title && !title.Contains('(', StringComparison.Ordinal))
-                {
-                    yield return (title, false);
+                    return _first[f] + earlier;
                 }
             }
         }
+
+        return _first[file] + local;
+    }
+
+    (KnowledgeBaseFile File, int Local) Locate(int entity)
+    {
+        if (_files.Length == 1)
+        {
+            return (_files[0], entity);
+        }
+
+        if ((uint)entity >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(entity), entity, $"The KB has {Count} entities.");
+        }
+
+        var f = Array.BinarySearch(_first, entity);
+        if (f < 0)
+        {
+            f = ~f - 1;
+        }
+
+        while (f + 1 < _first.Length && _first[f + 1] == entity)
+        {
+            f++; // skip empty files
+        }
+
+        return (_files[f], entity - _first[f]);
+    }
+
+    /// <summary>The file an entity comes from (0 is the first) and the source it was read from within it.</summary>
+    public (int File, string Source) SourceOf(int entity)
+    {
+        var (file, local) = Locate(entity);
+        var sources = file.Metadata.Sources;
+        var source = file.Source(local);
+        return (Array.IndexOf(_files, file), source < sources.Count ? sources[source].Name : "");
+    }
+
+    public void Dispose()
+    {
+        foreach (var file in _files)
+        {
+            file.Dispose();
+        }
+    }
+
+    /// <summary>A read-only column of the entity table (<c>kb.Labels[entity]</c>), read from the mapped file on each access.</summary>
+    public readonly struct EntityColumn<T> : IReadOnlyList<T>
+    {
+        readonly EntityKnowledgeBase _kb;
+        readonly Func<KnowledgeBaseFile, int, T> _read;
+
+        internal EntityColumn(EntityKnowledgeBase kb, Func<KnowledgeBaseFile, int, T> read) => (_kb, _read) = (kb, read);
+
+        public T this[int entity]
+        {
+            get
+            {
+                var (file, local) = _kb.Locate(entity);
+                return _read(file, local);
+            }
+        }
+
+        public int Count => _kb.Count;
+
+        public IEnumerator<T> GetEnumerator()
+        {
+            for (var e = 0; e < Count; e++)
+            {
+                yield return this[e];
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
+
+/// <summary>One compiled KB file: where it is, its size, and what it holds.</summary>
+public sealed record KnowledgeBaseFileInfo(string Path, long Bytes, int Entities, long AliasKeys, long Candidates, KnowledgeBaseMetadata Metadata);

@@ -1,18 +1,26 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Pipeline.EntityLinking.KnowledgeBase;
 
-/// <summary>How a KB was loaded: from which files, whether from the binary cache, and how long it took.</summary>
+/// <summary>How a KB was loaded: from which source files, which compiled files were opened, whether all were compiled before, and how long it took.</summary>
 public sealed record KnowledgeBaseLoad(EntityKnowledgeBase KnowledgeBase, IReadOnlyList<string> Sources, string? CachePath, bool FromCache, TimeSpan Elapsed);
 
 /// <summary>
-/// Loads the knowledge base from a path: a TSV file, or a directory whose KB files are all read (the entity files in
-/// the order given, then the type corrections). The built index is cached as a binary file in the cache directory.
+/// Opens the knowledge base from one or more paths, in priority order (<see cref="EntityKnowledgeBase"/> merges
+/// them). A path is a compiled KB file (<c>*.kb</c>, opened as it is), a TSV or Wikidata JSON file, or a directory
+/// whose KB files are all read (the entity files in the order given, then the type corrections). Sources are
+/// compiled once into a KB file named by a hash of their paths, sizes and times: the build step's (shipped) one is
+/// used when it matches, else the one in the cache directory, else they are compiled into the cache.
 /// </summary>
 public static class KnowledgeBaseLoader
 {
     /// <summary>The files read from a KB directory when they are present, in this order (the first file's label, description and type win).</summary>
     public static readonly IReadOnlyList<string> DefaultFiles = ["kb_news_entities.tsv", "kb_entities.tsv", "kb_extra_entities.tsv", "kb_type_fixes.tsv"];
+
+    /// <summary>The extension of compiled KB files.</summary>
+    public const string CompiledExtension = ".kb";
 
     public static IReadOnlyList<string> Sources(string path, IReadOnlyList<string>? files = null)
     {
@@ -41,80 +49,142 @@ public static class KnowledgeBaseLoader
         return named.Select(Path.GetFullPath).ToList();
     }
 
+    /// <summary>The name of the compiled file of these sources: a hash of the format version and the files' paths, sizes and times.</summary>
+    public static string CompiledFileName(IEnumerable<string> sources)
+    {
+        var signature = new StringBuilder().Append("kb format ").Append(KnowledgeBaseFormat.Version).Append('\n');
+        foreach (var source in sources.Select(Path.GetFullPath).Order(StringComparer.Ordinal))
+        {
+            var info = new FileInfo(source);
+            signature.Append(source).Append('|').Append(info.Length).Append('|').Append(info.LastWriteTimeUtc.Ticks).Append('\n');
+        }
+
+        return "kb-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(signature.ToString())))[..20] + CompiledExtension;
+    }
+
     /// <summary>
-    /// Where the build step (<see cref="KnowledgeBaseIndexStep"/>) puts the index of the bundled KB: the <c>kb-index</c>
-    /// folder beside the service's assemblies. Read-only; an index there is used when its name (a hash of the KB files'
-    /// paths, sizes and times) matches the configured KB.
+    /// Where the build step (<see cref="KnowledgeBaseIndexStep"/>) puts the compiled bundled KB: the <c>kb-index</c>
+    /// folder beside the service's assemblies. Read-only; a file there is used when its name matches the configured KB.
     /// </summary>
     public static string ShippedIndexDirectory => Path.Combine(AppContext.BaseDirectory, "kb-index");
 
-    /// <summary>Loads the KB: its shipped index, else its cached index, else built from the files (and then cached).</summary>
-    public static KnowledgeBaseLoad Load(string path, string? cacheDirectory, IReadOnlyList<string>? files = null, string? shippedIndexDirectory = null)
+    public static KnowledgeBaseLoad Load(string path, string? cacheDirectory, IReadOnlyList<string>? files = null, string? shippedIndexDirectory = null) =>
+        Load([path], cacheDirectory, files, shippedIndexDirectory);
+
+    /// <summary>Opens the KB of these paths, highest priority first, compiling those that have no compiled file yet.</summary>
+    public static KnowledgeBaseLoad Load(IReadOnlyList<string> paths, string? cacheDirectory, IReadOnlyList<string>? files = null, string? shippedIndexDirectory = null)
     {
         var started = Stopwatch.GetTimestamp();
-        var sources = Sources(path, files);
-        var shipped = Path.Combine(shippedIndexDirectory ?? ShippedIndexDirectory, KnowledgeBaseCache.FileName(sources));
-        if (KnowledgeBaseCache.TryRead(shipped) is { } prebuilt)
+        var opened = new List<KnowledgeBaseFile>();
+        var sources = new List<string>();
+        var compiledAll = true;
+        try
         {
-            return new KnowledgeBaseLoad(prebuilt, sources, shipped, true, Stopwatch.GetElapsedTime(started));
+            foreach (var path in paths)
+            {
+                if (CompiledFiles(path) is { Count: > 0 } compiledFiles)
+                {
+                    foreach (var compiledFile in compiledFiles)
+                    {
+                        opened.Add(KnowledgeBaseFile.Open(compiledFile));
+                        sources.Add(compiledFile);
+                    }
+
+                    continue;
+                }
+
+                var pathSources = Sources(path, files);
+                sources.AddRange(pathSources);
+                var (file, compiled) = OpenOrCompile(pathSources, cacheDirectory, shippedIndexDirectory ?? ShippedIndexDirectory);
+                opened.Add(file);
+                compiledAll &= compiled;
+            }
+
+            var kb = EntityKnowledgeBase.Of(opened);
+            var cachePath = string.Join(", ", opened.Select(f => f.Path).Where(p => File.Exists(p)));
+            return new KnowledgeBaseLoad(kb, sources, cachePath.Length > 0 ? cachePath : null, compiledAll, Stopwatch.GetElapsedTime(started));
+        }
+        catch
+        {
+            opened.ForEach(f => f.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A compiled KB file, or the compiled files of a directory (what <c>pipeline kb build</c> writes), in name order;
+    /// empty for source files and directories of sources.
+    /// </summary>
+    public static IReadOnlyList<string> CompiledFiles(string path) =>
+        File.Exists(path) && path.EndsWith(CompiledExtension, StringComparison.OrdinalIgnoreCase) ? [Path.GetFullPath(path)]
+        : Directory.Exists(path) ? [.. Directory.GetFiles(path, "*" + CompiledExtension).Select(Path.GetFullPath).Order(StringComparer.Ordinal)]
+        : [];
+
+    static (KnowledgeBaseFile File, bool Compiled) OpenOrCompile(IReadOnlyList<string> sources, string? cacheDirectory, string shippedIndexDirectory)
+    {
+        var name = CompiledFileName(sources);
+        if (KnowledgeBaseFile.TryOpen(Path.Combine(shippedIndexDirectory, name)) is { } shipped)
+        {
+            return (shipped, true);
         }
 
-        string? cachePath = null;
         if (!string.IsNullOrWhiteSpace(cacheDirectory))
         {
-            cachePath = Path.Combine(cacheDirectory, KnowledgeBaseCache.FileName(sources));
-            if (KnowledgeBaseCache.TryRead(cachePath) is { } cached)
+            var cachePath = Path.Combine(cacheDirectory, name);
+            if (KnowledgeBaseFile.TryOpen(cachePath) is { } cached)
             {
-                return new KnowledgeBaseLoad(cached, sources, cachePath, true, Stopwatch.GetElapsedTime(started));
+                return (cached, true);
             }
-        }
 
-        var kb = Build(sources);
-        if (cachePath is not null)
-        {
             try
             {
-                KnowledgeBaseCache.Write(kb, cachePath);
+                Compile(sources, cachePath);
+                return (KnowledgeBaseFile.Open(cachePath), false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                cachePath = null; // a read-only cache location only costs the next start the build
+                // a read-only cache location only costs each start the compilation, into a temporary file
             }
         }
 
-        return new KnowledgeBaseLoad(kb, sources, cachePath, false, Stopwatch.GetElapsedTime(started));
+        var temporary = Path.Combine(Path.GetTempPath(), $"pipeline-kb-{Environment.ProcessId}-{Guid.NewGuid():N}{CompiledExtension}");
+        try
+        {
+            Compile(sources, temporary, new KnowledgeBaseCompilerOptions { TemporaryDirectory = Path.GetTempPath() });
+            return (KnowledgeBaseFile.Open(temporary), false);
+        }
+        finally
+        {
+            File.Delete(temporary); // mapped: the pages stay until the KB is disposed
+        }
     }
 
-    public static EntityKnowledgeBase Build(IReadOnlyList<string> sources)
+    /// <summary>Compiles KB source files (TSV, Wikidata JSON dumps, type corrections) into one KB file; the first file's label, description and type win.</summary>
+    public static KnowledgeBaseCompileResult Compile(IReadOnlyList<string> sources, string output, KnowledgeBaseCompilerOptions? options = null)
     {
-        var fixes = new Dictionary<string, EntityType>(StringComparer.Ordinal);
-        var records = new List<EntityRecord>();
+        using var compiler = new KnowledgeBaseCompiler(output, options);
         foreach (var source in sources)
         {
             if (TsvKnowledgeBaseReader.IsTypeFixFile(source))
             {
                 foreach (var (qid, type) in TsvKnowledgeBaseReader.ReadTypeFixes(source))
                 {
-                    fixes[qid] = type;
+                    compiler.AddTypeFix(qid, type);
                 }
+
+                continue;
             }
-            else if (source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || source.EndsWith(".json.gz", StringComparison.OrdinalIgnoreCase))
+
+            compiler.BeginSource(Path.GetFileName(source));
+            var records = source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || source.EndsWith(".json.gz", StringComparison.OrdinalIgnoreCase)
+                ? WikidataDumpReader.Read(source)
+                : TsvKnowledgeBaseReader.Read(source);
+            foreach (var record in records)
             {
-                records.AddRange(ScaleSitelinks(WikidataDumpReader.Read(source).ToList()));
-            }
-            else
-            {
-                records.AddRange(TsvKnowledgeBaseReader.Read(source));
+                compiler.Add(record);
             }
         }
 
-        return EntityKnowledgeBase.Build(records, fixes);
-    }
-
-    static IEnumerable<EntityRecord> ScaleSitelinks(List<EntityRecord> records)
-    {
-        var max = records.Count == 0 ? 1 : Math.Max(1, records.Max(r => r.Popularity));
-        var scale = 1 / Math.Log(1 + max);
-        return records.Select(r => r with { Popularity = (float)(Math.Log(1 + r.Popularity) * scale) });
+        return compiler.Complete();
     }
 }

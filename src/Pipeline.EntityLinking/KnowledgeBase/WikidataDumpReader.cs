@@ -1,13 +1,16 @@
 using System.IO.Compression;
-using System.Text.Json;
+using System.Text;
+using System.Threading.Channels;
 
 namespace Pipeline.EntityLinking.KnowledgeBase;
 
 /// <summary>
-/// Streams entities out of a Wikidata JSON dump (<c>latest-all.json</c> or <c>.json.gz</c>: one entity object per
-/// line inside a JSON array, lines ending in a comma), one line at a time, so the dump's size does not matter.
-/// Keeps items with an English label; the coarse type comes from "instance of" (P31) against a short list of
-/// classes (no subclass closure); popularity is the number of sitelinks.
+/// Streams KB entities out of a Wikidata JSON dump (<c>latest-all.json</c>, <c>.json.gz</c> or <c>.json.bz2</c>: a
+/// JSON array with one entity object per line, lines ending in a comma). One thread reads and decompresses and cuts
+/// the lines into batches; <see cref="WikidataDumpOptions.Workers"/> threads parse them
+/// (<see cref="WikidataItemParser"/>); the records come out in dump order, so a build is deterministic. Memory is
+/// bounded by the batches in flight, whatever the dump's size. Which items are kept, and their types, follow
+/// <see cref="WikidataDumpOptions"/> and the shipped <see cref="WikidataTypeTable"/>.
 /// </summary>
 public static class WikidataDumpReader
 {
@@ -15,147 +18,151 @@ public static class WikidataDumpReader
 
     public const string SovereignState = "Q3624078";
 
-    static readonly HashSet<string> PersonClasses = ["Q5"];
+    /// <summary>
+    /// The kept items in dump order. Malformed lines are counted in <paramref name="progress"/>, never thrown; a dump
+    /// that ends early (a cut or corrupt compressed stream, or no closing <c>]</c>) throws
+    /// <see cref="WikidataDumpTruncatedException"/> after every record read before the cut was returned.
+    /// </summary>
+    public static IEnumerable<EntityRecord> Read(string path, WikidataDumpOptions? options = null, WikidataDumpProgress? progress = null) =>
+        StreamRecords(path, options ?? WikidataDumpOptions.Default, progress ?? new WikidataDumpProgress(), CancellationToken.None);
 
-    static readonly HashSet<string> OrganisationClasses =
-    [
-        "Q43229", "Q4830453", "Q783794", "Q891723", "Q6881511", "Q7278", "Q11032", "Q1002697", "Q327333", "Q3918",
-        "Q2085381", "Q15265344", "Q163740", "Q484652", "Q1110794", "Q7210356", "Q2659904", "Q31855", "Q161726",
-        "Q1331793", "Q4438121", "Q17149090", "Q847017", "Q476028", "Q1589009", "Q1664720", "Q23002054", "Q5341295",
-    ];
-
-    static readonly HashSet<string> LocationClasses =
-    [
-        "Q6256", "Q3624078", "Q515", "Q1549591", "Q5107", "Q35657", "Q486972", "Q1637706", "Q23442", "Q8502", "Q4022",
-        "Q82794", "Q10864048", "Q3957", "Q532", "Q5119", "Q1093829", "Q15284", "Q200250", "Q7275", "Q107390",
-        "Q34876", "Q123705", "Q39614", "Q165", "Q23397", "Q15642541", "Q1187811", "Q13220204", "Q13221722",
-    ];
-
-    public static IEnumerable<EntityRecord> Read(string path, Action<long>? bytesRead = null)
+    /// <summary><see cref="Read"/> that stops with <see cref="OperationCanceledException"/> when cancelled (Ctrl+C).</summary>
+    public static IEnumerable<EntityRecord> StreamRecords(string path, WikidataDumpOptions options, WikidataDumpProgress progress, CancellationToken cancellationToken)
     {
-        using var file = File.OpenRead(path);
-        Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var reader = new StreamReader(stream);
-        string? line;
-        var lines = 0L;
-        while ((line = reader.ReadLine()) is not null)
+        var dump = new FileInfo(path);
+        if (!dump.Exists)
         {
-            if (++lines % 10_000 == 0)
-            {
-                bytesRead?.Invoke(file.Position);
-            }
-
-            var record = Parse(line);
-            if (record is not null)
-            {
-                yield return record;
-            }
+            throw new FileNotFoundException($"The Wikidata dump {dump.FullName} does not exist.", path);
         }
 
-        bytesRead?.Invoke(file.Position);
+        progress.TotalBytes = dump.Length;
+        progress.MalformedListLimit = options.MalformedLinesListed;
+        return ReadBatches(path, options, progress, cancellationToken);
     }
 
-    /// <summary>One dump line to a record; null for the array brackets, properties, lexemes and items without an English label.</summary>
-    public static EntityRecord? Parse(string line)
+    /// <summary>One dump line to a record with the default options; null for anything not kept (or malformed).</summary>
+    public static EntityRecord? Parse(string line) => Parse(line, WikidataDumpOptions.Default);
+
+    public static EntityRecord? Parse(string line, WikidataDumpOptions options) =>
+        new WikidataItemParser(options).Parse(Encoding.UTF8.GetBytes(line), out var record, out _) == WikidataLineKind.Kept ? record : null;
+
+    /// <summary>The decompressing stream for a dump file, chosen by its extension.</summary>
+    public static Stream Decompress(string path, Stream file)
     {
-        var json = line.AsSpan().Trim();
-        if (json.EndsWith(","))
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
         {
-            json = json[..^1];
+            return new GZipStream(file, CompressionMode.Decompress);
         }
 
-        if (json.Length < 2 || json[0] != '{')
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(json.ToString());
-        var root = document.RootElement;
-        if (!root.TryGetProperty("id", out var idElement) || idElement.GetString() is not { } id || !id.StartsWith('Q'))
-        {
-            return null;
-        }
-
-        var label = English(root, "labels");
-        if (label is null)
-        {
-            return null;
-        }
-
-        var aliases = new List<string>();
-        if (root.TryGetProperty("aliases", out var allAliases) && allAliases.ValueKind == JsonValueKind.Object && allAliases.TryGetProperty("en", out var en))
-        {
-            foreach (var alias in en.EnumerateArray())
-            {
-                if (alias.TryGetProperty("value", out var value) && value.GetString() is { Length: > 0 } text)
-                {
-                    aliases.Add(text);
-                }
-            }
-        }
-
-        string? enwiki = null;
-        var sitelinks = 0;
-        if (root.TryGetProperty("sitelinks", out var links) && links.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var link in links.EnumerateObject())
-            {
-                sitelinks++;
-                if (link.NameEquals("enwiki") && link.Value.TryGetProperty("title", out var title))
-                {
-                    enwiki = title.GetString();
-                }
-            }
-        }
-
-        var (type, country) = TypeOf(root);
-        return new EntityRecord(id, label, aliases, English(root, "descriptions") ?? "", enwiki, type, sitelinks, country);
+        return path.EndsWith(".bz2", StringComparison.OrdinalIgnoreCase) ? new ConcatenatedBZip2Stream(file) : file;
     }
 
-    static string? English(JsonElement root, string property) =>
-        root.TryGetProperty(property, out var all) && all.ValueKind == JsonValueKind.Object && all.TryGetProperty("en", out var en) && en.TryGetProperty("value", out var value)
-            ? value.GetString()
-            : null;
-
-    static (EntityType Type, bool Country) TypeOf(JsonElement root)
+    static IEnumerable<EntityRecord> ReadBatches(string path, WikidataDumpOptions options, WikidataDumpProgress progress, CancellationToken cancellationToken)
     {
-        if (!root.TryGetProperty("claims", out var claims) || claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("P31", out var instanceOf))
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        using var stream = Decompress(path, file);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = stopping.Token;
+        var ordered = Channel.CreateBounded<WikidataLineBatch>(new BoundedChannelOptions(Math.Max(2, options.BatchesInFlight)) { SingleReader = true, SingleWriter = true });
+        var work = Channel.CreateUnbounded<WikidataLineBatch>(new UnboundedChannelOptions { SingleWriter = true });
+        var splitter = new WikidataLineSplitter(stream, () => file.Position, options, ordered.Writer, work.Writer, progress, token);
+        var reading = Task.Factory.StartNew(() =>
         {
-            return (EntityType.Unknown, false);
-        }
+            try
+            {
+                return splitter.Run();
+            }
+            finally
+            {
+                ordered.Writer.TryComplete();
+                work.Writer.TryComplete();
+            }
+        }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var parsing = Enumerable.Range(0, Math.Max(1, options.Workers))
+            .Select(_ => Task.Factory.StartNew(() => ParseBatches(work.Reader, options, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .ToArray();
 
-        var type = EntityType.Unknown;
-        var country = false;
-        foreach (var statement in instanceOf.EnumerateArray())
+        var sawArrayStart = false;
+        var sawArrayEnd = false;
+        try
         {
-            if (!statement.TryGetProperty("mainsnak", out var snak) || !snak.TryGetProperty("datavalue", out var value) ||
-                !value.TryGetProperty("value", out var target) || target.ValueKind != JsonValueKind.Object || !target.TryGetProperty("id", out var classId))
+            while (Next(ordered.Reader, token) is { } batch)
             {
-                continue;
+                token.ThrowIfCancellationRequested();
+                batch.Parsed.Task.Wait(token);
+                progress.Add(batch.Counts);
+                foreach (var malformed in batch.Malformed)
+                {
+                    progress.AddMalformed(malformed);
+                }
+
+                sawArrayStart |= batch.SawArrayStart;
+                sawArrayEnd |= batch.SawArrayEnd;
+                foreach (var record in batch.Records)
+                {
+                    yield return record;
+                }
             }
 
-            var cls = classId.GetString() ?? "";
-            if (PersonClasses.Contains(cls))
+            var outcome = reading.GetAwaiter().GetResult();
+            if (outcome.ReadError is { } error)
             {
-                return (EntityType.Per, false);
+                throw new WikidataDumpTruncatedException(
+                    $"{path}: the compressed stream is cut or corrupt after line {outcome.CompleteLines:N0} ({progress.Items:N0} items read): {error.Message}",
+                    outcome.CompleteLines, progress.Items, error);
             }
 
-            country |= cls is Country or SovereignState;
-
-            if (OrganisationClasses.Contains(cls))
+            if (sawArrayStart && !sawArrayEnd)
             {
-                type = EntityType.Org;
-            }
-            else if (LocationClasses.Contains(cls) && type == EntityType.Unknown)
-            {
-                type = EntityType.Loc;
-            }
-            else if (type == EntityType.Unknown)
-            {
-                type = EntityType.Misc;
+                throw new WikidataDumpTruncatedException(
+                    $"{path} ends at line {outcome.CompleteLines:N0} ({progress.Items:N0} items read) without the closing ']' of the dump: the file is truncated (an unexpected end of the stream).",
+                    outcome.CompleteLines, progress.Items);
             }
         }
+        finally
+        {
+            stopping.Cancel();
+            try
+            {
+                Task.WaitAll([reading, .. parsing]);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
+            {
+            }
 
-        return (type, country);
+        }
+    }
+
+    static WikidataLineBatch? Next(ChannelReader<WikidataLineBatch> reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (reader.TryRead(out var batch))
+            {
+                return batch;
+            }
+
+            if (!reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+            {
+                return null;
+            }
+        }
+    }
+
+    static void ParseBatches(ChannelReader<WikidataLineBatch> work, WikidataDumpOptions options, CancellationToken cancellationToken)
+    {
+        var parser = new WikidataItemParser(options);
+        while (Next(work, cancellationToken) is { } batch)
+        {
+            try
+            {
+                batch.Parse(parser);
+                batch.Parsed.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                batch.Parsed.TrySetException(e);
+            }
+        }
     }
 }

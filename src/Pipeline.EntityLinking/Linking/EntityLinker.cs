@@ -8,7 +8,8 @@ namespace Pipeline.EntityLinking.Linking;
 /// the mention regions (the trained tagger's names, and capitalised runs the KB may know), <see cref="CandidateGenerator"/>
 /// the spans inside them that name KB entities, <see cref="Disambiguator"/> scores every candidate with the trained
 /// ranker in two passes (with <see cref="CoreferenceResolver"/> in between), and each region keeps its best
-/// non-overlapping spans over the threshold; a tagged name with none is reported as NIL.
+/// non-overlapping spans over the threshold; a tagged name with none is reported as NIL, or, with
+/// <see cref="EmergingEntities"/> and a confident tagger, as an emerging entity with a <c>nil:</c> id.
 /// </summary>
 public sealed class EntityLinker
 {
@@ -18,9 +19,12 @@ public sealed class EntityLinker
     readonly CandidateGenerator _candidates;
     readonly Disambiguator _disambiguator;
     readonly float _threshold;
+    readonly EmergingEntities? _emerging;
+    readonly IMentionConfidence? _taggerConfidence;
 
     /// <param name="model">The trained ranker; null only for a linker that prepares training documents.</param>
-    public EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings, LinkModel? model, IMentionTagger? tagger)
+    /// <param name="emerging">Which unlinked names get a <c>nil:</c> id; null: none (every unlinked name is NIL).</param>
+    public EntityLinker(EntityKnowledgeBase kb, LinkerSettings settings, LinkModel? model, IMentionTagger? tagger, EmergingEntities? emerging = null)
     {
         _kb = kb;
         _model = model;
@@ -29,6 +33,8 @@ public sealed class EntityLinker
         _disambiguator = new Disambiguator(kb, settings, new ContextFeatures(kb), new CoreferenceResolver(kb, settings));
         _threshold = (float)(settings.MinConfidence ?? model?.Threshold ?? 0.5);
         Tagged = tagger is not null;
+        _emerging = emerging;
+        _taggerConfidence = tagger as IMentionConfidence;
     }
 
     public string Name => Tagged ? "wikidata-kb+ner+ranker" : "wikidata-kb+ranker";
@@ -40,6 +46,8 @@ public sealed class EntityLinker
     public Disambiguator Disambiguator => _disambiguator;
 
     public float Threshold => _threshold;
+
+    public EmergingEntities? Emerging => _emerging;
 
     /// <summary>Detection and candidate generation only: what training extracts features from.</summary>
     public LinkingState Prepare(string text)
@@ -78,6 +86,7 @@ public sealed class EntityLinker
         var candidates = new List<string[]>();
         var ids = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var unlinked = new List<(int Mention, UnlinkedName Name)>();
         foreach (var region in state.Regions)
         {
             var chosen = Disambiguator.Decode(region, threshold);
@@ -89,6 +98,7 @@ public sealed class EntityLinker
                 }
 
                 var whole = region.Spans.First(s => s.FirstToken == region.FirstToken && s.LastToken == region.LastToken);
+                unlinked.Add((mentions.Count, new UnlinkedName(region.FirstToken, region.LastToken, region.TaggedType, _taggerConfidence?.Confidence(document, region.FirstToken, region.LastToken))));
                 mentions.Add(Mention(document, whole, linked: false, region.TaggedType));
                 candidates.Add(Qids(whole));
                 continue;
@@ -102,6 +112,30 @@ public sealed class EntityLinker
                 if (seen.Add(_kb.Qids[entity]))
                 {
                     ids.Add(_kb.Qids[entity]);
+                }
+            }
+        }
+
+        if (_emerging is not null)
+        {
+            var emerging = _emerging.Identify(document, [.. unlinked.Select(u => u.Name)]);
+            for (var i = 0; i < unlinked.Count; i++)
+            {
+                if (emerging[i] is { } entity)
+                {
+                    // Confidence is then the tagger's that this is a name, not the linker's that no KB entity fits.
+                    mentions[unlinked[i].Mention] = mentions[unlinked[i].Mention] with
+                    {
+                        Qid = entity.Id,
+                        InKb = false,
+                        Label = entity.Label,
+                        Type = entity.Type.ToLabel(),
+                        Confidence = Math.Round(entity.Confidence, 3),
+                    };
+                    if (seen.Add(entity.Id))
+                    {
+                        ids.Add(entity.Id);
+                    }
                 }
             }
         }
@@ -122,6 +156,7 @@ public sealed class EntityLinker
             End = end,
             Type = type.ToLabel(),
             Qid = linked ? _kb.Qids[entity] : null,
+            InKb = linked ? true : null,
             Label = linked ? _kb.Labels[entity] : null,
             Description = linked && _kb.Descriptions[entity].Length > 0 ? _kb.Descriptions[entity] : null,
             Confidence = Math.Round(linked ? span.BestProbability : 1 - span.BestProbability, 3),

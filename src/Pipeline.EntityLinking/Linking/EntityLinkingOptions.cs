@@ -13,6 +13,12 @@ public sealed class EntityLinkingOptions
     /// </summary>
     public string KnowledgeBasePath { get; set; } = "";
 
+    /// <summary>
+    /// Several KBs, highest priority first (each a compiled <c>*.kb</c> file, a KB directory or a TSV file): their
+    /// candidates merge, and an entity in several is the first one's. Set this or <see cref="KnowledgeBasePath"/>.
+    /// </summary>
+    public List<string> KnowledgeBasePaths { get; set; } = [];
+
     /// <summary>Where the binary alias index is cached; empty: the user's local application data folder.</summary>
     public string CacheDirectory { get; set; } = "";
 
@@ -22,6 +28,18 @@ public sealed class EntityLinkingOptions
     /// <summary>Links below this probability are NIL; empty: the threshold trained with the model (chosen on held-out documents).</summary>
     [Range(0.0, 1.0)]
     public double? MinConfidence { get; set; }
+
+    /// <summary>
+    /// The tagger's calibrated confidence from which a name the KB does not know gets an emerging-entity id
+    /// (<c>nil:</c> and a hash of its normalised name and type) instead of staying NIL; 1 turns emerging ids off.
+    /// Chosen on the GUM dev documents (docs/entity-linking.md, "Emerging entities").
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinEmergingConfidence { get; set; } = DefaultMinEmergingConfidence;
+
+    public const double DefaultMinEmergingConfidence = 0.8;
+
+    public EmergingEntities Emerging => new(MinEmergingConfidence);
 
     /// <summary>Candidates of one surface form considered, most probable first.</summary>
     [Range(1, 200)]
@@ -47,6 +65,37 @@ public sealed class EntityLinkingOptions
         CoreferenceSourceProbability = CoreferenceSourceProbability,
         CoreferenceAdoptProbability = CoreferenceAdoptProbability,
     };
+
+    /// <summary>The KBs to open in priority order: <see cref="KnowledgeBasePaths"/>, else the one <see cref="KnowledgeBasePath"/>.</summary>
+    public IReadOnlyList<string> ResolvedKnowledgeBasePaths => KnowledgeBasePaths.Count > 0
+        ? [.. KnowledgeBasePaths.Select(Path.GetFullPath)]
+        : [ResolvedKnowledgeBasePath];
+
+    /// <summary>Why the configured KB paths cannot be used (naming the setting and the entry), or null.</summary>
+    public string? KnowledgeBasePathProblem()
+    {
+        if (KnowledgeBasePaths.Count == 0)
+        {
+            return File.Exists(ResolvedKnowledgeBasePath) || Directory.Exists(ResolvedKnowledgeBasePath)
+                ? null
+                : $"{SectionName}:KnowledgeBasePath ({ResolvedKnowledgeBasePath}) does not name an existing KB file or directory (empty means ../shared/data/kb next to the repository).";
+        }
+
+        if (!string.IsNullOrWhiteSpace(KnowledgeBasePath))
+        {
+            return $"{SectionName}:KnowledgeBasePath and {SectionName}:KnowledgeBasePaths are both set: set one (KnowledgeBasePaths lists several KBs, highest priority first).";
+        }
+
+        for (var i = 0; i < KnowledgeBasePaths.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(KnowledgeBasePaths[i]) || !(File.Exists(KnowledgeBasePaths[i]) || Directory.Exists(KnowledgeBasePaths[i])))
+            {
+                return $"{SectionName}:KnowledgeBasePaths:{i} ('{KnowledgeBasePaths[i]}') does not name an existing KB file or directory.";
+            }
+        }
+
+        return null;
+    }
 
     public string ResolvedKnowledgeBasePath => string.IsNullOrWhiteSpace(KnowledgeBasePath) ? DefaultKnowledgeBasePath() : Path.GetFullPath(KnowledgeBasePath);
 

@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Ingestion.Articles;
+using Pipeline.ServiceDefaults.Net;
 
 namespace Pipeline.Ingestion.Feeds;
 
@@ -97,31 +96,13 @@ public static class FeedEndpoints
         }
 
         var uri = new Uri(url);
-        if (!options.Value.AllowPrivateAddresses && await InternalAddressAsync(uri, cancellationToken) is { } address)
+        if (!options.Value.AllowPrivateAddresses && await AddressGuard.FirstInternalAddressAsync(uri, cancellationToken) is { } address)
         {
             return Invalid("url", $"{uri.Host} is a private, loopback or link-local address ({address}); refused (Ingestion:Feeds:AllowPrivateAddresses is off).");
         }
 
         var (feed, added) = registry.Add(url, request.Name);
         return added ? Results.Created($"/feeds/{feed.Id}", FeedView.Of(feed)) : Results.Ok(FeedView.Of(feed));
-    }
-
-    /// <summary>The first internal address the host resolves to, if any (the poller checks again at every connection).</summary>
-    static async Task<IPAddress?> InternalAddressAsync(Uri uri, CancellationToken cancellationToken)
-    {
-        if (AddressGuard.LiteralOf(uri) is { } literal)
-        {
-            return AddressGuard.IsInternal(literal) ? literal : null;
-        }
-
-        try
-        {
-            return (await Dns.GetHostAddressesAsync(uri.IdnHost, cancellationToken)).FirstOrDefault(AddressGuard.IsInternal);
-        }
-        catch (Exception e) when (e is SocketException or ArgumentException)
-        {
-            return null; // not resolvable now: the poll will report it (and check every address it connects to)
-        }
     }
 
     static IResult Invalid(string field, string message) =>

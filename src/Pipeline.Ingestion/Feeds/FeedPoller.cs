@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Ingestion.Articles;
 using Pipeline.Ingestion.Control;
 using Pipeline.Ingestion.Intake;
+using Pipeline.ServiceDefaults.Net;
 
 namespace Pipeline.Ingestion.Feeds;
 
@@ -24,7 +25,7 @@ public sealed class FeedPoller(FeedRegistry registry, ArticleIntake intake, Inge
 
     static HttpClient CreateClient(FeedOptions options)
     {
-        var http = new HttpClient(AddressGuard.Handler(options.AllowPrivateAddresses)) { Timeout = options.RequestTimeout };
+        var http = new HttpClient(AddressGuard.Handler(options.AllowPrivateAddresses, $"{FeedOptions.SectionName}:{nameof(FeedOptions.AllowPrivateAddresses)}")) { Timeout = options.RequestTimeout };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("PipelineIngestion/1.0 (+feed poller)");
         return http;
     }

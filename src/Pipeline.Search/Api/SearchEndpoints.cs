@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pipeline.Contracts;
 using Pipeline.SearchStore;
 
 namespace Pipeline.Search.Api;
@@ -9,6 +10,7 @@ public static class SearchEndpoints
 {
     const int EntityPageArticles = 20;
     const int MaxSuggestions = 20;
+    const int RelatedEntities = 15;
 
     public static IEndpointRouteBuilder MapSearchEndpoints(this IEndpointRouteBuilder builder)
     {
@@ -19,7 +21,8 @@ public static class SearchEndpoints
             .WithDescription(
                 "q uses the Lucene query syntax (terms, \"phrases\", AND/OR/NOT, field:value), title boosted; an empty q lists every article. " +
                 "Every filter must hold for the same article; claim filters (claim_type, worthiness, attribution) each hold for some claim of it. " +
-                "entity=Q30&worthiness=0.5 (or worthiness>=0.5) finds articles that mention Q30 and have a claim at least 0.5 check-worthy. " +
+                "entity=Q30&worthiness=0.5 (or worthiness>=0.5) finds articles that mention Q30 and have a claim at least 0.5 check-worthy; " +
+                "entity also takes an emerging entity's id (nil: and 12 hex digits), a name no knowledge base knows. " +
                 "Facet counts are exact and count the articles matching the whole query. Page with nextCursor (search_after). " +
                 "Fields an enricher declares filterable or facetable are named enrichment.{enricher}.{field}: enrichment.fact-checks.status=matched " +
                 "filters (any of comma-separated values), facet=enrichment.fact-checks.status counts; a field no indexed article declares so is a 400. " +
@@ -30,10 +33,11 @@ public static class SearchEndpoints
             .WithSummary("One indexed article: text, claims and entity mentions with their offsets, and every enrichment.");
         app.MapGet("/entities/{qid}", GetEntityAsync)
             .WithName("GetEntity")
-            .WithSummary("An entity over time: articles mentioning the QID per date bucket, the latest of them, and their claims that mention it.")
+            .WithSummary("An entity over time: articles mentioning the QID (or emerging nil: id) per date bucket, the latest of them, their claims that mention it, and the entities it appears with.")
             .WithDescription(
                 "worthiness (0..1) keeps only articles with a claim at least that check-worthy, and only such claims. " +
-                "A qid that is not a Wikidata item id (Q and a number) is a 400; one that no indexed article mentions is a 404.")
+                "A qid that is neither a Wikidata item id (Q and a number) nor an emerging-entity id (nil: and 12 lower-case hex digits) is a 400; " +
+                "one that no indexed article mentions is a 404. inKb is false for an emerging entity, which has no wikidataUrl.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/suggest/entities", SuggestEntitiesAsync)
@@ -53,20 +57,7 @@ public static class SearchEndpoints
         var started = Stopwatch.GetTimestamp();
         try
         {
-            // "worthiness>=0.5" in a URL arrives as the key "worthiness>" with the value "0.5".
-            double? fromOperator = null;
-            if (http.Query.TryGetValue("worthiness>", out var raw))
-            {
-                fromOperator = double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                    ? value
-                    : throw new InvalidSearchRequestException("worthiness", $"worthiness must be a number between 0 and 1, got '{raw}'.");
-            }
-
-            // Enricher-declared fields are filtered by their own name: enrichment.fact-checks.status=matched.
-            var enrichmentFilters = http.Query
-                .Where(p => EnrichmentSearchField.Claims(p.Key))
-                .Select(p => KeyValuePair.Create(p.Key, p.Value.Select(v => v ?? "").ToArray()));
-            var request = parameters.ToRequest(fromOperator, enrichmentFilters);
+            var request = parameters.ToRequest(http);
             activity?.SetTag("search.query", request.Query);
             var results = await search.SearchAsync(request, cancellationToken);
             activity?.SetTag("search.total", results.Total);
@@ -110,9 +101,9 @@ public static class SearchEndpoints
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (!SearchParameters.IsQid(qid))
+            if (!SearchParameters.IsEntityId(qid))
             {
-                throw new InvalidSearchRequestException("qid", $"qid must be a Wikidata item id such as Q30, got '{qid}'.");
+                throw new InvalidSearchRequestException("qid", $"qid must be a Wikidata item id such as Q30 or an emerging-entity id such as nil:0123456789ab, got '{qid}'.");
             }
 
             var minimum = SearchParameters.MinimumWorthiness(worthiness);
@@ -127,7 +118,7 @@ public static class SearchEndpoints
                 FacetSize = "50",
                 Highlight = "false",
             };
-            var results = await search.SearchAsync(parameters.ToRequest(null), cancellationToken);
+            var results = await search.SearchAsync(parameters.ToRequest(worthinessFromOperator: null), cancellationToken);
             // Without a worthiness filter the search above already asked whether any article mentions the QID.
             if (results.Total == 0 && (minimum is null || !await IsMentionedAsync(search, qid, cancellationToken)))
             {
@@ -150,7 +141,7 @@ public static class SearchEndpoints
                 var mentions = document.EntityMentions().Where(m => m.Qid == qid).ToList();
                 label ??= mentions.Select(m => m.Label).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
                 claims.AddRange(document.Claims()
-                    .Where(c => c.CheckWorthiness >= (minimum ?? 0) && mentions.Any(m => m.Start >= c.Start && m.End <= c.End))
+                    .Where(c => c.CheckWorthiness >= (minimum ?? 0) && mentions.Any(m => m.IsWithin(c)))
                     .Select(c => new EntityClaim(hit.ArticleId, hit.Title, hit.PublishedAt, c)));
             }
 
@@ -159,13 +150,17 @@ public static class SearchEndpoints
             return TypedResults.Ok(new EntityPage(
                 qid,
                 label,
-                $"https://www.wikidata.org/wiki/{Uri.EscapeDataString(qid)}",
+                EntityIds.IsQid(qid),
+                EntityIds.IsQid(qid) ? $"https://www.wikidata.org/wiki/{Uri.EscapeDataString(qid)}" : null,
                 minimum,
                 results.Total,
                 facet(SearchFields.Published.Name),
                 facet(SearchFields.ClaimType.Name),
                 results.Hits,
-                claims));
+                claims)
+            {
+                Related = [.. facet(SearchFields.Entity.Name).Where(b => b.Value != qid).Take(RelatedEntities)],
+            });
         }
         catch (InvalidSearchRequestException e)
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
+using Pipeline.Contracts;
 using Pipeline.SearchStore;
 
 namespace Pipeline.Search.Api;
@@ -10,7 +10,7 @@ namespace Pipeline.Search.Api;
 /// Numbers and flags are bound as text and parsed here, so that a value such as <c>size=ten</c> is a 400 naming the
 /// parameter, as every other invalid value is, instead of a binding failure (a 500 behind the exception handler).
 /// </summary>
-public sealed partial record SearchParameters
+public sealed record SearchParameters
 {
     /// <summary>Full text in the Lucene query syntax: terms, "phrases", AND/OR/NOT, field:value. Empty: every article.</summary>
     [FromQuery(Name = "q")]
@@ -32,9 +32,13 @@ public sealed partial record SearchParameters
     [FromQuery(Name = "sort")]
     public string? Sort { get; init; }
 
-    /// <summary>Wikidata QIDs; the article must mention every one.</summary>
+    /// <summary>Entity ids (Wikidata QIDs or emerging <c>nil:</c> ids); the article must mention every one.</summary>
     [FromQuery(Name = "entity")]
     public string[]? Entity { get; init; }
+
+    /// <summary>Entity ids (QIDs or <c>nil:</c> ids) mentioned inside a claim of the article (the claim is about it); every one.</summary>
+    [FromQuery(Name = "claim_entity")]
+    public string[]? ClaimEntity { get; init; }
 
     /// <summary>Entity types (PER, ORG, LOC, MISC); any of them.</summary>
     [FromQuery(Name = "entity_type")]
@@ -98,6 +102,29 @@ public sealed partial record SearchParameters
     public const int MaxFacets = 20;
 
     /// <summary>
+    /// The store's request from these parameters and the rest of the query string: <c>worthiness&gt;=x</c> (which a URL
+    /// delivers as the key <c>worthiness&gt;</c>) and enricher-declared filters <c>enrichment.{enricher}.{field}=value</c>.
+    /// Every endpoint that runs a search (list, charts, exports, watches) builds its request here.
+    /// </summary>
+    public SearchRequest ToRequest(HttpRequest http) => ToRequest(http.Query);
+
+    SearchRequest ToRequest(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> query)
+    {
+        double? fromOperator = null;
+        if (query.FirstOrDefault(p => p.Key == "worthiness>") is { Key: not null, Value: var raw })
+        {
+            fromOperator = double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new InvalidSearchRequestException("worthiness", $"worthiness must be a number between 0 and 1, got '{raw}'.");
+        }
+
+        var enrichmentFilters = query
+            .Where(p => EnrichmentSearchField.Claims(p.Key))
+            .Select(p => KeyValuePair.Create(p.Key, p.Value.Select(v => v ?? "").ToArray()));
+        return ToRequest(fromOperator, enrichmentFilters);
+    }
+
+    /// <summary>
     /// The store's request, or the name of the first invalid parameter and why. <paramref name="enrichmentFilters"/> are
     /// the query string's <c>enrichment.{enricher}.{field}=value[,value]</c> parameters (any of the values).
     /// </summary>
@@ -117,10 +144,14 @@ public sealed partial record SearchParameters
         }
 
         var filters = new List<SearchFilter>();
-        AddTerms(filters, SearchFields.Entity, Entity, requireAll: true);
-        if (filters.OfType<TermsFilter>().SelectMany(f => f.Values).FirstOrDefault(v => !IsQid(v)) is { } notQid)
+        foreach (var (field, ids) in new[] { (SearchFields.Entity, Entity), (SearchFields.ClaimEntity, ClaimEntity) })
         {
-            throw new InvalidSearchRequestException("entity", $"entity must be Wikidata QIDs such as Q30, got '{notQid}'.");
+            var before = filters.Count;
+            AddTerms(filters, field, ids, requireAll: true);
+            if (filters.Skip(before).OfType<TermsFilter>().SelectMany(f => f.Values).FirstOrDefault(v => !IsEntityId(v)) is { } notEntityId)
+            {
+                throw new InvalidSearchRequestException(field.Name, $"{field.Name} must be Wikidata QIDs such as Q30 or emerging-entity ids such as nil:0123456789ab, got '{notEntityId}'.");
+            }
         }
 
         AddTerms(filters, SearchFields.EntityType, EntityType);
@@ -215,11 +246,8 @@ public sealed partial record SearchParameters
         }
     }
 
-    /// <summary>A Wikidata item id: Q and a number without leading zeros.</summary>
-    public static bool IsQid(string value) => QidPattern().IsMatch(value);
-
-    [GeneratedRegex("^Q[1-9][0-9]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex QidPattern();
+    /// <summary>A Wikidata item id (Q and a number without leading zeros) or an emerging entity's id exactly as the linker writes it.</summary>
+    public static bool IsEntityId(string value) => EntityIds.IsValid(value);
 
     /// <summary>A whole number, or null when the parameter is absent or empty.</summary>
     public static int? Integer(string parameter, string? value) =>
@@ -254,5 +282,36 @@ public sealed partial record SearchParameters
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
             ? date
             : throw new InvalidSearchRequestException(parameter, $"{parameter} must be an ISO 8601 date or time, got '{value}'.");
+    }
+
+    /// <summary>
+    /// The query-string names of these parameters, in declaration order, from their <c>[FromQuery]</c> attributes: the one
+    /// list of what <c>GET /search</c> binds (a watch's saved search is checked and ordered by it).
+    /// </summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Bound.Select(b => b.Name)];
+
+    static (string Name, System.Reflection.PropertyInfo Property)[] Bound =>
+        [.. typeof(SearchParameters).GetProperties()
+            .Select(p => (Attribute: p.GetCustomAttributes(typeof(FromQueryAttribute), false).OfType<FromQueryAttribute>().FirstOrDefault(), Property: p))
+            .Where(b => b.Attribute?.Name is not null)
+            .Select(b => (b.Attribute!.Name!, b.Property))];
+
+    /// <summary>
+    /// The store's request from a query string held as data (a watch's saved search), exactly as <c>GET /search</c>
+    /// with that query string would build it: the same binding by name (first value of a single-valued parameter, every
+    /// value of a list), the same <c>worthiness&gt;</c> and enrichment filters, the same validation.
+    /// </summary>
+    public static SearchRequest FromQuery(IReadOnlyDictionary<string, Microsoft.Extensions.Primitives.StringValues> query)
+    {
+        var parameters = new SearchParameters();
+        foreach (var (name, property) in Bound)
+        {
+            if (query.TryGetValue(name, out var values) && values.Count > 0)
+            {
+                property.SetValue(parameters, property.PropertyType == typeof(string[]) ? (object)values.Select(v => v ?? "").ToArray() : values[0]);
+            }
+        }
+
+        return parameters.ToRequest(query);
     }
 }

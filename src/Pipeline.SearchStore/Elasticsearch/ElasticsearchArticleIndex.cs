@@ -60,12 +60,13 @@ public sealed class ElasticsearchArticleIndex(ElasticsearchConnection connection
             }
 
             var current = await ReadAsync([.. pending.Select(p => p.Id)], cancellationToken);
+            var indexedAt = clock.GetUtcNow();
             foreach (var item in pending)
             {
                 item.Base = current[item.Id];
                 try
                 {
-                    item.Json = ElasticsearchDocument.ToJson(DocumentMerge.Apply(item.Base.Document, item.Id, item.Messages));
+                    item.Json = ElasticsearchDocument.ToJson(DocumentMerge.Apply(item.Base.Document, item.Id, item.Messages).Stamped(item.Base.Document, indexedAt));
                 }
                 catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException)
                 {
@@ -86,7 +87,7 @@ public sealed class ElasticsearchArticleIndex(ElasticsearchConnection connection
         foreach (var chunk in ids.Chunk(1_000))
         {
             var body = JsonSerializer.Serialize(new { ids = chunk });
-            var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.POST, $"/{connection.Index}/_mget?_source_includes=doc", body, cancellationToken);
+            var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.POST, $"/{connection.Index}/_mget?_source_includes={ElasticsearchDocument.SourceFields}", body, cancellationToken);
             using (json)
             {
                 if (status != 200 || json is null)

@@ -10,7 +10,9 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
         SearchRequestValidation.Validate(request);
         var cursor = request.Cursor is null ? null : SearchCursor.Decode(request.Cursor, request.Sort);
         await connection.EnsureIndexAsync(cancellationToken);
-        var body = ElasticsearchQuery.Build(request, cursor, await EnrichmentFieldsAsync(request, cancellationToken));
+        var asked = ElasticsearchQuery.WithPivotSides(request);
+        var exact = await EnrichmentFieldsAsync(asked, cancellationToken);
+        var body = ElasticsearchQuery.Build(asked, cursor, exact);
 
         var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.POST, $"/{connection.Index}/_search", body.ToJsonString(), cancellationToken);
         using (json)
@@ -20,7 +22,7 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
                 var reason = json?.RootElement.GetProperty("error").TryGetProperty("root_cause", out var causes) == true && causes.GetArrayLength() > 0
                     ? causes[0].GetProperty("reason").GetString()
                     : json?.RootElement.ToString();
-                throw new QuerySyntaxException($"The query '{request.Query}' is not valid: {reason}");
+                throw new QuerySyntaxException(QuerySyntaxMessage.For(request.Query ?? "", reason));
             }
 
             if (status != 200 || json is null)
@@ -34,11 +36,37 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
             var next = all.Count > request.Size && hits.Count > 0
                 ? Cursor(request.Sort, all[hits.Count - 1], hits[^1]).Encode()
                 : null;
+            var facets = ElasticsearchQuery.Facets(asked, json.RootElement);
             return new SearchResults(hitsElement.GetProperty("total").GetProperty("value").GetInt64(), hits)
             {
-                Facets = ElasticsearchQuery.Facets(request, json.RootElement),
+                Facets = [.. facets.Take(request.Facets.Count)],
+                Pivots = await PivotsAsync(request, facets.Skip(request.Facets.Count).ToList(), exact, cancellationToken),
                 NextCursor = next,
             };
+        }
+    }
+
+    /// <summary>The cells of the pivots whose sides the first request found: a second request (none without pivots).</summary>
+    async Task<IReadOnlyList<PivotResult>> PivotsAsync(SearchRequest request, IReadOnlyList<FacetResult> sideFacets, IReadOnlyDictionary<string, string> exact, CancellationToken cancellationToken)
+    {
+        if (request.Pivots.Count == 0)
+        {
+            return [];
+        }
+
+        var sides = Enumerable.Range(0, request.Pivots.Count)
+            .Select(i => (sideFacets[2 * i].Buckets, sideFacets[(2 * i) + 1].Buckets))
+            .ToList();
+        var body = ElasticsearchQuery.PivotBody(request, sides, exact);
+        var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.POST, $"/{connection.Index}/_search", body.ToJsonString(), cancellationToken);
+        using (json)
+        {
+            if (status != 200 || json is null)
+            {
+                throw new ElasticsearchUnavailableException($"_search (pivots) answered HTTP {status}: {json?.RootElement}");
+            }
+
+            return ElasticsearchQuery.Pivots(request, sides, json.RootElement);
         }
     }
 
@@ -91,7 +119,7 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
     public async Task<ArticleDocument?> GetAsync(string articleId, CancellationToken cancellationToken)
     {
         await connection.EnsureIndexAsync(cancellationToken);
-        var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.GET, $"/{connection.Index}/_doc/{Uri.EscapeDataString(articleId)}?_source_includes=doc", null, cancellationToken);
+        var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.GET, $"/{connection.Index}/_doc/{Uri.EscapeDataString(articleId)}?_source_includes={ElasticsearchDocument.SourceFields}", null, cancellationToken);
         using (json)
         {
             if (status == 404 || json is null || !json.RootElement.GetProperty("found").GetBoolean())

@@ -68,6 +68,11 @@ public sealed class ElasticsearchConnection(ElasticsearchClient client, IOptions
                 {
                     throw new ElasticsearchUnavailableException($"Elasticsearch could not create index '{Index}' (HTTP {status}): {body?.RootElement}");
                 }
+
+                if (exists)
+                {
+                    await AddLaterFieldsAsync(cancellationToken);
+                }
             }
 
             _ready = true;
@@ -75,6 +80,23 @@ public sealed class ElasticsearchConnection(ElasticsearchClient client, IOptions
         finally
         {
             _setup.Release();
+        }
+    }
+
+    /// <summary>
+    /// An index created before a field joined the template has a strict mapping without it, and would refuse every
+    /// document carrying it: adding a field to a mapping is allowed, and repeating it changes nothing.
+    /// </summary>
+    async Task AddLaterFieldsAsync(CancellationToken cancellationToken)
+    {
+        var fields = """{"properties":{"indexed":{"type":"date"},"first_indexed":{"type":"date","index":false}}}""";
+        var (status, body) = await SendAsync(Elastic.Transport.HttpMethod.PUT, $"/{Index}/_mapping", fields, cancellationToken);
+        using (body)
+        {
+            if (status is not (200 or 201))
+            {
+                throw new ElasticsearchUnavailableException($"Elasticsearch refused to add the fields 'indexed' and 'first_indexed' to index '{Index}' (HTTP {status}): {body?.RootElement}");
+            }
         }
     }
 

@@ -12,7 +12,10 @@ namespace Pipeline.SearchStore.Elasticsearch;
 public static class ElasticsearchQuery
 {
     const string FacetPrefix = "facet_";
+    const string PivotPrefix = "pivot_";
+    const string ColumnsAggregation = "columns";
     const string LabelAggregation = "label";
+    const string SumAggregation = "sum";
 
     /// <summary>The search body; enrichment fields filter and facet on their <paramref name="exact"/> (keyword) field.</summary>
     public static JsonObject Build(SearchRequest request, SearchCursor? cursor, IReadOnlyDictionary<string, string>? exact = null)
@@ -39,7 +42,7 @@ public static class ElasticsearchQuery
         {
             ["size"] = request.Size + 1,
             ["track_total_hits"] = true,
-            ["_source"] = new JsonArray("doc"),
+            ["_source"] = new JsonArray([.. ElasticsearchDocument.SourceFields.Split(',').Select(f => (JsonNode)f)]),
             ["query"] = new JsonObject { ["bool"] = new JsonObject { ["must"] = new JsonArray(must), ["filter"] = filters } },
             ["sort"] = Sort(request.Sort),
         };
@@ -152,10 +155,16 @@ public static class ElasticsearchQuery
                 DateInterval.Year => ("year", "yyyy"),
                 _ => ("month", "yyyy-MM"),
             };
-            return new JsonObject
+            var histogram = new JsonObject
             {
                 ["date_histogram"] = new JsonObject { ["field"] = "published", ["calendar_interval"] = interval, ["format"] = format, ["min_doc_count"] = 1 },
             };
+            if (facet.Sum is { } sum)
+            {
+                histogram["aggs"] = new JsonObject { [SumAggregation] = new JsonObject { ["sum"] = new JsonObject { ["field"] = sum } } };
+            }
+
+            return histogram;
         }
 
         var terms = new JsonObject
@@ -169,7 +178,7 @@ public static class ElasticsearchQuery
                 ["order"] = new JsonArray(new JsonObject { ["_count"] = "desc" }, new JsonObject { ["_key"] = "asc" }),
             },
         };
-        if (facet.Field == SearchFields.Entity.Name)
+        if (facet.Field == SearchFields.Entity.Name || facet.Field == SearchFields.ClaimEntity.Name)
         {
             terms["aggs"] = new JsonObject
             {
@@ -245,6 +254,80 @@ public static class ElasticsearchQuery
         return exact;
     }
 
+    /// <summary>
+    /// The facets a pivot's sides need, after the request's own: a pivot is counted in two steps, first the top values
+    /// of each side (these facets), then <see cref="PivotBody"/> counts the cells of exactly those values.
+    /// </summary>
+    public static SearchRequest WithPivotSides(SearchRequest request) =>
+        request with { Facets = [.. request.Facets, .. request.Pivots.SelectMany(p => new[] { p.Rows, p.Columns })] };
+
+    /// <summary>
+    /// The second step of the pivots: the same query and filters, no hits, and per pivot an aggregation of its rows
+    /// (the date histogram, or a terms aggregation over the row values found) with a terms aggregation over the column
+    /// values found inside each row: exact counts of every cell.
+    /// </summary>
+    public static JsonObject PivotBody(SearchRequest request, IReadOnlyList<(IReadOnlyList<FacetBucket> Rows, IReadOnlyList<FacetBucket> Columns)> sides, IReadOnlyDictionary<string, string>? exact = null)
+    {
+        exact ??= new Dictionary<string, string>();
+        var query = Build(request with { Facets = [], Pivots = [] }, null, exact)["query"]!.DeepClone();
+        var aggregations = new JsonObject();
+        for (var i = 0; i < request.Pivots.Count; i++)
+        {
+            var pivot = request.Pivots[i];
+            var rows = SearchFields.Find(pivot.Rows.Field)?.Kind == SearchFieldKind.Date
+                ? Aggregation(pivot.Rows with { Sum = null }, exact)
+                : Include(pivot.Rows, sides[i].Rows, exact);
+            rows["aggs"] = new JsonObject { [ColumnsAggregation] = Include(pivot.Columns, sides[i].Columns, exact) };
+            aggregations[PivotPrefix + i.ToString(CultureInfo.InvariantCulture)] = rows;
+        }
+
+        return new JsonObject { ["size"] = 0, ["track_total_hits"] = false, ["query"] = query, ["aggs"] = aggregations };
+    }
+
+    static JsonObject Include(FacetRequest side, IReadOnlyList<FacetBucket> values, IReadOnlyDictionary<string, string> exact) => new()
+    {
+        ["terms"] = new JsonObject
+        {
+            ["field"] = FieldOf(side.Field, exact),
+            ["include"] = new JsonArray([.. values.Select(v => (JsonNode)v.Value)]),
+            ["size"] = Math.Max(1, values.Count),
+        },
+    };
+
+    /// <summary>Reads the cells of each pivot back from the answer to <see cref="PivotBody"/>.</summary>
+    public static IReadOnlyList<PivotResult> Pivots(SearchRequest request, IReadOnlyList<(IReadOnlyList<FacetBucket> Rows, IReadOnlyList<FacetBucket> Columns)> sides, JsonElement response)
+    {
+        var results = new List<PivotResult>();
+        for (var i = 0; i < request.Pivots.Count; i++)
+        {
+            var (rows, columns) = sides[i];
+            var rowIndex = rows.Select((b, k) => (b.Value, k)).ToDictionary(x => x.Value, x => x.k, StringComparer.Ordinal);
+            var columnIndex = columns.Select((b, k) => (b.Value, k)).ToDictionary(x => x.Value, x => x.k, StringComparer.Ordinal);
+            var cells = new long[rows.Count, columns.Count];
+            var aggregation = response.GetProperty("aggregations").GetProperty(PivotPrefix + i.ToString(CultureInfo.InvariantCulture));
+            foreach (var row in aggregation.GetProperty("buckets").EnumerateArray())
+            {
+                var key = row.TryGetProperty("key_as_string", out var date) ? date.GetString()! : row.GetProperty("key").ToString();
+                if (!rowIndex.TryGetValue(key, out var r))
+                {
+                    continue;
+                }
+
+                foreach (var column in row.GetProperty(ColumnsAggregation).GetProperty("buckets").EnumerateArray())
+                {
+                    if (columnIndex.TryGetValue(column.GetProperty("key").ToString(), out var c))
+                    {
+                        cells[r, c] = column.GetProperty("doc_count").GetInt64();
+                    }
+                }
+            }
+
+            results.Add(PivotResult.From(request.Pivots[i], rows, columns, cells));
+        }
+
+        return results;
+    }
+
     /// <summary>Reads the facets back from the aggregations, in the order they were requested.</summary>
     public static IReadOnlyList<FacetResult> Facets(SearchRequest request, JsonElement response)
     {
@@ -269,7 +352,10 @@ public static class ElasticsearchQuery
         var count = bucket.GetProperty("doc_count").GetInt64();
         if (bucket.TryGetProperty("key_as_string", out var date))
         {
-            return new FacetBucket(date.GetString()!, count);
+            return new FacetBucket(date.GetString()!, count)
+            {
+                Sum = bucket.TryGetProperty(SumAggregation, out var sum) ? (long)Math.Round(sum.GetProperty("value").GetDouble()) : null,
+            };
         }
 
         var key = bucket.GetProperty("key").ToString();

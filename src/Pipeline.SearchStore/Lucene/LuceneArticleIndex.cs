@@ -67,6 +67,9 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
     long _durable;
     int _disposed;
 
+    /// <summary>The clock of <see cref="SearchFields.Indexed"/>: every document of a write gets the time its merge began.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public LuceneArticleIndex(IOptions<SearchStoreOptions> options)
         : this(options, OpenDirectory(options.Value.LucenePath))
     {
@@ -212,6 +215,7 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
         // thread, so that it flushes one segment at its commit, not one per thread. A message deserialised with a null
         // id (the contract says it has one; JSON may not) is grouped as "" and refused below.
         var groups = messages.GroupBy(m => m.ArticleId ?? "", StringComparer.Ordinal).ToList();
+        var indexedAt = Clock.GetUtcNow();
         var refused = new ConcurrentBag<IndexRejection>();
         var threads = groups.Count >= ParallelWriteMinimum ? _writeThreads : 1;
         Parallel.ForEach(
@@ -229,7 +233,7 @@ public sealed class LuceneArticleIndex : IArticleIndex, IDisposable
 
                     var current = uncommitted.Select(u => u.GetValueOrDefault(group.Key)).FirstOrDefault(d => d is not null)
                         ?? thread.Current.Find(group.Key);
-                    var merged = DocumentMerge.Apply(current, group.Key, group);
+                    var merged = DocumentMerge.Apply(current, group.Key, group).Stamped(current, indexedAt);
 
                     // A document Lucene refuses (an immense term, say) leaves the writer usable and the previous
                     // version of the document in place; only its own messages are rejected.

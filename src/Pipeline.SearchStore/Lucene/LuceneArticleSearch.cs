@@ -49,7 +49,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             // One more than the page, to know whether a next page exists, and one for the cursor's own article.
             var wanted = request.From + request.Size + 1 + (cursor is null ? 0 : 1);
             var top = TopFieldCollector.Create(LuceneQueries.Sort(request.Sort), wanted, LuceneQueries.After(cursor), fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
-            var matching = request.Facets.Count > 0 ? new MatchingDocsCollector() : null;
+            var matching = request.Facets.Count > 0 || request.Pivots.Count > 0 ? new MatchingDocsCollector() : null;
             try
             {
                 searcher.Search(query, filter, matching is null ? top : MultiCollector.Wrap(top, matching));
@@ -57,7 +57,7 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             catch (BooleanQuery.TooManyClausesException e)
             {
                 // A wildcard or fuzzy term rewritten against the index expands to more terms than a query may hold.
-                throw new QuerySyntaxException($"The query '{request.Query}' expands to too many terms: {e.Message}", e);
+                throw new QuerySyntaxException(QuerySyntaxMessage.TooManyTerms, e);
             }
 
             var topDocs = top.GetTopDocs();
@@ -69,10 +69,11 @@ public sealed class LuceneArticleSearch : IArticleSearch, IDisposable
             var highlights = request.Highlight && !string.IsNullOrWhiteSpace(request.Query) ? new LuceneHighlights(query) : null;
             var hits = page.Select(scoreDoc => Hit(searcher, scoreDoc, highlights)).ToList();
             var facets = matching is null ? [] : request.Facets.Select(f => LuceneFacets.Count(f, matching.Segments, searcher.IndexReader, exact)).ToList();
+            var pivots = matching is null ? [] : request.Pivots.Select(p => LuceneFacets.Pivot(p, matching.Segments, searcher.IndexReader, exact)).ToList();
             var next = ranked.Length > request.From + request.Size && hits.Count > 0
                 ? SearchCursor.After(request.Sort, hits[^1]).Encode()
                 : null;
-            return Task.FromResult(new SearchResults(topDocs.TotalHits, hits) { Facets = facets, NextCursor = next });
+            return Task.FromResult(new SearchResults(topDocs.TotalHits, hits) { Facets = facets, Pivots = pivots, NextCursor = next });
         }
         finally
         {

@@ -17,6 +17,11 @@ public sealed class LuceneDocumentBuilder(JsonSerializerOptions json)
 
     readonly ReusableFields _fields = new();
 
+    /// <param name="document">
+    /// The merged document. Its <see cref="ArticleDocument.IndexedAt"/> (set by <see cref="ArticleDocument.Stamped"/>) is
+    /// indexed for range filters, kept as doc values and stored beside the source (not in it), so that the source stays
+    /// what the messages make it.
+    /// </param>
     public Document Build(ArticleDocument document)
     {
         _fields.Reset();
@@ -27,6 +32,17 @@ public sealed class LuceneDocumentBuilder(JsonSerializerOptions json)
             _fields.Keyword(LuceneFields.HasArticle, document.Article is null ? "false" : "true"),
             _fields.Stored(LuceneFields.StoredSource, JsonSerializer.Serialize(document, json)),
         };
+
+        if (document.IndexedAt is { } written)
+        {
+            doc.Add(_fields.StoredInt64(LuceneFields.Indexed, written.ToUnixTimeMilliseconds()));
+            doc.Add(_fields.Int64DocValues(LuceneFields.Indexed, written.ToUnixTimeMilliseconds()));
+        }
+
+        if (document.FirstIndexedAt is { } first)
+        {
+            doc.Add(_fields.StoredOnlyInt64(LuceneFields.FirstIndexed, first.ToUnixTimeMilliseconds()));
+        }
 
         foreach (var enricher in document.Enrichments.Keys)
         {
@@ -57,12 +73,18 @@ public sealed class LuceneDocumentBuilder(JsonSerializerOptions json)
         var facts = ArticleFacts.Of(document);
         AddFacetable(doc, LuceneFields.Status, facts.Status);
         AddAll(doc, LuceneFields.Entity, facts.Entities);
+        AddAll(doc, SearchFields.ClaimEntity.Name, facts.ClaimEntities);
         AddAll(doc, LuceneFields.EntityType, facts.EntityTypes);
         AddAll(doc, LuceneFields.ClaimType, facts.ClaimTypes);
         AddAll(doc, LuceneFields.Attribution, facts.AttributionKinds);
         if (facts.MaxWorthiness is { } worthiness)
         {
             doc.Add(_fields.Double(LuceneFields.Worthiness, worthiness));
+        }
+
+        if (facts.WorthyClaims > 0)
+        {
+            doc.Add(_fields.Int64DocValues(SearchFields.WorthyClaims.Name, facts.WorthyClaims));
         }
 
         foreach (var label in facts.EntityLabels)

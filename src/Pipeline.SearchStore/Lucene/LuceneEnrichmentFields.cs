@@ -25,7 +25,7 @@ static class LuceneEnrichmentFields
             exact[filter.Field] = Exact(infos, filter.Field)?.Name ?? throw EnrichmentSearchField.NotDeclared(filter.Field, filter.Field, "filterable");
         }
 
-        foreach (var facet in request.Facets.Where(f => EnrichmentSearchField.Claims(f.Field)))
+        foreach (var facet in request.Facets.Concat(request.Pivots.SelectMany(p => new[] { p.Rows, p.Columns })).Where(f => EnrichmentSearchField.Claims(f.Field)))
         {
             var field = Exact(infos, facet.Field);
             exact[facet.Field] = field is { DocValuesType: DocValuesType.SORTED_SET }

@@ -21,6 +21,30 @@ static class LuceneFacetCache
 
     static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, Lazy<SegmentOrdinals?>>> Ordinals = new();
     static readonly ConditionalWeakTable<object, Lazy<int[]?>> PublishedDays = new();
+    static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, Lazy<int[]?>>> NumberValues = new();
+
+    /// <summary>A whole-number doc-values field of each document (0 where absent), such as worthy_claims for sums.</summary>
+    public static int[]? Numbers(AtomicReader segment, string field) =>
+        NumberValues.GetValue(segment.CoreCacheKey, _ => new ConcurrentDictionary<string, Lazy<int[]?>>(StringComparer.Ordinal))
+            .GetOrAdd(field, f => new Lazy<int[]?>(() => ReadNumbers(segment, f)))
+            .Value;
+
+    static int[]? ReadNumbers(AtomicReader segment, string field)
+    {
+        var values = segment.GetNumericDocValues(field);
+        if (values is null)
+        {
+            return null;
+        }
+
+        var numbers = new int[segment.MaxDoc];
+        for (var doc = 0; doc < numbers.Length; doc++)
+        {
+            numbers[doc] = (int)Math.Clamp(values.Get(doc), int.MinValue, int.MaxValue);
+        }
+
+        return numbers;
+    }
 
     public static SegmentOrdinals? For(AtomicReader segment, string field) =>
         Ordinals.GetValue(segment.CoreCacheKey, _ => new ConcurrentDictionary<string, Lazy<SegmentOrdinals?>>(StringComparer.Ordinal))
@@ -42,6 +66,7 @@ static class LuceneFacetCache
             }
 
             Days(leaf.AtomicReader);
+            Numbers(leaf.AtomicReader, SearchFields.WorthyClaims.Name);
         }
     }
 

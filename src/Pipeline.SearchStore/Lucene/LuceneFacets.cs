@@ -79,6 +79,136 @@ static class LuceneFacets
             : Terms(facet, LuceneFields.For(field), segments, reader);
     }
 
+    /// <summary>
+    /// A pivot: its sides are counted as facets, then one pass over the matching documents counts every cell, each
+    /// document adding one to each (row value, column value) pair it has among the sides' values.
+    /// </summary>
+    public static PivotResult Pivot(PivotRequest pivot, IReadOnlyList<(AtomicReaderContext Context, int[] Docs, int Count)> segments, IndexReader reader, IReadOnlyDictionary<string, string> exact)
+    {
+        var rows = Count(pivot.Rows, segments, reader, exact).Buckets;
+        var columns = Count(pivot.Columns, segments, reader, exact).Buckets;
+        var cells = new long[rows.Count, columns.Count];
+        if (rows.Count == 0 || columns.Count == 0)
+        {
+            return PivotResult.From(pivot, rows, columns, cells);
+        }
+
+        var rowIndices = new List<int>();
+        var columnIndices = new List<int>();
+        foreach (var (context, docs, count) in segments)
+        {
+            var rowSide = PivotSide.For(pivot.Rows, rows, context.AtomicReader, exact);
+            var columnSide = PivotSide.For(pivot.Columns, columns, context.AtomicReader, exact);
+            if (rowSide is null || columnSide is null)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                rowSide.Indices(docs[i], rowIndices);
+                if (rowIndices.Count == 0)
+                {
+                    continue;
+                }
+
+                columnSide.Indices(docs[i], columnIndices);
+                foreach (var r in rowIndices)
+                {
+                    foreach (var c in columnIndices)
+                    {
+                        cells[r, c]++;
+                    }
+                }
+            }
+        }
+
+        return PivotResult.From(pivot, rows, columns, cells);
+    }
+
+    /// <summary>Which of a pivot side's buckets one document of a segment falls in.</summary>
+    abstract class PivotSide
+    {
+        public abstract void Indices(int doc, List<int> into);
+
+        public static PivotSide? For(FacetRequest side, IReadOnlyList<FacetBucket> buckets, AtomicReader segment, IReadOnlyDictionary<string, string> exact)
+        {
+            if (!exact.TryGetValue(side.Field, out var field))
+            {
+                var known = SearchFields.Find(side.Field)!;
+                if (known.Kind == SearchFieldKind.Date)
+                {
+                    var days = LuceneFacetCache.Days(segment);
+                    return days is null ? null : new DateSide(days, side.Interval, buckets);
+                }
+
+                field = LuceneFields.For(known);
+            }
+
+            var ordinals = LuceneFacetCache.For(segment, field);
+            var values = segment.GetSortedSetDocValues(field);
+            if (ordinals is null || values is null)
+            {
+                return null;
+            }
+
+            // Segment ordinal -> bucket index (or -1), from one term lookup per bucket.
+            var index = new int[values.ValueCount];
+            Array.Fill(index, -1);
+            for (var b = 0; b < buckets.Count; b++)
+            {
+                var ord = values.LookupTerm(new BytesRef(buckets[b].Value));
+                if (ord >= 0)
+                {
+                    index[ord] = b;
+                }
+            }
+
+            return new KeywordSide(ordinals, index);
+        }
+    }
+
+    sealed class KeywordSide(SegmentOrdinals ordinals, int[] index) : PivotSide
+    {
+        public override void Indices(int doc, List<int> into)
+        {
+            into.Clear();
+            for (var k = ordinals.Starts[doc]; k < ordinals.Starts[doc + 1]; k++)
+            {
+                if (index[ordinals.Ords[k]] is var b and >= 0)
+                {
+                    into.Add(b);
+                }
+            }
+        }
+    }
+
+    sealed class DateSide(int[] days, DateInterval interval, IReadOnlyList<FacetBucket> buckets) : PivotSide
+    {
+        readonly Dictionary<string, int> _byValue = buckets.Select((b, i) => (b.Value, i)).ToDictionary(x => x.Value, x => x.i, StringComparer.Ordinal);
+        readonly Dictionary<int, int> _byDay = [];
+
+        public override void Indices(int doc, List<int> into)
+        {
+            into.Clear();
+            var day = days[doc];
+            if (day == LuceneFacetCache.NoDay)
+            {
+                return;
+            }
+
+            if (!_byDay.TryGetValue(day, out var b))
+            {
+                _byDay[day] = b = _byValue.GetValueOrDefault(SearchRequestValidation.DateBucket(DateTimeOffset.UnixEpoch.AddDays(day), interval), -1);
+            }
+
+            if (b >= 0)
+            {
+                into.Add(b);
+            }
+        }
+    }
+
     static FacetResult Terms(FacetRequest facet, string field, IReadOnlyList<(AtomicReaderContext Context, int[] Docs, int Count)> segments, IndexReader reader)
     {
         var map = GlobalOrdinals(reader, field);
@@ -149,7 +279,7 @@ static class LuceneFacets
             leaves[segment].AtomicReader.GetSortedSetDocValues(field).LookupOrd(segmentOrd, term);
             return (Value: term.Utf8ToString(), Count: (long)global[b.Ord]);
         }).ToList();
-        var labels = field == LuceneFields.Entity ? EntityLabels(reader, buckets.Select(b => b.Value)) : null;
+        var labels = field is LuceneFields.Entity || field == SearchFields.ClaimEntity.Name ? EntityLabels(reader, buckets.Select(b => b.Value)) : null;
         return new FacetResult(facet.Field, [.. buckets.Select(b => new FacetBucket(b.Value, b.Count, labels?.GetValueOrDefault(b.Value)))]);
     }
 
@@ -170,12 +300,25 @@ static class LuceneFacets
     {
         // Bucket by whole days first (cached per segment), then map the few distinct days to calendar buckets.
         var days = new Dictionary<int, long>();
+        var sums = new Dictionary<int, long>();
         foreach (var (context, docs, count) in segments)
         {
             var segmentDays = LuceneFacetCache.Days(context.AtomicReader);
             if (segmentDays is null)
             {
                 continue;
+            }
+
+            if (facet.Sum is { } sumField && LuceneFacetCache.Numbers(context.AtomicReader, sumField) is { } numbers)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var doc = docs[i];
+                    if (segmentDays[doc] != LuceneFacetCache.NoDay && numbers[doc] != 0)
+                    {
+                        sums[segmentDays[doc]] = sums.GetValueOrDefault(segmentDays[doc]) + numbers[doc];
+                    }
+                }
             }
 
             int? lastDay = null;
@@ -207,14 +350,15 @@ static class LuceneFacets
             }
         }
 
-        var buckets = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var buckets = new SortedDictionary<string, (long Count, long Sum)>(StringComparer.Ordinal);
         foreach (var (day, count) in days)
         {
             var key = SearchRequestValidation.DateBucket(DateTimeOffset.UnixEpoch.AddDays(day), facet.Interval);
-            buckets[key] = buckets.GetValueOrDefault(key) + count;
+            var (sofar, sum) = buckets.GetValueOrDefault(key);
+            buckets[key] = (sofar + count, sum + sums.GetValueOrDefault(day));
         }
 
-        return new FacetResult(facet.Field, [.. buckets.Select(b => new FacetBucket(b.Key, b.Value))]);
+        return new FacetResult(facet.Field, [.. buckets.Select(b => new FacetBucket(b.Key, b.Value.Count) { Sum = facet.Sum is null ? null : b.Value.Sum })]);
     }
 
     /// <summary>The label of each QID, from the "QID␟Label" terms: one seek per QID.</summary>

@@ -19,6 +19,12 @@ public static class LuceneFields
     public const string Enricher = "enricher";
     public const string StoredSource = "_source";
 
+    /// <summary>When the store wrote the document (ms since the epoch): beside the source, not in it.</summary>
+    public const string Indexed = "indexed";
+
+    /// <summary>When the document was first written with its article (ms since the epoch): stored only.</summary>
+    public const string FirstIndexed = "first_indexed";
+
     /// <summary>Filterable and facetable fields of the query model; each is indexed under <see cref="For"/>.</summary>
     public const string EntityType = "entity_type";
     public const string Attribution = "attribution";
@@ -42,8 +48,19 @@ public static class LuceneFields
     /// <summary>A document builder for one indexing thread.</summary>
     public static LuceneDocumentBuilder Builder() => new(Json);
 
-    public static ArticleDocument FromLucene(Document doc) =>
-        JsonSerializer.Deserialize<ArticleDocument>(doc.Get(StoredSource), Json)
-        ?? throw new InvalidDataException($"Document {doc.Get(Id)} has an empty source.");
+    public static ArticleDocument FromLucene(Document doc)
+    {
+        var document = JsonSerializer.Deserialize<ArticleDocument>(doc.Get(StoredSource), Json)
+            ?? throw new InvalidDataException($"Document {doc.Get(Id)} has an empty source.");
+        var indexed = doc.GetField(Indexed)?.GetInt64Value();
+        var first = doc.GetField(FirstIndexed)?.GetInt64Value();
+        return indexed is null && first is null
+            ? document
+            : document with
+            {
+                IndexedAt = indexed is { } i ? DateTimeOffset.FromUnixTimeMilliseconds(i) : null,
+                FirstIndexedAt = first is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null,
+            };
+    }
 
 }

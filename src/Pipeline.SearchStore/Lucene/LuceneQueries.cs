@@ -29,16 +29,16 @@ static class LuceneQueries
         }
         catch (ParseException e)
         {
-            throw new QuerySyntaxException($"The query '{text}' is not valid: {FirstLine(e.Message)}", e);
+            throw new QuerySyntaxException(QuerySyntaxMessage.For(text, FirstLine(e.Message)), e);
         }
         catch (BooleanQuery.TooManyClausesException e)
         {
-            throw new QuerySyntaxException($"The query '{text}' expands to too many terms: {e.Message}", e);
+            throw new QuerySyntaxException(QuerySyntaxMessage.TooManyTerms, e);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidOperationException or IndexOutOfRangeException)
         {
             // Parts of the query the parser hands on unchecked: a regular expression (/[/), a fuzzy or slop number.
-            throw new QuerySyntaxException($"The query '{text}' is not valid: {FirstLine(e.Message)}", e);
+            throw new QuerySyntaxException(QuerySyntaxMessage.For(text, FirstLine(e.Message)), e);
         }
     }
 

@@ -23,6 +23,8 @@ public sealed class ReusableFields
         SortedSetDocValues,
         Int64,
         Int64DocValues,
+        StoredInt64,
+        StoredOnlyInt64,
         Double,
     }
 
@@ -60,6 +62,14 @@ public sealed class ReusableFields
     /// <summary>A long indexed for range queries, not stored.</summary>
     public Field Int64(string name, long value) =>
         Next(FieldKind.Int64, name, () => new Int64Field(name, value, Field.Store.NO), f => f.SetInt64Value(value));
+
+    /// <summary>A long indexed for range queries and stored.</summary>
+    public Field StoredInt64(string name, long value) =>
+        Next(FieldKind.StoredInt64, name, () => new Int64Field(name, value, Field.Store.YES), f => f.SetInt64Value(value));
+
+    /// <summary>A long stored only.</summary>
+    public Field StoredOnlyInt64(string name, long value) =>
+        Next(FieldKind.StoredOnlyInt64, name, () => new StoredField(name, value), f => f.SetInt64Value(value));
 
     public Field Int64DocValues(string name, long value) =>
         Next(FieldKind.Int64DocValues, name, () => new NumericDocValuesField(name, value), f => f.SetInt64Value(value));

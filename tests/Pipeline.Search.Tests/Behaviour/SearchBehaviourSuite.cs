@@ -68,15 +68,24 @@ public abstract class SearchBehaviourSuite : IAsyncDisposable
     }
 
     [Theory]
-    [InlineData("title:(unclosed")]
-    [InlineData("\"open phrase")]
-    [InlineData("AND OR")]
-    public async Task A_query_syntax_error_is_an_invalid_q(string query)
+    [InlineData("title:(unclosed", "character 7 ", "parenthesis is never closed")]
+    [InlineData("\"open phrase", "character 1 ", "quote is never closed")]
+    [InlineData("AND OR", "character 5 ", "OR needs a word after it")]
+    [InlineData("election)", "character 9 ", "closing parenthesis has no opening one")]
+    [InlineData("vaccine AND", "character 9 ", "AND needs a word after it")]
+    [InlineData("vaccine title:", "character 9 ", "field title needs a value right after the colon")]
+    [InlineData("a/b", "character 2 ", "regular expression that never ends")]
+    [InlineData("price [10 TO", "character 7 ", "starts a range")]
+    [InlineData("fake news)) (", "character 10 ", "closing parenthesis has no opening one")]
+    public async Task A_query_syntax_error_is_an_invalid_q_read_as_a_sentence_naming_the_position(string query, string position, string problem)
     {
         var search = await WithAsync([SearchCorpus.Make("a", "A", "Text.", SearchCorpus.T0, [], [])]);
 
         var error = await Assert.ThrowsAsync<QuerySyntaxException>(() => search.SearchAsync(new SearchRequest(query), Cancel));
         Assert.Equal("q", error.Parameter);
+        Assert.StartsWith("The search text has a problem at " + position, error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Encountered", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -170,6 +179,110 @@ public abstract class SearchBehaviourSuite : IAsyncDisposable
         Assert.All(entities, b => Assert.Equal(SearchCorpus.Entities.Single(e => e.Qid == b.Value).Label, b.Label));
         var histogram = results.Facets.Single(f => f.Field == "published").Buckets.Select(b => b.Value).ToList();
         Assert.Equal(histogram.Order(StringComparer.Ordinal), histogram);
+    }
+
+    [Fact]
+    public async Task Pivot_cells_and_summed_claims_equal_a_brute_force_count_of_the_matching_articles()
+    {
+        var corpus = SearchCorpus.Random(300, seed: 11);
+        var search = await WithAsync(corpus, batch: 70);
+        var day = (CorpusArticle a) => a.Article.PublishedAt!.Value.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var month = (CorpusArticle a) => a.Article.PublishedAt!.Value.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var request = new SearchRequest(null, Size: 1)
+        {
+            Filters = [new NumberRangeFilter("worthiness", 0.2)],
+            Facets = [new FacetRequest("published", Interval: DateInterval.Month) { Sum = "worthy_claims" }],
+            Pivots =
+            [
+                new PivotRequest(new FacetRequest("outlet", 5), new FacetRequest("claim_type", 4)),
+                new PivotRequest(new FacetRequest("entity", 6), new FacetRequest("entity", 6)),
+                new PivotRequest(new FacetRequest("published", Interval: DateInterval.Day), new FacetRequest("outlet", 3)),
+            ],
+            Highlight = false,
+        };
+
+        var results = await search.SearchAsync(request, Cancel);
+
+        var matching = corpus.Where(a => a.MaxWorthiness >= 0.2).ToList();
+        Assert.True(matching.Count > 50);
+        var months = results.Facets.Single().Buckets;
+        Assert.Equal(
+            matching.Where(a => a.Article.PublishedAt is not null).GroupBy(month).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => (g.Key, (long)g.Count(), (long?)g.Sum(a => a.Claims.Count(c => c.CheckWorthiness >= 0.5)))),
+            months.Select(b => (b.Value, b.Count, b.Sum)));
+
+        Assert.Equal(3, results.Pivots.Count);
+        var values = new Dictionary<string, Func<CorpusArticle, IEnumerable<string>>>
+        {
+            ["outlet"] = a => [a.Article.Source!],
+            ["claim_type"] = a => a.Claims.Select(c => c.Type).Distinct(),
+            ["entity"] = a => a.Qids,
+            ["published"] = a => a.Article.PublishedAt is null ? [] : [day(a)],
+        };
+        foreach (var pivot in results.Pivots)
+        {
+            var (rowsOf, columnsOf) = (values[pivot.RowField], values[pivot.ColumnField]);
+            Assert.NotEmpty(pivot.Rows);
+            Assert.NotEmpty(pivot.Columns);
+
+            // The sides are the facets' top values with their totals; each cell counts the articles having both.
+            Assert.All(pivot.Rows, r => Assert.Equal(matching.Count(a => rowsOf(a).Contains(r.Value)), r.Count));
+            Assert.All(pivot.Columns, c => Assert.Equal(matching.Count(a => columnsOf(a).Contains(c.Value)), c.Count));
+            for (var r = 0; r < pivot.Rows.Count; r++)
+            {
+                for (var c = 0; c < pivot.Columns.Count; c++)
+                {
+                    var expected = matching.Count(a => rowsOf(a).Contains(pivot.Rows[r].Value) && columnsOf(a).Contains(pivot.Columns[c].Value));
+                    Assert.Equal(expected, pivot.Counts[r][c]);
+                }
+            }
+        }
+
+        // Every day with a matching article is a row of the date pivot; co-occurrence is symmetric with the totals on the diagonal.
+        Assert.Equal(matching.Where(a => a.Article.PublishedAt is not null).Select(day).Distinct().Order(StringComparer.Ordinal), results.Pivots[2].Rows.Select(r => r.Value));
+        var cooccurrence = results.Pivots[1];
+        Assert.All(Enumerable.Range(0, cooccurrence.Rows.Count), i => Assert.Equal(cooccurrence.Rows[i].Count, cooccurrence.Counts[i][i]));
+        Assert.Contains(cooccurrence.Counts.SelectMany((row, i) => row.Where((_, j) => j != i)), n => n > 0);
+    }
+
+    [Fact]
+    public async Task Claim_entity_keeps_articles_with_a_claim_whose_span_holds_a_mention_of_the_entity()
+    {
+        var corpus = SearchCorpus.Random(200, seed: 17);
+        var search = await WithAsync(corpus, batch: 50);
+        var about = (CorpusArticle a) => a.Mentions.Where(m => m.Qid is not null && a.Claims.Any(c => m.Start >= c.Start && m.End <= c.End)).Select(m => m.Qid!).Distinct().ToList();
+        var qid = corpus.SelectMany(about).GroupBy(q => q).MaxBy(g => g.Count())!.Key;
+
+        var results = await search.SearchAsync(new SearchRequest(null, Size: 100)
+        {
+            Filters = [new TermsFilter("claim_entity", [qid], RequireAll: true)],
+            Facets = [new FacetRequest("claim_entity", Size: 100)],
+            Highlight = false,
+        }, Cancel);
+
+        var expected = corpus.Where(a => about(a).Contains(qid)).Select(a => a.Article.ArticleId).Order(StringComparer.Ordinal).ToList();
+        Assert.True(expected.Count < corpus.Count(a => a.Qids.Contains(qid)), "some articles mention it outside their claims");
+        Assert.Equal(expected, results.Hits.Select(h => h.ArticleId).Order(StringComparer.Ordinal));
+        var bucket = results.Facets.Single().Buckets.Single(b => b.Value == qid);
+        Assert.Equal(expected.Count, bucket.Count);
+        Assert.Equal(SearchCorpus.Entities.Single(e => e.Qid == qid).Label, bucket.Label);
+    }
+
+    [Fact]
+    public async Task A_pivot_on_a_number_field_or_too_wide_and_a_sum_outside_a_date_histogram_are_refused()
+    {
+        var search = await WithAsync(SearchCorpus.Random(10), batch: 10);
+        foreach (var request in new[]
+        {
+            new SearchRequest(null) { Pivots = [new PivotRequest(new FacetRequest("worthiness"), new FacetRequest("outlet"))] },
+            new SearchRequest(null) { Pivots = [new PivotRequest(new FacetRequest("outlet", 51), new FacetRequest("entity"))] },
+            new SearchRequest(null) { Facets = [new FacetRequest("outlet") { Sum = "worthy_claims" }] },
+            new SearchRequest(null) { Facets = [new FacetRequest("published") { Sum = "worthiness" }] },
+        })
+        {
+            var refused = await Assert.ThrowsAsync<InvalidSearchRequestException>(() => search.SearchAsync(request, Cancel));
+            Assert.True(refused.Parameter is "facet" or "pivot", refused.Parameter);
+        }
     }
 
     static void AssertCounts(IEnumerable<string> values, SearchResults results, string field)
@@ -345,6 +458,56 @@ public abstract class SearchBehaviourSuite : IAsyncDisposable
         Assert.Equal("Q1490", Assert.Single(await search.SuggestEntitiesAsync("Toky", 5, Cancel)).Qid);
         Assert.Equal(["Q6279", "Q76"], (await search.SuggestEntitiesAsync("b", 5, Cancel)).Select(s => s.Qid));
         Assert.Empty(await search.SuggestEntitiesAsync("xyz", 5, Cancel));
+    }
+
+    [Fact]
+    public async Task An_emerging_entity_is_filtered_faceted_typed_and_suggested_like_a_qid()
+    {
+        var volt = SearchCorpus.VoltHarbor;
+        var search = await WithAsync([
+            SearchCorpus.Make("1", "A", "Text.", SearchCorpus.T0, [volt, Biden], []),
+            SearchCorpus.Make("2", "B", "Text.", SearchCorpus.T0, [volt], []),
+            SearchCorpus.Make("3", "C", "Text.", SearchCorpus.T0, [Biden], []),
+        ]);
+
+        Assert.Equal(["1", "2"], Ids(await search.SearchAsync(All(new TermsFilter("entity", [volt.Qid], RequireAll: true)), Cancel)));
+        Assert.Equal(["1"], Ids(await search.SearchAsync(All(new TermsFilter("entity", [volt.Qid, Biden.Item1], RequireAll: true)), Cancel)));
+        var results = await search.SearchAsync(new SearchRequest(null, Size: 100) { Facets = [new FacetRequest("entity"), new FacetRequest("entity_type")] }, Cancel);
+        Assert.Equal([new FacetBucket(Biden.Item1, 2, Biden.Item2), new FacetBucket(volt.Qid, 2, volt.Label)], results.Facets[0].Buckets.OrderBy(b => b.Value, StringComparer.Ordinal));
+        Assert.Contains(new FacetBucket("ORG", 2), results.Facets[1].Buckets);
+        Assert.Contains(volt.Qid, results.Hits.Single(h => h.ArticleId == "2").EntityIds);
+        var suggestion = Assert.Single(await search.SuggestEntitiesAsync("harb", 5, Cancel));
+        Assert.Equal(new EntitySuggestion(volt.Qid, volt.Label, 2), suggestion);
+        Assert.False(suggestion.InKb);
+        Assert.True(Assert.Single(await search.SuggestEntitiesAsync("bid", 5, Cancel)).InKb);
+    }
+
+    [Fact]
+    public async Task Re_running_the_linker_with_a_kb_that_knows_the_name_replaces_its_emerging_id_by_the_qid()
+    {
+        const string Qid = "Q987654321";
+        var volt = SearchCorpus.VoltHarbor;
+        var article = SearchCorpus.Make("1", "A", "Text.", SearchCorpus.T0, [volt, Biden], []);
+        var (index, search) = await OpenAsync();
+        Assert.Empty(await index.WriteAsync([.. article.Messages(), .. SearchCorpus.Make("2", "B", "Text.", SearchCorpus.T0, [volt], []).Messages()], Cancel));
+        await RefreshAsync();
+        Assert.Equal(["1", "2"], Ids(await search.SearchAsync(All(new TermsFilter("entity", [volt.Qid], RequireAll: true)), Cancel)));
+
+        // What "Re-run enricher" produces for article 1 once the rebuilt KB has the entity: the same linker version, later.
+        var relinked = new EntitiesPayload
+        {
+            Mentions = [.. article.Mentions.Select(m => m.Qid == volt.Qid ? m with { Qid = Qid, InKb = true } : m)],
+            EntityIds = [Qid, Biden.Item1],
+            Linker = "suite",
+        };
+        Assert.Empty(await index.WriteAsync([EnrichmentPayloads.Create(EntitiesPayload.EnricherName, "1", article.Article, relinked, article.Article.IngestedAt.AddHours(1))], Cancel));
+        await RefreshAsync();
+
+        Assert.Equal(["2"], Ids(await search.SearchAsync(All(new TermsFilter("entity", [volt.Qid], RequireAll: true)), Cancel)));
+        Assert.Equal(["1"], Ids(await search.SearchAsync(All(new TermsFilter("entity", [Qid], RequireAll: true)), Cancel)));
+        var facet = (await search.SearchAsync(new SearchRequest(null) { Facets = [new FacetRequest("entity")] }, Cancel)).Facets[0].Buckets;
+        Assert.Equal([new FacetBucket(Biden.Item1, 1, Biden.Item2), new FacetBucket(Qid, 1, volt.Label), new FacetBucket(volt.Qid, 1, volt.Label)], facet.OrderBy(b => b.Value, StringComparer.Ordinal));
+        Assert.Equal([(Qid, 1L), (volt.Qid, 1L)], (await search.SuggestEntitiesAsync("volt", 5, Cancel)).Select(s => (s.Qid, s.Articles)).OrderBy(s => s.Qid, StringComparer.Ordinal));
     }
 
     /// <summary>The sample fact-check enricher's fields, plus a verdict that is both full text and filterable (a <c>.keyword</c> field).</summary>

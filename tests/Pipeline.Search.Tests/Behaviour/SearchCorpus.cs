@@ -30,6 +30,9 @@ public static class SearchCorpus
         ("Q2283", "Microsoft", "ORG"), ("Q8093", "Nintendo", "ORG"), ("Q1490", "Tōkyō", "LOC"), ("Q76", "Barack Obama", "PER"),
     ];
 
+    /// <summary>An emerging entity: a name no knowledge base knows, with the corpus id the linker makes (nil: and 12 hex digits).</summary>
+    public static readonly (string Qid, string Label, string Type) VoltHarbor = ("nil:3f9a1c0b7d2e", "Volt Harbor Collective", "ORG");
+
     static readonly string[] Outlets = ["example.com", "news.example.org", "daily.example.net"];
     static readonly string[] Languages = ["en", "en", "de"];
     static readonly string[] Words = ["election", "budget", "summit", "vaccine", "border", "tariff", "market", "court", "climate", "energy"];
@@ -64,7 +67,7 @@ public static class SearchCorpus
             if (i < entityList.Count)
             {
                 var (qid, label, type) = entityList[i];
-                mentions.Add(new EntityMention { Text = label, Start = offset, End = offset + label.Length, Type = type, Qid = qid, Label = label, Confidence = 0.9 });
+                mentions.Add(new EntityMention { Text = label, Start = offset, End = offset + label.Length, Type = type, Qid = qid, InKb = EntityIds.IsQid(qid), Label = label, Confidence = 0.9 });
             }
 
             if (i < claimList.Count)

@@ -70,6 +70,62 @@ public sealed class ElasticsearchSearchResponseTests
     }
 
     [Fact]
+    public async Task Pivots_ask_for_their_sides_then_count_exactly_those_cells_and_a_sum_rides_on_the_histogram()
+    {
+        var cluster = new RecordedElasticsearch()
+            .Answer("_search", 200, """
+                {"hits":{"total":{"value":9},"hits":[]},"aggregations":{
+                  "facet_0":{"buckets":[{"key_as_string":"2024-01-15","key":1705276800000,"doc_count":4,"sum":{"value":7.0}},{"key_as_string":"2024-01-16","key":1705363200000,"doc_count":5,"sum":{"value":0.0}}]},
+                  "facet_1":{"buckets":[{"key_as_string":"2024-01-15","key":1705276800000,"doc_count":4},{"key_as_string":"2024-01-16","key":1705363200000,"doc_count":5}]},
+                  "facet_2":{"buckets":[{"key":"a.example","doc_count":6},{"key":"b.example","doc_count":3}]},
+                  "facet_3":{"buckets":[{"key":"Q30","doc_count":5,"label":{"hits":{"hits":[{"_source":{"entity_label":["Q30\u001fUnited States"]}}]}}},{"key":"Q148","doc_count":4}]},
+                  "facet_4":{"buckets":[{"key":"Q30","doc_count":5},{"key":"Q148","doc_count":4}]}}}
+                """)
+            .Answer("_search", 200, """
+                {"hits":{"total":{"value":0},"hits":[]},"aggregations":{
+                  "pivot_0":{"buckets":[
+                    {"key_as_string":"2024-01-15","doc_count":4,"columns":{"buckets":[{"key":"a.example","doc_count":3},{"key":"b.example","doc_count":1}]}},
+                    {"key_as_string":"2024-01-16","doc_count":5,"columns":{"buckets":[{"key":"a.example","doc_count":3},{"key":"b.example","doc_count":2}]}}]},
+                  "pivot_1":{"buckets":[
+                    {"key":"Q30","doc_count":5,"columns":{"buckets":[{"key":"Q30","doc_count":5},{"key":"Q148","doc_count":2}]}},
+                    {"key":"Q148","doc_count":4,"columns":{"buckets":[{"key":"Q148","doc_count":4},{"key":"Q30","doc_count":2}]}}]}}}
+                """);
+        var day = new FacetRequest("published", Interval: DateInterval.Day);
+        var request = new SearchRequest("election", Size: 1)
+        {
+            Filters = [new TermsFilter("claim_type", ["promise"])],
+            Facets = [day with { Sum = "worthy_claims" }],
+            Pivots = [new PivotRequest(day, new FacetRequest("outlet", 2)), new PivotRequest(new FacetRequest("entity", 2), new FacetRequest("entity", 2))],
+            Highlight = false,
+        };
+
+        var results = await Search(cluster).SearchAsync(request, Cancel);
+
+        // First request: the asked facet with its sum, then each pivot's two sides as facets.
+        var searches = cluster.Requests.Where(r => r.Path.Contains("_search", StringComparison.Ordinal)).Select(r => JsonNode.Parse(r.Body)!).ToList();
+        Assert.Equal(2, searches.Count);
+        var first = searches[0]["aggs"]!;
+        Assert.Equal("worthy_claims", first["facet_0"]!["aggs"]!["sum"]!["sum"]!["field"]!.GetValue<string>());
+        Assert.Equal("day", first["facet_1"]!["date_histogram"]!["calendar_interval"]!.GetValue<string>());
+        Assert.Null(first["facet_1"]!["aggs"]);
+        Assert.Equal("source", first["facet_2"]!["terms"]!["field"]!.GetValue<string>());
+
+        // Second: no hits, the same query and filters, cells of exactly the values the sides found.
+        var second = searches[1];
+        Assert.Equal(0, second["size"]!.GetValue<int>());
+        Assert.Equal(searches[0]["query"]!.ToJsonString(), second["query"]!.ToJsonString());
+        Assert.Equal("""["a.example","b.example"]""", second["aggs"]!["pivot_0"]!["aggs"]!["columns"]!["terms"]!["include"]!.ToJsonString());
+        Assert.Equal("""["Q30","Q148"]""", second["aggs"]!["pivot_1"]!["terms"]!["include"]!.ToJsonString());
+
+        Assert.Equal([7L, 0L], results.Facets.Single().Buckets.Select(b => b.Sum!.Value));
+        Assert.Equal(2, results.Pivots.Count);
+        Assert.Equal([[3L, 1L], [3L, 2L]], results.Pivots[0].Counts.Select(r => r.ToArray()));
+        Assert.Equal(["a.example", "b.example"], results.Pivots[0].Columns.Select(c => c.Value));
+        Assert.Equal([[5L, 2L], [2L, 4L]], results.Pivots[1].Counts.Select(r => r.ToArray()));
+        Assert.Equal("United States", results.Pivots[1].Rows[0].Label);
+    }
+
+    [Fact]
     public async Task Hits_highlights_facets_with_labels_and_the_next_cursor_are_read_from_the_answer()
     {
         var cluster = new RecordedElasticsearch().Answer("_search", 200, $$$$"""
@@ -158,6 +214,30 @@ public sealed class ElasticsearchSearchResponseTests
         var body = LastSearchBody(cluster);
         Assert.Equal("joe", body["query"]!["bool"]!["filter"]![1]!["prefix"]!["entity_suggest"]!.GetValue<string>());
         Assert.Equal([new EntitySuggestion("Q6279", "Joe Biden", 4), new EntitySuggestion("Q1", "José", 1)], suggestions);
+    }
+
+    [Fact]
+    public async Task An_emerging_entity_id_is_filtered_faceted_and_suggested_like_a_qid()
+    {
+        const string Nil = "nil:3f9a1c0b7d2e";
+        var cluster = new RecordedElasticsearch()
+            .Answer("_search", 200, $$$$"""
+                {"hits":{"total":{"value":2},"hits":[]},"aggregations":{"facet_0":{"buckets":[
+                  {"key":"{{{{Nil}}}}","doc_count":2,"label":{"hits":{"hits":[{"_id":"a1","_source":{"entity_label":["Q6279\u001fJoe Biden","{{{{Nil}}}}\u001fVolt Harbor Collective"]}}]}}}]}}}
+                """)
+            .Answer("_search", 200, $$$$"""{"hits":{"total":{"value":2},"hits":[]},"aggregations":{"suggest":{"buckets":[{"key":"harbor collective\u001f{{{{Nil}}}}\u001fVolt Harbor Collective","doc_count":2}]}}}""");
+        var request = new SearchRequest(null) { Filters = [new TermsFilter("entity", [Nil, "Q6279"], RequireAll: true)], Facets = [new FacetRequest("entity")] };
+
+        var results = await Search(cluster).SearchAsync(request, Cancel);
+        var filters = LastSearchBody(cluster)["query"]!["bool"]!["filter"]!.AsArray().Select(f => f!.ToJsonString()).ToList();
+        var suggestions = await Search(cluster).SuggestEntitiesAsync("Harb", 5, Cancel);
+
+        Assert.Equal($$$"""{"bool":{"filter":[{"term":{"entity":"{{{Nil}}}"}},{"term":{"entity":"Q6279"}}]}}""", filters[1]);
+        Assert.Equal(new FacetBucket(Nil, 2, "Volt Harbor Collective"), results.Facets[0].Buckets.Single());
+        Assert.Equal("harb", LastSearchBody(cluster)["query"]!["bool"]!["filter"]![1]!["prefix"]!["entity_suggest"]!.GetValue<string>());
+        var suggestion = Assert.Single(suggestions);
+        Assert.Equal(new EntitySuggestion(Nil, "Volt Harbor Collective", 2), suggestion);
+        Assert.False(suggestion.InKb);
     }
 
     [Fact]

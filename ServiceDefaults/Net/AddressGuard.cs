@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Pipeline.Ingestion.Feeds;
+namespace Pipeline.ServiceDefaults.Net;
 
 /// <summary>
 /// Refuses connections to addresses inside the service's own networks (private, loopback, link-local, unspecified,
@@ -9,6 +9,7 @@ namespace Pipeline.Ingestion.Feeds;
 /// resolved address of every connection, redirects included, so a DNS name or a redirect cannot get around it. An
 /// IPv6 address that carries an IPv4 one (IPv4-mapped and -compatible, NAT64, 6to4, Teredo) is judged by the IPv4
 /// address it reaches, so <c>[::ffff:127.0.0.1]</c> or <c>[2002:7f00:1::]</c> is as internal as 127.0.0.1.
+/// Shared by every outbound call to an address a user gave: the feed poller and the search service's watch webhooks.
 /// </summary>
 public static class AddressGuard
 {
@@ -76,14 +77,43 @@ public static class AddressGuard
             || b[0] == 0xff; // multicast
     }
 
-    /// <summary>A handler whose every connection goes only to allowed addresses.</summary>
-    public static SocketsHttpHandler Handler(bool allowInternal) => new()
+    /// <summary>
+    /// The first internal address the URL's host is or resolves to, if any: checked when a URL is registered (every
+    /// connection is checked again, as the name may resolve differently later). A host that does not resolve now is
+    /// not refused here; its connections will be.
+    /// </summary>
+    public static async Task<IPAddress?> FirstInternalAddressAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        if (LiteralOf(uri) is { } literal)
+        {
+            return IsInternal(literal) ? literal : null;
+        }
+
+        try
+        {
+            return (await Dns.GetHostAddressesAsync(uri.IdnHost, cancellationToken)).FirstOrDefault(IsInternal);
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A handler whose every connection goes only to allowed addresses, following up to 5 redirects.</summary>
+    /// <param name="allowInternal">Connect to internal addresses too.</param>
+    /// <param name="setting">The configuration key that allows them, named when a connection is refused.</param>
+    public static SocketsHttpHandler Handler(bool allowInternal, string setting) => new()
     {
         AllowAutoRedirect = true,
         MaxAutomaticRedirections = 5,
         AutomaticDecompression = DecompressionMethods.All,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectCallback = async (context, cancellationToken) =>
+        ConnectCallback = ConnectCallback(allowInternal, setting),
+    };
+
+    /// <summary>A <see cref="SocketsHttpHandler.ConnectCallback"/> that connects only to allowed addresses of the host.</summary>
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(bool allowInternal, string setting) =>
+        async (context, cancellationToken) =>
         {
             var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
             var allowed = addresses.Where(a => allowInternal || !IsInternal(a)).ToArray();
@@ -91,7 +121,7 @@ public static class AddressGuard
             {
                 throw new HttpRequestException(
                     $"{context.DnsEndPoint.Host} resolves to a private, loopback or link-local address ({string.Join(", ", addresses.Select(a => a.ToString()))}); " +
-                    "refused (Ingestion:Feeds:AllowPrivateAddresses is off).");
+                    $"refused ({setting} is off).");
             }
 
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -105,6 +135,5 @@ public static class AddressGuard
                 socket.Dispose();
                 throw;
             }
-        },
-    };
+        };
 }
