@@ -1,9 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using Pipeline.Cli.Import;
-using Pipeline.Ingestion;
-using Pipeline.Ingestion.Articles;
 using Pipeline.Processes;
 using RabbitMQ.Client;
 using Spectre.Console;
@@ -60,18 +57,8 @@ public sealed class IngestionBenchmark(IngestionCorpus corpus, int articles, lon
     /// <summary>The same articles, normalised as the service would (outside the timing), as MassTransit envelopes.</summary>
     async Task RawAsync(IConnection connection, IngestionBenchmarkReport report, ProgressTask task, CancellationToken cancellationToken)
     {
-        var normalizer = new ArticleNormalizer(Options.Create(new IngestionOptions()), TimeProvider.System);
-        var envelopes = new List<byte[]>(articles);
-        for (var i = WarmUpArticles; i < WarmUpArticles + articles; i++)
-        {
-            var (url, title, text) = corpus.Article(i);
-            if (!normalizer.TryNormalize(new ArticleSubmission { Url = url, Title = title, Text = text, Language = "en" }, out var article, out var rejection))
-            {
-                throw new InvalidOperationException($"Bench article {i} was rejected: {rejection.Message}");
-            }
-
-            envelopes.Add(BenchCorpus.Envelope(article, Guid.NewGuid().ToString()));
-        }
+        // Built before the timing: PublishAsync would otherwise serialise the envelopes inside it.
+        var envelopes = corpus.Normalized(WarmUpArticles, articles).Select(a => BenchCorpus.Envelope(a, Guid.NewGuid().ToString())).ToList();
 
         report.RawPublish = await RawBroker.PublishAsync(connection, Queue, envelopes, n => task.Increment(n));
         await Purge(connection);
