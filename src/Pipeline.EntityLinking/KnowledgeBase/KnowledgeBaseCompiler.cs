@@ -249,8 +249,8 @@ public sealed class KnowledgeBaseCompiler : IDisposable
 
         var label = records.Select(r => r.Label).FirstOrDefault(l => l.Length > 0) ?? first.Qid;
         var description = records.Select(r => r.Description).FirstOrDefault(d => d.Length > 0) ?? "";
-        var type = _typeFixes.TryGetValue(first.Qid, out var fixedType) ? fixedType : _type[first.Entity];
-        return new AliasForms.Entity(first.Entity, label, description, type, surfaces);
+        // The type fixes are already in _type: Complete applies them before it merges any record.
+        return new AliasForms.Entity(first.Entity, label, description, _type[first.Entity], surfaces);
     }
 
     /// <summary>Makes the alias index, writes the file (to a temporary name, then moved over the output) and returns what it holds.</summary>
