@@ -44,12 +44,11 @@ public static class ProcessTree
 
     /// <summary>
     /// Kills <paramref name="root"/> and all of its descendants at once (SIGKILL, as a crash would), skipping those that
-    /// ended meanwhile (a parent's death may take its children first); returns the ids it found.
+    /// ended meanwhile (a parent's death may take its children first).
     /// </summary>
-    public static IReadOnlySet<int> Kill(int root)
+    public static void Kill(int root)
     {
-        var tree = Of(root);
-        foreach (var pid in tree)
+        foreach (var pid in Of(root))
         {
             try
             {
@@ -61,8 +60,6 @@ public static class ProcessTree
                 // Already gone.
             }
         }
-
-        return tree;
     }
 
     /// <summary>Peak resident memory (VmHWM from /proc) of one process, in bytes; 0 when it is gone or there is no /proc.</summary>

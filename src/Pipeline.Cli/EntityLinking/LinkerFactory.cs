@@ -28,8 +28,6 @@ public static class LinkerFactory
     public static EntityLinker Linker(EntityKnowledgeBase kb, FileInfo? model, double? minConfidence = null) =>
         KnowledgeBaseEntityLinker.Create(kb, new LinkerSettings { MinConfidence = minConfidence }, KnowledgeBaseEntityLinker.LoadModel(model?.FullName ?? ""));
 
-    public static KnowledgeBaseLoad Load(string path, string cache) => Load([path], cache);
-
     /// <summary>Opens several KBs, highest priority first (see <see cref="EntityKnowledgeBase"/>).</summary>
     public static KnowledgeBaseLoad Load(IReadOnlyList<string> paths, string cache) =>
         KnowledgeBaseLoader.Load(paths, cache == "none" ? null : cache);

@@ -264,15 +264,6 @@ public sealed class EntityKnowledgeBase : IDisposable
         return (_files[f], entity - _first[f]);
     }
 
-    /// <summary>The file an entity comes from (0 is the first) and the source it was read from within it.</summary>
-    public (int File, string Source) SourceOf(int entity)
-    {
-        var (file, local) = Locate(entity);
-        var sources = file.Metadata.Sources;
-        var source = file.Source(local);
-        return (Array.IndexOf(_files, file), source < sources.Count ? sources[source].Name : "");
-    }
-
     public void Dispose()
     {
         foreach (var file in _files)

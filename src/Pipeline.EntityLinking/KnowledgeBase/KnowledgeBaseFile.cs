@@ -167,8 +167,6 @@ sealed unsafe class KnowledgeBaseFile : IDisposable
 
     public EntityFlags Flags(int entity) => Entity(entity).Flags;
 
-    public int Source(int entity) => Entity(entity).Source;
-
     string ReadString(long offset)
     {
         if ((ulong)offset >= (ulong)_header.StringsLength)

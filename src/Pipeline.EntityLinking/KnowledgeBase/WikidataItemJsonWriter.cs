@@ -100,7 +100,7 @@ internal sealed class WikidataItemJsonWriter(int seed, long block)
         {
             var property = "P" + (100 + (i * 37 % 900)).ToString(CultureInfo.InvariantCulture);
             json.WriteStartArray(property);
-            WriteStatementStart(json, item.Qid, property);
+            WriteStatementStart(json, property);
             switch (i % 3)
             {
                 case 0:
@@ -147,7 +147,7 @@ internal sealed class WikidataItemJsonWriter(int seed, long block)
         json.WriteStartArray(property);
         foreach (var value in values)
         {
-            WriteStatementStart(json, qid, property);
+            WriteStatementStart(json, property);
             WriteItemValue(json, value);
             json.WriteEndObject();
             json.WriteString("datatype", "wikibase-item");
@@ -159,7 +159,7 @@ internal sealed class WikidataItemJsonWriter(int seed, long block)
     }
 
     /// <summary>Opens the statement, its mainsnak and the datavalue (the caller writes the value and closes the datavalue).</summary>
-    static void WriteStatementStart(Utf8JsonWriter json, string qid, string property)
+    static void WriteStatementStart(Utf8JsonWriter json, string property)
     {
         json.WriteStartObject();
         json.WriteStartObject("mainsnak");
