@@ -13,7 +13,6 @@ public sealed class WikidataDumpProgress
     long _compressedBytesRead;
     long _bytesRead;
     long _lines;
-    long _items;
     long _kept;
     long _malformed;
     long _noEnglishLabel;
@@ -31,8 +30,8 @@ public sealed class WikidataDumpProgress
 
     public long Lines => Interlocked.Read(ref _lines);
 
-    /// <summary>Item lines (Q ids), kept or not.</summary>
-    public long Items => Interlocked.Read(ref _items);
+    /// <summary>Item lines (Q ids), kept or not: the kept ones and the three kinds of dropped ones.</summary>
+    public long Items => Kept + DroppedNoEnglishLabel + DroppedTooFewSitelinks + DroppedNotEntities;
 
     public long Kept => Interlocked.Read(ref _kept);
 
@@ -71,7 +70,6 @@ public sealed class WikidataDumpProgress
     internal void Add(in WikidataBatchCounts counts)
     {
         Interlocked.Add(ref _lines, counts.Lines);
-        Interlocked.Add(ref _items, counts.Items);
         Interlocked.Add(ref _kept, counts.Kept);
         Interlocked.Add(ref _noEnglishLabel, counts.NoEnglishLabel);
         Interlocked.Add(ref _tooFewSitelinks, counts.TooFewSitelinks);
@@ -96,7 +94,6 @@ public sealed class WikidataDumpProgress
 internal struct WikidataBatchCounts
 {
     public int Lines;
-    public int Items;
     public int Kept;
     public int NoEnglishLabel;
     public int TooFewSitelinks;

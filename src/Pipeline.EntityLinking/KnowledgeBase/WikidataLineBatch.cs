@@ -50,20 +50,16 @@ internal sealed class WikidataLineBatch(byte[] buffer, long firstLine)
             switch (kind)
             {
                 case WikidataLineKind.Kept:
-                    Counts.Items++;
                     Counts.Kept++;
                     Records.Add(record!);
                     break;
                 case WikidataLineKind.NoEnglishLabel:
-                    Counts.Items++;
                     Counts.NoEnglishLabel++;
                     break;
                 case WikidataLineKind.TooFewSitelinks:
-                    Counts.Items++;
                     Counts.TooFewSitelinks++;
                     break;
                 case WikidataLineKind.NotEntity:
-                    Counts.Items++;
                     Counts.NotEntities++;
                     break;
                 case WikidataLineKind.OtherEntity:
