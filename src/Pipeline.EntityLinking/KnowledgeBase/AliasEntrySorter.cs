@@ -81,23 +81,28 @@ sealed class AliasEntrySorter : IDisposable
         Count++;
     }
 
+    /// <summary>The order of the entries, in a chunk and across the runs: hash of the key, key bytes, entity, phase.</summary>
+    static int Compare(ulong hashA, ReadOnlySpan<byte> keyA, Item a, ulong hashB, ReadOnlySpan<byte> keyB, Item b)
+    {
+        var order = hashA.CompareTo(hashB);
+        if (order == 0)
+        {
+            order = keyA.SequenceCompareTo(keyB);
+        }
+
+        if (order == 0)
+        {
+            order = a.Entity.CompareTo(b.Entity);
+        }
+
+        return order != 0 ? order : a.Phase.CompareTo(b.Phase);
+    }
+
     readonly struct ChunkOrder(byte[] keys) : IComparer<Entry>
     {
-        public int Compare(Entry a, Entry b)
-        {
-            var order = a.Hash.CompareTo(b.Hash);
-            if (order == 0)
-            {
-                order = keys.AsSpan(a.KeyOffset, a.KeyLength).SequenceCompareTo(keys.AsSpan(b.KeyOffset, b.KeyLength));
-            }
-
-            if (order == 0)
-            {
-                order = a.Entity.CompareTo(b.Entity);
-            }
-
-            return order != 0 ? order : a.Phase.CompareTo(b.Phase);
-        }
+        public int Compare(Entry a, Entry b) => AliasEntrySorter.Compare(
+            a.Hash, keys.AsSpan(a.KeyOffset, a.KeyLength), new Item(a.Entity, a.Phase, a.Flags),
+            b.Hash, keys.AsSpan(b.KeyOffset, b.KeyLength), new Item(b.Entity, b.Phase, b.Flags));
     }
 
     void SortChunk() => _entries.AsSpan(0, _count).Sort(new ChunkOrder(_keys));
@@ -204,20 +209,7 @@ sealed class AliasEntrySorter : IDisposable
     sealed class RunReader(string path) : IDisposable
     {
         public static readonly IComparer<RunReader> Order = Comparer<RunReader>.Create((a, b) =>
-        {
-            var order = a.Hash.CompareTo(b.Hash);
-            if (order == 0)
-            {
-                order = a.Key.AsSpan(0, a.KeyLength).SequenceCompareTo(b.Key.AsSpan(0, b.KeyLength));
-            }
-
-            if (order == 0)
-            {
-                order = a.Current.Entity.CompareTo(b.Current.Entity);
-            }
-
-            return order != 0 ? order : a.Current.Phase.CompareTo(b.Current.Phase);
-        });
+            AliasEntrySorter.Compare(a.Hash, a.Key.AsSpan(0, a.KeyLength), a.Current, b.Hash, b.Key.AsSpan(0, b.KeyLength), b.Current));
 
         readonly BinaryReader _reader = new(new BufferedStream(File.OpenRead(path), 1 << 16));
         readonly long _length = new FileInfo(path).Length;
