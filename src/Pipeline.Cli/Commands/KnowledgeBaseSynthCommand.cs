@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
-using ICSharpCode.SharpZipLib.BZip2;
 using Pipeline.EntityLinking.KnowledgeBase;
 using Spectre.Console;
 
@@ -61,14 +59,6 @@ public static class KnowledgeBaseSynthCommand
         return command;
     }
 
-    static Stream Open(string path)
-    {
-        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-        {
-            return new BufferedStream(new GZipStream(file, CompressionLevel.Fastest), 1 << 16);
-        }
-
-        return path.EndsWith(".bz2", StringComparison.OrdinalIgnoreCase) ? new BufferedStream(new BZip2OutputStream(file), 1 << 16) : file;
-    }
+    static Stream Open(string path) =>
+        WikidataDumpReader.Compress(path, new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20));
 }

@@ -64,13 +64,11 @@ public sealed class EntityKnowledgeBase : IDisposable
     /// Compiles records into a temporary KB file and opens it (the file is unlinked once mapped): small KBs in tests
     /// and tools, through the same compiler as the service's.
     /// </summary>
-    public static EntityKnowledgeBase Build(IEnumerable<EntityRecord> records, IReadOnlyDictionary<string, EntityType>? typeFixes = null)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"pipeline-kb-{Environment.ProcessId}-{Guid.NewGuid():N}.kb");
-        try
-        {
-            using (var compiler = new KnowledgeBaseCompiler(path, new KnowledgeBaseCompilerOptions { TemporaryDirectory = Path.GetTempPath() }))
+    public static EntityKnowledgeBase Build(IEnumerable<EntityRecord> records, IReadOnlyDictionary<string, EntityType>? typeFixes = null) =>
+        KnowledgeBaseLoader.CompileToTemporary(
+            (path, options) =>
             {
+                using var compiler = new KnowledgeBaseCompiler(path, options);
                 foreach (var record in records)
                 {
                     compiler.Add(record);
@@ -82,15 +80,8 @@ public sealed class EntityKnowledgeBase : IDisposable
                 }
 
                 compiler.Complete();
-            }
-
-            return Open(path);
-        }
-        finally
-        {
-            File.Delete(path); // the mapping keeps the pages (on Windows the delete fails while it is mapped: then the file stays in temp)
-        }
-    }
+            },
+            path => Open(path));
 
     /// <summary>Longer aliases are not indexed: names of more tokens are rare and would only slow the scan.</summary>
     public const int MaxTokensPerAlias = AliasForms.MaxTokensPerAlias;

@@ -147,15 +147,25 @@ public static class KnowledgeBaseLoader
             }
         }
 
-        var temporary = Path.Combine(Path.GetTempPath(), $"pipeline-kb-{Environment.ProcessId}-{Guid.NewGuid():N}{CompiledExtension}");
+        return (CompileToTemporary((temporary, options) => Compile(sources, temporary, options), KnowledgeBaseFile.Open), false);
+    }
+
+    /// <summary>
+    /// Compiles into a temporary KB file (its work files in the temporary directory too), opens it and deletes it: the
+    /// mapping keeps the pages until the KB is disposed (on Windows the delete fails while it is mapped: then the file
+    /// stays in temp).
+    /// </summary>
+    internal static T CompileToTemporary<T>(Action<string, KnowledgeBaseCompilerOptions> compile, Func<string, T> open)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"pipeline-kb-{Environment.ProcessId}-{Guid.NewGuid():N}{CompiledExtension}");
         try
         {
-            Compile(sources, temporary, new KnowledgeBaseCompilerOptions { TemporaryDirectory = Path.GetTempPath() });
-            return (KnowledgeBaseFile.Open(temporary), false);
+            compile(path, new KnowledgeBaseCompilerOptions { TemporaryDirectory = Path.GetTempPath() });
+            return open(path);
         }
         finally
         {
-            File.Delete(temporary); // mapped: the pages stay until the KB is disposed
+            File.Delete(path);
         }
     }
 

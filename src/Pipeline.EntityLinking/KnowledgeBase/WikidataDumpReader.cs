@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Threading.Channels;
+using ICSharpCode.SharpZipLib.BZip2;
 
 namespace Pipeline.EntityLinking.KnowledgeBase;
 
@@ -55,6 +56,17 @@ public static class WikidataDumpReader
         }
 
         return path.EndsWith(".bz2", StringComparison.OrdinalIgnoreCase) ? new ConcatenatedBZip2Stream(file) : file;
+    }
+
+    /// <summary>The compressing (buffered) stream to write a dump file through, chosen by its extension as <see cref="Decompress"/> chooses: gzip at the fastest level, bzip2, or the file itself.</summary>
+    public static Stream Compress(string path, Stream file)
+    {
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            return new BufferedStream(new GZipStream(file, CompressionLevel.Fastest), 1 << 16);
+        }
+
+        return path.EndsWith(".bz2", StringComparison.OrdinalIgnoreCase) ? new BufferedStream(new BZip2OutputStream(file), 1 << 16) : file;
     }
 
     static IEnumerable<EntityRecord> ReadBatches(string path, WikidataDumpOptions options, WikidataDumpProgress progress, CancellationToken cancellationToken)
