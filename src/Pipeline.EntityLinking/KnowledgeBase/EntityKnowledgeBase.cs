@@ -133,19 +133,19 @@ public sealed class EntityKnowledgeBase : IDisposable
     /// With several files: when only the first (highest-priority) file knows the key — nearly every hit when a large KB
     /// backs the bundled one — its candidates are the answer as they are (its entity numbers are the global ones, its
     /// priors are normalised over the same total the merge would use), a span over its pages with nothing copied.
+    /// Each file is probed once: the merge reuses where the key is in each file.
     /// </summary>
     ReadOnlySpan<AliasCandidate> OfSeveral(ReadOnlySpan<char> key)
     {
-        var first = _files[0].Candidates(key);
-        for (var f = 1; f < _files.Length; f++)
+        Span<long> keyIndexes = _files.Length <= 16 ? stackalloc long[_files.Length] : new long[_files.Length];
+        var merge = false;
+        for (var f = 0; f < _files.Length; f++)
         {
-            if (!_files[f].Candidates(key).IsEmpty)
-            {
-                return Merged(key);
-            }
+            keyIndexes[f] = _files[f].KeyIndex(key);
+            merge |= f > 0 && keyIndexes[f] >= 0 && !_files[f].Candidates(keyIndexes[f]).IsEmpty;
         }
 
-        return first;
+        return merge ? Merged(keyIndexes) : keyIndexes[0] >= 0 ? _files[0].Candidates(keyIndexes[0]) : [];
     }
 
     /// <summary>Every key with its candidates (at training time: this reads the whole index).</summary>
@@ -167,17 +167,20 @@ public sealed class EntityKnowledgeBase : IDisposable
         }
     }
 
-    AliasCandidate[] Merged(ReadOnlySpan<char> key)
+    /// <summary>The merged candidates of a key, from where it is in each file (-1: not there).</summary>
+    AliasCandidate[] Merged(ReadOnlySpan<long> keyIndexes)
     {
         List<AliasCandidate>? merged = null;
         List<double>? weights = null;
         var total = 0.0;
         for (var f = 0; f < _files.Length; f++)
         {
-            if (!_files[f].TryGetWeighted(key, out var candidates, out var fileWeights, out var fileTotal))
+            if (keyIndexes[f] < 0)
             {
                 continue;
             }
+
+            _files[f].Weighted(keyIndexes[f], out var candidates, out var fileWeights, out var fileTotal);
 
             merged ??= [];
             weights ??= [];

@@ -285,22 +285,23 @@ sealed unsafe class KnowledgeBaseFile : IDisposable
         return new ReadOnlySpan<AliasCandidate>(_base + _header.CandidatesOffset + (entry->CandidateStart * 12L), entry->CandidateCount);
     }
 
-    /// <summary>The candidates with their unnormalised weights and the key's total weight (for merging KBs); false when the key is unknown.</summary>
-    public bool TryGetWeighted(ReadOnlySpan<char> key, out ReadOnlySpan<AliasCandidate> candidates, out ReadOnlySpan<float> weights, out double total)
+    /// <summary>Where a normalised key is in the alias index (for <see cref="Candidates(long)"/> and <see cref="Weighted"/>), or -1 when it is unknown.</summary>
+    public long KeyIndex(ReadOnlySpan<char> key)
     {
         var entry = Find(key);
-        if (entry is null)
-        {
-            candidates = [];
-            weights = [];
-            total = 0;
-            return false;
-        }
+        return entry is null ? -1 : entry - (KeyEntry*)(_base + _header.KeysOffset);
+    }
 
+    /// <summary>The candidates of the key at <paramref name="keyIndex"/> (from <see cref="KeyIndex"/>), most probable first.</summary>
+    public ReadOnlySpan<AliasCandidate> Candidates(long keyIndex) => Candidates((KeyEntry*)(_base + _header.KeysOffset) + keyIndex);
+
+    /// <summary>The candidates of the key at <paramref name="keyIndex"/> with their unnormalised weights and the key's total weight (for merging KBs).</summary>
+    public void Weighted(long keyIndex, out ReadOnlySpan<AliasCandidate> candidates, out ReadOnlySpan<float> weights, out double total)
+    {
+        var entry = (KeyEntry*)(_base + _header.KeysOffset) + keyIndex;
         candidates = Candidates(entry);
         weights = new ReadOnlySpan<float>(_base + _header.WeightsOffset + (entry->CandidateStart * 4L), entry->CandidateCount);
         total = entry->Total;
-        return true;
     }
 
     /// <summary>Every key of the alias index, in file order (by hash).</summary>
