@@ -39,12 +39,12 @@ public sealed class KnowledgeBaseCompiler : IDisposable
     readonly KnowledgeBaseCompilerOptions _options;
     readonly FileStream _file;
     readonly BufferedStream _strings;
+    readonly BinaryWriter _stringWriter;
     readonly BinaryWriter _spool;
     readonly QidNumberTable _byNumber = new();
     readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
     readonly Dictionary<string, EntityType> _typeFixes = new(StringComparer.Ordinal);
     readonly List<(string Name, long Records, int Entities)> _sources = [];
-    readonly byte[] _scratch = new byte[1 << 16];
     long _stringsLength;
     long _records;
     readonly BlockArray<long> _qid = new();
@@ -70,6 +70,7 @@ public sealed class KnowledgeBaseCompiler : IDisposable
         _file.SetLength(KnowledgeBaseFormat.HeaderSize);
         _file.Position = KnowledgeBaseFormat.HeaderSize;
         _strings = new BufferedStream(_file, 1 << 20);
+        _stringWriter = new BinaryWriter(_strings, Encoding.UTF8, leaveOpen: true);
         _spool = new BinaryWriter(new BufferedStream(File.Create(Path.Combine(_work, "records.spool")), 1 << 20), Encoding.UTF8);
         WriteString(""); // offset 0 is the empty string
     }
@@ -182,21 +183,8 @@ public sealed class KnowledgeBaseCompiler : IDisposable
         }
 
         var offset = _stringsLength;
-        var length = Encoding.UTF8.GetByteCount(text);
-        var buffer = length + 5 <= _scratch.Length ? _scratch : new byte[length + 5];
-        var prefix = 0;
-        for (var v = (uint)length; ; v >>= 7)
-        {
-            buffer[prefix++] = (byte)(v >= 0x80 ? (v & 0x7F) | 0x80 : v);
-            if (v < 0x80)
-            {
-                break;
-            }
-        }
-
-        Encoding.UTF8.GetBytes(text, buffer.AsSpan(prefix));
-        _strings.Write(buffer, 0, prefix + length);
-        _stringsLength += prefix + length;
+        _stringWriter.Write(text); // the UTF-8 length, 7 bits a byte, then the UTF-8 bytes (what KnowledgeBaseFile reads)
+        _stringsLength = _strings.Position - KnowledgeBaseFormat.HeaderSize;
         return offset;
     }
 
