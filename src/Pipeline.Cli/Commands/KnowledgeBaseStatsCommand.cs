@@ -26,9 +26,13 @@ public static class KnowledgeBaseStatsCommand
             KnowledgeBaseLoad load;
             try
             {
-                // Compiled first if need be, so that the open time below is the service's.
-                LinkerFactory.Load(paths, cacheDirectory).KnowledgeBase.Dispose();
                 load = LinkerFactory.Load(paths, cacheDirectory);
+                if (!load.FromCache)
+                {
+                    // Compiled just now: opened again, so that the open time below is the service's.
+                    load.KnowledgeBase.Dispose();
+                    load = LinkerFactory.Load(paths, cacheDirectory);
+                }
             }
             catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException)
             {
