@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Pipeline.Cli.Import;
 using Pipeline.Contracts;
-using Pipeline.Ingestion;
-using Pipeline.Ingestion.Articles;
+using Pipeline.Messaging;
 using Pipeline.Processes;
 using RabbitMQ.Client;
 using Spectre.Console;
@@ -31,7 +29,6 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
 {
     const string Indexing = PipelineServices.Indexing;
     const string Ingestion = PipelineServices.Ingestion;
-    const string IndexingQueue = "indexing";
     static readonly TimeSpan NoProgressLimit = TimeSpan.FromSeconds(180);
 
     static (string Name, string Project)[] Enrichers => PipelineServices.Enrichers;
@@ -70,7 +67,7 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
                     // so their results wait in its queue (they are the indexing stage's backlog afterwards).
                     await services.StopAsync(Ingestion);
                     await services.StopAsync(Indexing);
-                    await PurgeAsync(connection, IndexingQueue);
+                    await PurgeAsync(connection, QueueNames.Indexing);
                     var articles = corpus.Normalized(first: settings.Articles + report.LatencyArticles, settings.StageArticles);
                     foreach (var (name, project) in Enrichers)
                     {
@@ -226,7 +223,7 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
     /// </summary>
     static async Task<StageResult> IndexingAloneAsync(RabbitMqNode broker, IConnection connection, string workDirectory, List<ArticleIngested> articles, ProgressTask task, CancellationToken cancellationToken)
     {
-        var results = await TakeAllAsync(connection, IndexingQueue);
+        var results = await TakeAllAsync(connection, QueueNames.Indexing);
         if (results.Count != Enrichers.Length * articles.Count)
         {
             throw new InvalidOperationException($"Expected {Enrichers.Length * articles.Count} enrichment results in the indexer's queue, found {results.Count}.");
@@ -242,11 +239,11 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
         var indexPath = Path.Combine(workDirectory, "index-alone");
         await using var service = await ServiceProcess.StartAsync(RepositoryLayout.ServiceAssembly(Indexing), PipelineServices.Settings(broker.ConnectionString, indexPath, workDirectory), cancellationToken);
         using var watcher = new IndexWatcher(indexPath, EnricherNames);
-        await WaitForCompleteAsync(watcher, () => warmUp.Count, task, RawBroker.PublishAsync(connection, IndexingQueue, Messages(warmUp)), cancellationToken);
+        await WaitForCompleteAsync(watcher, () => warmUp.Count, task, RawBroker.PublishAsync(connection, QueueNames.Indexing, Messages(warmUp)), cancellationToken);
 
         var cpu = ProcessStats.CpuSeconds(service.ProcessId);
         var clock = Stopwatch.StartNew();
-        await WaitForCompleteAsync(watcher, () => articles.Count, task, RawBroker.PublishAsync(connection, IndexingQueue, Messages(timed)), cancellationToken);
+        await WaitForCompleteAsync(watcher, () => articles.Count, task, RawBroker.PublishAsync(connection, QueueNames.Indexing, Messages(timed)), cancellationToken);
         return new StageResult("indexing", timed.Count, clock.Elapsed, ProcessStats.CpuSeconds(service.ProcessId) - cpu, service.PeakResidentBytes());
     }
 
@@ -297,9 +294,9 @@ public sealed class PipelineBenchmark(IngestionCorpus corpus, PipelineBenchmarkS
     {
         await using var connection = await RawBroker.ConnectAsync(broker.ConnectionString);
         var depths = new List<string>();
-        foreach (var queue in Enrichers.Select(e => e.Name + "-enricher").Append(IndexingQueue))
+        foreach (var queue in Enrichers.Select(e => QueueNames.Enricher(e.Name)).Append(QueueNames.Indexing))
         {
-            string[] names = queue == IndexingQueue ? [queue, queue + "_error", "indexing-dead-letter"] : [queue, queue + "_error"];
+            string[] names = queue == QueueNames.Indexing ? [queue, QueueNames.ErrorQueueOf(queue), QueueNames.IndexingDeadLetter] : [queue, QueueNames.ErrorQueueOf(queue)];
             foreach (var name in names)
             {
                 await using var channel = await connection.CreateChannelAsync();
