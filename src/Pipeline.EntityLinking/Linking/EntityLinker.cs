@@ -20,7 +20,6 @@ public sealed class EntityLinker
     readonly Disambiguator _disambiguator;
     readonly float _threshold;
     readonly EmergingEntities? _emerging;
-    readonly IMentionConfidence? _taggerConfidence;
 
     /// <param name="model">The trained ranker; null only for a linker that prepares training documents.</param>
     /// <param name="emerging">Which unlinked names get a <c>nil:</c> id; null: none (every unlinked name is NIL).</param>
@@ -34,7 +33,6 @@ public sealed class EntityLinker
         _threshold = (float)(settings.MinConfidence ?? model?.Threshold ?? 0.5);
         Tagged = tagger is not null;
         _emerging = emerging;
-        _taggerConfidence = tagger as IMentionConfidence;
     }
 
     public string Name => Tagged ? "wikidata-kb+ner+ranker" : "wikidata-kb+ranker";
@@ -98,7 +96,11 @@ public sealed class EntityLinker
                 }
 
                 var whole = region.Spans.First(s => s.FirstToken == region.FirstToken && s.LastToken == region.LastToken);
-                unlinked.Add((mentions.Count, new UnlinkedName(region.FirstToken, region.LastToken, region.TaggedType, _taggerConfidence?.Confidence(document, region.FirstToken, region.LastToken))));
+                if (_emerging is not null)
+                {
+                    unlinked.Add((mentions.Count, new UnlinkedName(region.FirstToken, region.LastToken, region.TaggedType, region.TaggedScore)));
+                }
+
                 mentions.Add(Mention(document, whole, linked: false, region.TaggedType));
                 candidates.Add(Qids(whole));
                 continue;
