@@ -76,9 +76,13 @@ public sealed class EntityLinker
     /// <summary>The links, and for each mention the QIDs of the candidates it was chosen among (for candidate recall).</summary>
     public (EntitiesPayload Payload, IReadOnlyList<string[]> Candidates) LinkWithCandidates(string text) => Payload(Analyze(text), _threshold);
 
-    /// <summary>The payload of an analysed document at a threshold: each region's chosen spans, or the tagged name as NIL.</summary>
-    public (EntitiesPayload Payload, IReadOnlyList<string[]> Candidates) Payload(LinkingState state, float threshold)
+    /// <summary>
+    /// The payload of an analysed document at a threshold: each region's chosen spans, or the tagged name as NIL (or
+    /// emerging). <paramref name="emerging"/> decides the emerging ids in place of the linker's own (null: the linker's).
+    /// </summary>
+    public (EntitiesPayload Payload, IReadOnlyList<string[]> Candidates) Payload(LinkingState state, float threshold, EmergingEntities? emerging = null)
     {
+        emerging ??= _emerging;
         var document = state.Document;
         var mentions = new List<EntityMention>();
         var candidates = new List<string[]>();
@@ -96,7 +100,7 @@ public sealed class EntityLinker
                 }
 
                 var whole = region.Spans.First(s => s.FirstToken == region.FirstToken && s.LastToken == region.LastToken);
-                if (_emerging is not null)
+                if (emerging is not null)
                 {
                     unlinked.Add((mentions.Count, new UnlinkedName(region.FirstToken, region.LastToken, region.TaggedType, region.TaggedScore)));
                 }
@@ -118,12 +122,12 @@ public sealed class EntityLinker
             }
         }
 
-        if (_emerging is not null)
+        if (emerging is not null)
         {
-            var emerging = _emerging.Identify(document, [.. unlinked.Select(u => u.Name)]);
+            var identified = emerging.Identify(document, [.. unlinked.Select(u => u.Name)]);
             for (var i = 0; i < unlinked.Count; i++)
             {
-                if (emerging[i] is { } entity)
+                if (identified[i] is { } entity)
                 {
                     // Confidence is then the tagger's that this is a name, not the linker's that no KB entity fits.
                     mentions[unlinked[i].Mention] = mentions[unlinked[i].Mention] with
