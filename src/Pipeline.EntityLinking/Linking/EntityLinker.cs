@@ -45,8 +45,6 @@ public sealed class EntityLinker
 
     public float Threshold => _threshold;
 
-    public EmergingEntities? Emerging => _emerging;
-
     /// <summary>Detection and candidate generation only: what training extracts features from.</summary>
     public LinkingState Prepare(string text)
     {
