@@ -14,6 +14,9 @@ public static class WordLists
     /// <summary>Titles written before a person's name ("mr", "professor", "general" ...), lower case.</summary>
     public static FrozenSet<string> PersonTitles { get; } = Read("person-titles.txt");
 
+    /// <summary>Function words, lower case: left out of the content words, and never an emerging entity's one-word name.</summary>
+    public static FrozenSet<string> StopWords { get; } = Read("stop-words.txt");
+
     /// <summary>Reads an embedded list: one entry per line, '#' comments and blank lines skipped.</summary>
     public static FrozenSet<string> Read(string name) => ReadOrdered(name).ToFrozenSet(StringComparer.Ordinal);
 

@@ -51,28 +51,30 @@ public static class EvalEmergingCommand
             var name = parse.GetRequiredValue(split);
             var documents = GumCorpus.ReadSplit(directory, name);
             var thresholds = Sweep.Append(chosen).Distinct().Order().ToList();
-            var found = new Dictionary<double, List<(GumDocument Document, EntityMention Mention, bool Exact, bool Overlaps, bool Wikipedia)>>();
+            var found = thresholds.ToDictionary(t => t, _ => new List<(GumDocument Document, EntityMention Mention, bool Exact, bool Overlaps, bool Wikipedia)>());
+            var emergingAt = thresholds.ToDictionary(t => t, t => new EmergingEntities(t));
+            var linker = KnowledgeBaseEntityLinker.Create(load.KnowledgeBase, model: ranker);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(errors) });
             console.Progress().Start(context =>
             {
-                // A name gets its id from its most confident mention in the document, so each threshold is a run of its own.
-                foreach (var t in thresholds)
+                // Thresholds only decide the emerging ids at the end, so each document is analysed once and its
+                // payload taken at every threshold (a name gets its id from its most confident mention in the document).
+                var task = context.AddTask($"Linking GUM {name} at {thresholds.Count} thresholds", maxValue: documents.Count);
+                foreach (var document in documents)
                 {
-                    var linker = KnowledgeBaseEntityLinker.Create(load.KnowledgeBase, model: ranker, emerging: new EmergingEntities(t));
-                    var task = context.AddTask(FormattableString.Invariant($"Linking GUM {name} at {t:F2}"), maxValue: documents.Count);
-                    var kept = found[t] = [];
-                    foreach (var document in documents)
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var state = linker.Analyze(document.Text);
+                    foreach (var t in thresholds)
                     {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        foreach (var mention in linker.Link(document.Text).Mentions.Where(m => m.InKb == false))
+                        foreach (var mention in linker.Payload(state, linker.Threshold, emergingAt[t]).Payload.Mentions.Where(m => m.InKb == false))
                         {
                             var exact = document.NestedNamedMentions.FirstOrDefault(g => g.Start == mention.Start && g.End == mention.End);
                             var overlaps = document.NestedNamedMentions.Any(g => g.Start < mention.End && mention.Start < g.End);
-                            kept.Add((document, mention, exact != default, overlaps, exact.Identity is not null));
+                            found[t].Add((document, mention, exact != default, overlaps, exact.Identity is not null));
                         }
-
-                        task.Increment(1);
                     }
+
+                    task.Increment(1);
                 }
             });
 

@@ -39,7 +39,7 @@ public static class TrainNerCommand
 
     public static Command Create(TextWriter output, TextWriter errors)
     {
-        var data = new Option<DirectoryInfo?>("--data") { Description = "The GUM folder with conllu/ and splits.md (default: ../shared/data/ner/gum)." };
+        var data = GumData.DataOption();
         var outputPath = new Option<FileInfo?>("--output") { Description = "Where to write the weights (default: src/Pipeline.EntityLinking/Mentions/ner-model.bin)." };
         var only = new Option<string?>("--candidate") { Description = "Train only this candidate (by name) instead of comparing all." };
         var epochs = new Option<int>("--epochs") { Description = "The most epochs tried per candidate.", DefaultValueFactory = _ => MaxEpochs };
@@ -51,10 +51,8 @@ public static class TrainNerCommand
         };
         ner.SetAction((parse, cancellationToken) =>
         {
-            var directory = parse.GetValue(data)?.FullName ?? Path.Combine(RepositoryLayout.SharedData, "ner", "gum");
-            if (!File.Exists(Path.Combine(directory, "splits.md")))
+            if (GumData.Directory(parse, data, errors) is not { } directory)
             {
-                errors.WriteLine($"error: {directory} has no splits.md (the shared data folder is expected next to the checkout).");
                 return Task.FromResult(2);
             }
 

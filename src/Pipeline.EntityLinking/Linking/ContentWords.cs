@@ -5,8 +5,6 @@ namespace Pipeline.EntityLinking.Linking;
 /// <summary>The content words of a text (normalised, two letters or more, stop words left out), with their offsets.</summary>
 public static class ContentWords
 {
-    static readonly System.Collections.Frozen.FrozenSet<string> StopWords = WordLists.Read("stop-words.txt");
-
     public static List<(string Word, int Start)> Of(string text)
     {
         var tokens = new List<(int Start, int End)>();
@@ -23,7 +21,7 @@ public static class ContentWords
             builder.Clear();
             SurfaceForms.AppendToken(builder, text.AsSpan(start, end - start));
             var word = builder.ToString();
-            if (!StopWords.Contains(word))
+            if (!WordLists.StopWords.Contains(word))
             {
                 words.Add((word, start));
             }

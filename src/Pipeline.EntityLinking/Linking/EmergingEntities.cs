@@ -18,8 +18,6 @@ public readonly record struct EmergingEntity(string Id, string Label, EntityType
 /// </summary>
 public sealed class EmergingEntities(double minConfidence)
 {
-    static readonly System.Collections.Frozen.FrozenSet<string> StopWords = WordLists.Read("stop-words.txt");
-
     /// <summary>The tagger's calibrated confidence from which an unlinked name gets an id.</summary>
     public double MinConfidence { get; } = minConfidence;
 
@@ -27,11 +25,22 @@ public sealed class EmergingEntities(double minConfidence)
     public EmergingEntity?[] Identify(LinkingDocument document, IReadOnlyList<UnlinkedName> names)
     {
         var result = new EmergingEntity?[names.Count];
+        if (names.All(n => n.Confidence is not { } c || c < MinConfidence))
+        {
+            return result;
+        }
+
+        var texts = new string?[names.Count];
         var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < names.Count; i++)
         {
-            if (!IsCommonWord(document, names[i].FirstToken, names[i].LastToken) &&
-                EmergingEntityIds.NormalizedName(document.SpanText(names[i].FirstToken, names[i].LastToken)) is { } name)
+            if (IsCommonWord(document, names[i].FirstToken, names[i].LastToken))
+            {
+                continue;
+            }
+
+            var text = texts[i] = document.SpanText(names[i].FirstToken, names[i].LastToken);
+            if (EmergingEntityIds.NormalizedName(text) is { } name)
             {
                 (byName.TryGetValue(name, out var group) ? group : byName[name] = []).Add(i);
             }
@@ -48,23 +57,30 @@ public sealed class EmergingEntities(double minConfidence)
             var id = EmergingEntityIds.Id(name, names[best].Type);
             foreach (var i in group)
             {
-                var label = EmergingEntityIds.DisplayName(document.SpanText(names[i].FirstToken, names[i].LastToken));
-                result[i] = new EmergingEntity(id, label, names[best].Type, names[i].Confidence ?? confidence);
+                result[i] = new EmergingEntity(id, EmergingEntityIds.DisplayName(texts[i]!), names[best].Type, names[i].Confidence ?? confidence);
             }
         }
 
         return result;
     }
 
+    /// <summary>No word, or one word that is lower case, a stop word, or a common word written capitalised.</summary>
     static bool IsCommonWord(LinkingDocument document, int first, int last)
     {
-        var words = Enumerable.Range(first, last - first + 1).Where(document.IsWord).ToList();
-        if (words.Count != 1)
+        var word = -1;
+        for (var t = first; t <= last; t++)
         {
-            return words.Count == 0;
+            if (document.IsWord(t))
+            {
+                if (word >= 0)
+                {
+                    return false;
+                }
+
+                word = t;
+            }
         }
 
-        var word = words[0];
-        return !document.IsCapitalisedWord(word) || StopWords.Contains(document.Normalized(word)) || (!document.IsUpper(word) && document.HasLowerCaseUse(word));
+        return word < 0 || !document.IsCapitalisedWord(word) || WordLists.StopWords.Contains(document.Normalized(word)) || document.IsCapitalisedCommonWord(word);
     }
 }

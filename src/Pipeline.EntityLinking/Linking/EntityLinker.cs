@@ -20,7 +20,6 @@ public sealed class EntityLinker
     readonly Disambiguator _disambiguator;
     readonly float _threshold;
     readonly EmergingEntities? _emerging;
-    readonly IMentionConfidence? _taggerConfidence;
 
     /// <param name="model">The trained ranker; null only for a linker that prepares training documents.</param>
     /// <param name="emerging">Which unlinked names get a <c>nil:</c> id; null: none (every unlinked name is NIL).</param>
@@ -34,7 +33,6 @@ public sealed class EntityLinker
         _threshold = (float)(settings.MinConfidence ?? model?.Threshold ?? 0.5);
         Tagged = tagger is not null;
         _emerging = emerging;
-        _taggerConfidence = tagger as IMentionConfidence;
     }
 
     public string Name => Tagged ? "wikidata-kb+ner+ranker" : "wikidata-kb+ranker";
@@ -46,8 +44,6 @@ public sealed class EntityLinker
     public Disambiguator Disambiguator => _disambiguator;
 
     public float Threshold => _threshold;
-
-    public EmergingEntities? Emerging => _emerging;
 
     /// <summary>Detection and candidate generation only: what training extracts features from.</summary>
     public LinkingState Prepare(string text)
@@ -78,9 +74,13 @@ public sealed class EntityLinker
     /// <summary>The links, and for each mention the QIDs of the candidates it was chosen among (for candidate recall).</summary>
     public (EntitiesPayload Payload, IReadOnlyList<string[]> Candidates) LinkWithCandidates(string text) => Payload(Analyze(text), _threshold);
 
-    /// <summary>The payload of an analysed document at a threshold: each region's chosen spans, or the tagged name as NIL.</summary>
-    public (EntitiesPayload Payload, IReadOnlyList<string[]> Candidates) Payload(LinkingState state, float threshold)
+    /// <summary>
+    /// The payload of an analysed document at a threshold: each region's chosen spans, or the tagged name as NIL (or
+    /// emerging). <paramref name="emerging"/> decides the emerging ids in place of the linker's own (null: the linker's).
+    /// </summary>
+    public (EntitiesPayload Payload, IReadOnlyList<string[]> Candidates) Payload(LinkingState state, float threshold, EmergingEntities? emerging = null)
     {
+        emerging ??= _emerging;
         var document = state.Document;
         var mentions = new List<EntityMention>();
         var candidates = new List<string[]>();
@@ -98,7 +98,11 @@ public sealed class EntityLinker
                 }
 
                 var whole = region.Spans.First(s => s.FirstToken == region.FirstToken && s.LastToken == region.LastToken);
-                unlinked.Add((mentions.Count, new UnlinkedName(region.FirstToken, region.LastToken, region.TaggedType, _taggerConfidence?.Confidence(document, region.FirstToken, region.LastToken))));
+                if (emerging is not null)
+                {
+                    unlinked.Add((mentions.Count, new UnlinkedName(region.FirstToken, region.LastToken, region.TaggedType, region.TaggedScore)));
+                }
+
                 mentions.Add(Mention(document, whole, linked: false, region.TaggedType));
                 candidates.Add(Qids(whole));
                 continue;
@@ -116,12 +120,12 @@ public sealed class EntityLinker
             }
         }
 
-        if (_emerging is not null)
+        if (emerging is not null)
         {
-            var emerging = _emerging.Identify(document, [.. unlinked.Select(u => u.Name)]);
+            var identified = emerging.Identify(document, [.. unlinked.Select(u => u.Name)]);
             for (var i = 0; i < unlinked.Count; i++)
             {
-                if (emerging[i] is { } entity)
+                if (identified[i] is { } entity)
                 {
                     // Confidence is then the tagger's that this is a name, not the linker's that no KB entity fits.
                     mentions[unlinked[i].Mention] = mentions[unlinked[i].Mention] with

@@ -39,8 +39,6 @@ public sealed class EntityLinkingOptions
 
     public const double DefaultMinEmergingConfidence = 0.8;
 
-    public EmergingEntities Emerging => new(MinEmergingConfidence);
-
     /// <summary>Candidates of one surface form considered, most probable first.</summary>
     [Range(1, 200)]
     public int MaxCandidates { get; set; } = new LinkerSettings().MaxCandidates;
@@ -76,7 +74,7 @@ public sealed class EntityLinkingOptions
     {
         if (KnowledgeBasePaths.Count == 0)
         {
-            return File.Exists(ResolvedKnowledgeBasePath) || Directory.Exists(ResolvedKnowledgeBasePath)
+            return Path.Exists(ResolvedKnowledgeBasePath)
                 ? null
                 : $"{SectionName}:KnowledgeBasePath ({ResolvedKnowledgeBasePath}) does not name an existing KB file or directory (empty means ../shared/data/kb next to the repository).";
         }
@@ -88,7 +86,7 @@ public sealed class EntityLinkingOptions
 
         for (var i = 0; i < KnowledgeBasePaths.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(KnowledgeBasePaths[i]) || !(File.Exists(KnowledgeBasePaths[i]) || Directory.Exists(KnowledgeBasePaths[i])))
+            if (string.IsNullOrWhiteSpace(KnowledgeBasePaths[i]) || !Path.Exists(KnowledgeBasePaths[i]))
             {
                 return $"{SectionName}:KnowledgeBasePaths:{i} ('{KnowledgeBasePaths[i]}') does not name an existing KB file or directory.";
             }

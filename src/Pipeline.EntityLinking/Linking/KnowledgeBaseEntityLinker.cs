@@ -19,7 +19,7 @@ public sealed class KnowledgeBaseEntityLinker : IArticleEnricher<EntitiesPayload
             "Knowledge base loaded: {Entities} entities, {Aliases} surface forms from {Sources} in {Seconds:F2} s ({Origin})",
             load.KnowledgeBase.Count, load.KnowledgeBase.AliasCount, string.Join(", ", load.Sources), load.Elapsed.TotalSeconds, load.FromCache ? "cache " + load.CachePath : "built");
         _loaded = load.KnowledgeBase;
-        _linker = Create(load.KnowledgeBase, settings.Settings, LoadModel(settings.LinkerModelPath), settings.Emerging);
+        _linker = Create(load.KnowledgeBase, settings.Settings, LoadModel(settings.LinkerModelPath), new EmergingEntities(settings.MinEmergingConfidence));
         logger.LogInformation("Linker {Name}: link threshold {Threshold:F2}, emerging-entity threshold {Emerging:F2}", _linker.Name, _linker.Threshold, settings.MinEmergingConfidence);
     }
 

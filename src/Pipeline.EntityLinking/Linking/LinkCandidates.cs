@@ -31,7 +31,7 @@ public enum MatchKind : byte
 }
 
 /// <summary>A mention region: a span the named-entity tagger found (with its type), or a run of capitalised words the KB has names in.</summary>
-public sealed class MentionRegion(int firstToken, int lastToken, EntityType taggedType, bool fromTagger)
+public sealed class MentionRegion(int firstToken, int lastToken, EntityType taggedType, bool fromTagger, float? taggedScore = null)
 {
     public int FirstToken { get; } = firstToken;
 
@@ -41,6 +41,9 @@ public sealed class MentionRegion(int firstToken, int lastToken, EntityType tagg
     public EntityType TaggedType { get; } = taggedType;
 
     public bool FromTagger { get; } = fromTagger;
+
+    /// <summary>The tagger's calibrated score of the name this region is (part of); null for a capitalised run or a joined region.</summary>
+    public float? TaggedScore { get; } = taggedScore;
 
     /// <summary>The region and the spans inside it that have candidates: the linker picks non-overlapping ones.</summary>
     public List<CandidateSpan> Spans { get; } = [];

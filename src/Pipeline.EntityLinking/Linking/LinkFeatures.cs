@@ -96,7 +96,7 @@ public static class LinkFeatures
         into[f++] = wordCount == 2 ? 1 : 0;
         into[f++] = wordCount >= 3 ? 1 : 0;
         into[f++] = document.SentenceStart(span.FirstToken) ? 1 : 0;
-        into[f++] = wordCount == 1 && !document.IsUpper(span.FirstToken) && document.HasLowerCaseUse(span.FirstToken) ? 1 : 0;
+        into[f++] = wordCount == 1 && document.IsCapitalisedCommonWord(span.FirstToken) ? 1 : 0;
         var after = span.LastToken + 1;
         into[f++] = after < document.Count && document.Adjacent(span.LastToken, after) && char.IsLower(document.Text[document.Tokens[after].Start]) ? 1 : 0;
         into[f++] = after + 1 < document.Count && document.Normalized(after) == "'" && document.Normalized(after + 1) == "s" ? 1 : 0;

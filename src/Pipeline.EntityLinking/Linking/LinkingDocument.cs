@@ -129,6 +129,12 @@ public sealed class LinkingDocument
         return _sentenceOf[t];
     }
 
+    /// <summary>
+    /// The word at t is a common word written capitalised: not all capitals (an acronym), and also written in lower case
+    /// somewhere in the text ("Court" and "court").
+    /// </summary>
+    public bool IsCapitalisedCommonWord(int t) => !IsUpper(t) && HasLowerCaseUse(t);
+
     /// <summary>The capitalised word at t is also written in lower case somewhere in the text ("Court" and "court"): a common word.</summary>
     public bool HasLowerCaseUse(int t)
     {

@@ -2,8 +2,8 @@ using Pipeline.EntityLinking.KnowledgeBase;
 
 namespace Pipeline.EntityLinking.Linking;
 
-/// <summary>A name the tagger found: tokens first..last and its type.</summary>
-public readonly record struct TaggedMention(int FirstToken, int LastToken, EntityType Type);
+/// <summary>A name the tagger found: tokens first..last, its type and the tagger's calibrated score (null: none).</summary>
+public readonly record struct TaggedMention(int FirstToken, int LastToken, EntityType Type, float? Score = null);
 
 /// <summary>Finds the names in a document (the learned named-entity tagger).</summary>
 public interface IMentionTagger
@@ -30,7 +30,7 @@ public sealed class MentionDetector(IMentionTagger? tagger, EntityKnowledgeBase 
                 {
                     foreach (var (first, last) in SplitCoordination(document, sentenceFirst, sentenceLast))
                     {
-                        regions.Add(new MentionRegion(first, last, mention.Type, fromTagger: true));
+                        regions.Add(new MentionRegion(first, last, mention.Type, fromTagger: true, mention.Score));
                     }
                 }
 
