@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Pipeline.Contracts;
 using Pipeline.Search.Tests.Behaviour;
@@ -25,6 +26,33 @@ public sealed class WatchesWorkbenchBrowserTests : IAsyncLifetime
 
     static CorpusArticle Vaccine(string id, string title) =>
         SearchCorpus.Make(id, title, "A report about the vaccine rollout.", SearchCorpus.T0, [SearchCorpus.Entities[0]], [(ClaimTypes.Accusation, 0.8, null)]);
+
+    [Fact]
+    public async Task A_search_with_a_chart_bucket_chosen_is_saved_as_a_watch_without_the_page_only_bucket()
+    {
+        await using var service = await WatchService.StartAsync();
+        await service.WriteAsync([.. Vaccine("earlier", "Vaccine rollout starts").Messages()]);
+        var page = await _chromium.OpenAsync(service.Client.BaseAddress!, width: 1280, height: 900);
+        page.SetDefaultTimeout(20_000);
+        await page.Locator("#q").FillAsync("vaccine");
+        await page.Locator("#q").PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".result mark").First).ToBeVisibleAsync();
+
+        // Bars per week: the page keeps bucket=week in its hash, a parameter of the charts, not of the search.
+        await page.Locator("#chart-bucket").SelectOptionAsync("week");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("bucket=week"));
+        await Assertions.Expect(page.Locator("#chart-bucket")).ToHaveValueAsync("week");
+
+        await page.Locator("#watch-search").ClickAsync();
+        await page.Locator("#watch-name").FillAsync("Weekly vaccine watch");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save watch" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".watch-status")).ToContainTextAsync("Watching");
+        await Assertions.Expect(page.Locator("#error")).ToBeHiddenAsync();
+
+        var watches = await service.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/watches", Cancel);
+        var watch = Assert.Single(watches.EnumerateArray());
+        Assert.Equal("q=vaccine", watch.GetProperty("query").GetString());
+    }
 
     [Fact]
     public async Task A_watch_created_on_the_page_fires_for_an_article_indexed_afterwards_and_shows_it_as_new()
