@@ -46,8 +46,13 @@ public sealed record ArticleFacts
 
     public static ArticleFacts Of(ArticleDocument document)
     {
-        var claims = document.Claims();
-        var mentions = document.EntityMentions();
+        var (entityIds, mentions) = document.Entities();
+        return Of(document, document.Claims(), entityIds, mentions);
+    }
+
+    /// <summary>The facts from payloads the caller has already parsed out of the document (its claims, entity ids and mentions).</summary>
+    public static ArticleFacts Of(ArticleDocument document, IReadOnlyList<TaggedClaim> claims, IReadOnlyList<string> entityIds, IReadOnlyList<EntityMention> mentions)
+    {
         var current = document.CurrentEnrichers.ToHashSet(StringComparer.Ordinal);
         var builtIn = new[] { ClaimsPayload.EnricherName, EntitiesPayload.EnricherName };
         var status = builtIn.All(current.Contains) ? StatusComplete : current.Count > 0 ? StatusPartial : StatusPending;
@@ -63,7 +68,7 @@ public sealed record ArticleFacts
 
         return new ArticleFacts
         {
-            Entities = document.EntityIds(),
+            Entities = entityIds,
             ClaimEntities = Distinct(mentions.Where(m => claims.Any(m.IsWithin)).Select(m => m.Qid)),
             EntityTypes = Distinct(mentions.Where(m => m.Qid is not null).Select(m => m.Type)),
             ClaimTypes = Distinct(claims.Select(c => c.Type)),

@@ -9,11 +9,13 @@ public static class ArticlePayloads
     public static IReadOnlyList<TaggedClaim> Claims(this ArticleDocument document) =>
         Payload<ClaimsPayload>(document, ClaimsPayload.EnricherName)?.Claims ?? [];
 
-    public static IReadOnlyList<string> EntityIds(this ArticleDocument document) =>
-        Payload<EntitiesPayload>(document, EntitiesPayload.EnricherName)?.EntityIds ?? [];
+    public static IReadOnlyList<string> EntityIds(this ArticleDocument document) => document.Entities().EntityIds;
 
-    public static IReadOnlyList<EntityMention> EntityMentions(this ArticleDocument document) =>
-        Payload<EntitiesPayload>(document, EntitiesPayload.EnricherName)?.Mentions ?? [];
+    public static IReadOnlyList<EntityMention> EntityMentions(this ArticleDocument document) => document.Entities().Mentions;
+
+    /// <summary>The entities payload parsed once: its entity ids and its mentions (both empty without the payload).</summary>
+    public static (IReadOnlyList<string> EntityIds, IReadOnlyList<EntityMention> Mentions) Entities(this ArticleDocument document) =>
+        Payload<EntitiesPayload>(document, EntitiesPayload.EnricherName) is { } payload ? (payload.EntityIds ?? [], payload.Mentions ?? []) : ([], []);
 
     /// <summary>
     /// Whether the mention lies inside the claim's span: the claim is about the mention's entity. One rule for the

@@ -16,13 +16,13 @@ public static class ChartQuery
 
     public static (SearchRequest OverTime, SearchRequest Across) Of(SearchRequest search, int top)
     {
-        var byDay = new FacetRequest(SearchFields.Published.Name, Interval: DateInterval.Day);
+        // The pivot's rows are the day histogram (with the sum): the timeline reads them, no separate facet.
+        var byDay = new FacetRequest(SearchFields.Published.Name, Interval: DateInterval.Day) { Sum = SearchFields.WorthyClaims.Name };
         var charts = search with { Size = 1, From = 0, Cursor = null, Highlight = false, Facets = [], Pivots = [] };
         return (
             charts with
             {
                 Filters = [.. search.Filters, Dated],
-                Facets = [byDay with { Sum = SearchFields.WorthyClaims.Name }],
                 Pivots = [new PivotRequest(byDay, new FacetRequest(SearchFields.Outlet.Name, top))],
             },
             charts with

@@ -118,7 +118,6 @@ public sealed class ExportServiceFixture : IAsyncLifetime
             builder =>
             {
                 builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
-                builder.Configuration["Watches:DatabasePath"] = IndexDirectories.WatchDatabase(_directory);
                 builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = endpoint =>
                 {
                     var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);

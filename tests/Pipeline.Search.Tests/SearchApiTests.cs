@@ -51,7 +51,6 @@ public sealed class SearchApiTests : IAsyncLifetime
             builder =>
             {
                 builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
-                builder.Configuration["Watches:DatabasePath"] = IndexDirectories.WatchDatabase(_directory);
                 builder.AddSearch();
             },
             app => app.MapSearch());

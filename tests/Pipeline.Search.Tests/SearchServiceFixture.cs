@@ -66,7 +66,6 @@ public sealed class SearchServiceFixture : IAsyncLifetime
             builder =>
             {
                 builder.Configuration["SearchStore:LucenePath"] = _directory.FullName;
-                builder.Configuration["Watches:DatabasePath"] = IndexDirectories.WatchDatabase(_directory);
                 builder.AddServiceDefaults();
                 builder.AddSearch();
             },

@@ -7,7 +7,7 @@ using Pipeline.SearchStore;
 namespace Pipeline.Search.Api;
 
 /// <summary>
-/// <c>GET /charts</c>: what the analyst page draws for any search, from one store query (a facet and three pivots over
+/// <c>GET /charts</c>: what the analyst page draws for any search, from one store query (three pivots over
 /// the matching articles): articles and check-worthy claims over time, outlets over time, the top entities and how
 /// often they appear together, and claim types by outlet.
 /// </summary>
@@ -60,9 +60,9 @@ public static class ChartEndpoints
             var dated = await search.SearchAsync(overTime, cancellationToken);
             var all = await search.SearchAsync(across, cancellationToken);
 
-            var days = dated.Facets[0].Buckets;
-            var buckets = ChartBuckets.Choose(days.Select(d => d.Value), width);
             var outlets = dated.Pivots[0];
+            var days = outlets.Rows;
+            var buckets = ChartBuckets.Choose(days.Select(d => d.Value), width);
             return TypedResults.Ok(new ChartsView(
                 all.Total,
                 buckets.Width,

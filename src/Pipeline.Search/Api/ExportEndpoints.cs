@@ -35,6 +35,7 @@ public static class ExportEndpoints
         [AsParameters] SearchParameters parameters,
         HttpRequest http,
         IArticleSearch search,
+        TimeProvider clock,
         CancellationToken cancellationToken,
         string? format = null,
         string? rows = null,
@@ -69,7 +70,6 @@ public static class ExportEndpoints
                     $"The search matches {first.Total} articles, more than one export takes ({MaxArticles}); narrow the search or set limit to export the first ones.");
             }
 
-            var clock = http.HttpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
             var stamp = clock.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
             return new ExportDownload(search, request, first, exportRows, exportFormat, maxArticles ?? MaxArticles, $"{exportRows.Name}-{stamp}.{exportFormat.Name}");
         }

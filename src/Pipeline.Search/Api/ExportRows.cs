@@ -3,12 +3,24 @@ using Pipeline.SearchStore;
 
 namespace Pipeline.Search.Api;
 
-/// <summary>One matching article as the export reads it: the article and its parsed claims and entity mentions.</summary>
-public sealed record ExportArticle(ArticleDocument Document, ArticleIngested Article, IReadOnlyList<TaggedClaim> Claims, IReadOnlyList<EntityMention> Mentions)
+/// <summary>
+/// One matching article as the export reads it: the article, its claims and entity mentions and the facts derived from
+/// them, each payload parsed once per article.
+/// </summary>
+public sealed record ExportArticle(ArticleDocument Document, ArticleIngested Article, IReadOnlyList<TaggedClaim> Claims, IReadOnlyList<EntityMention> Mentions, ArticleFacts Facts)
 {
     /// <summary>The article of a stored document, or null for a document that has only enrichments so far.</summary>
-    public static ExportArticle? Of(ArticleDocument document) =>
-        document.Article is { } article ? new ExportArticle(document, article, document.Claims(), document.EntityMentions()) : null;
+    public static ExportArticle? Of(ArticleDocument document)
+    {
+        if (document.Article is not { } article)
+        {
+            return null;
+        }
+
+        var claims = document.Claims();
+        var (entityIds, mentions) = document.Entities();
+        return new ExportArticle(document, article, claims, mentions, ArticleFacts.Of(document, claims, entityIds, mentions));
+    }
 }
 
 /// <summary>
@@ -27,7 +39,7 @@ public abstract class ExportRows
     /// <summary>One row per matching article.</summary>
     public static readonly ExportRows Articles = new ExportRows<(ExportArticle Article, ArticleFacts Facts)>(
         "articles",
-        a => [(a, ArticleFacts.Of(a.Document))],
+        a => [(a, a.Facts)],
         [
             .. ArticleColumns<(ExportArticle Article, ArticleFacts Facts)>(r => r.Article, "title"),
             new("url", (f, r) => f.Text(r.Article.Article.CanonicalUrl)),
@@ -41,16 +53,16 @@ public abstract class ExportRows
             new("claim_types", (f, r) => f.List(r.Facts.ClaimTypes)),
             new("attribution_kinds", (f, r) => f.List(r.Facts.AttributionKinds)),
             new("mention_count", (f, r) => f.Integer(r.Article.Mentions.Count)),
-            new("entity_ids", (f, r) => f.List(r.Article.Document.EntityIds())),
-            new("entity_labels", (f, r) => f.List(Labels(r.Article.Document.EntityIds(), r.Article.Mentions))),
+            new("entity_ids", (f, r) => f.List(r.Facts.Entities)),
+            new("entity_labels", (f, r) => f.List(Labels(r.Facts.Entities, r.Article.Mentions))),
         ]);
 
     /// <summary>One row per claim of each matching article (all its claims, not only those a claim filter matched).</summary>
-    public static readonly ExportRows Claims = new ExportRows<(ExportArticle Article, int Index, TaggedClaim Claim)>(
+    public static readonly ExportRows Claims = new ExportRows<(ExportArticle Article, int Index, TaggedClaim Claim, IReadOnlyList<string> EntityIds)>(
         "claims",
-        a => a.Claims.Select((c, i) => (a, i, c)),
+        a => a.Claims.Select((c, i) => (a, i, c, EntityIdsWithin(c, a.Mentions))),
         [
-            .. ArticleColumns<(ExportArticle Article, int Index, TaggedClaim Claim)>(r => r.Article, "article_title"),
+            .. ArticleColumns<(ExportArticle Article, int Index, TaggedClaim Claim, IReadOnlyList<string> EntityIds)>(r => r.Article, "article_title"),
             new("claim_index", (f, r) => f.Integer(r.Index)),
             new("text", (f, r) => f.Text(r.Claim.Text)),
             new("type", (f, r) => f.Text(r.Claim.Type)),
@@ -61,8 +73,8 @@ public abstract class ExportRows
             new("attribution_source", (f, r) => f.Text(r.Claim.Attribution?.Source)),
             new("start", (f, r) => f.Integer(r.Claim.Start)),
             new("end", (f, r) => f.Integer(r.Claim.End)),
-            new("entity_ids", (f, r) => f.List(EntityIdsWithin(r.Claim, r.Article.Mentions))),
-            new("entity_labels", (f, r) => f.List(Labels(EntityIdsWithin(r.Claim, r.Article.Mentions), r.Article.Mentions))),
+            new("entity_ids", (f, r) => f.List(r.EntityIds)),
+            new("entity_labels", (f, r) => f.List(Labels(r.EntityIds, r.Article.Mentions))),
             new("tagger", (f, r) => f.Text(r.Claim.Provenance?.Tagger)),
             new("model", (f, r) => f.Text(r.Claim.Provenance?.ModelId)),
         ]);

@@ -101,7 +101,7 @@ public static class SearchEndpoints
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (!SearchParameters.IsEntityId(qid))
+            if (!EntityIds.IsValid(qid))
             {
                 throw new InvalidSearchRequestException("qid", $"qid must be a Wikidata item id such as Q30 or an emerging-entity id such as nil:0123456789ab, got '{qid}'.");
             }
@@ -147,11 +147,12 @@ public static class SearchEndpoints
 
             var facet = (string field) => results.Facets.First(f => f.Field == field).Buckets;
             label ??= facet(SearchFields.Entity.Name).FirstOrDefault(b => b.Value == qid)?.Label;
+            var inKb = EntityIds.IsQid(qid);
             return TypedResults.Ok(new EntityPage(
                 qid,
                 label,
-                EntityIds.IsQid(qid),
-                EntityIds.IsQid(qid) ? $"https://www.wikidata.org/wiki/{Uri.EscapeDataString(qid)}" : null,
+                inKb,
+                inKb ? $"https://www.wikidata.org/wiki/{Uri.EscapeDataString(qid)}" : null,
                 minimum,
                 results.Total,
                 facet(SearchFields.Published.Name),

@@ -148,7 +148,7 @@ public sealed record SearchParameters
         {
             var before = filters.Count;
             AddTerms(filters, field, ids, requireAll: true);
-            if (filters.Skip(before).OfType<TermsFilter>().SelectMany(f => f.Values).FirstOrDefault(v => !IsEntityId(v)) is { } notEntityId)
+            if (filters.Skip(before).OfType<TermsFilter>().SelectMany(f => f.Values).FirstOrDefault(v => !EntityIds.IsValid(v)) is { } notEntityId)
             {
                 throw new InvalidSearchRequestException(field.Name, $"{field.Name} must be Wikidata QIDs such as Q30 or emerging-entity ids such as nil:0123456789ab, got '{notEntityId}'.");
             }
@@ -246,9 +246,6 @@ public sealed record SearchParameters
         }
     }
 
-    /// <summary>A Wikidata item id (Q and a number without leading zeros) or an emerging entity's id exactly as the linker writes it.</summary>
-    public static bool IsEntityId(string value) => EntityIds.IsValid(value);
-
     /// <summary>A whole number, or null when the parameter is absent or empty.</summary>
     public static int? Integer(string parameter, string? value) =>
         string.IsNullOrWhiteSpace(value)
@@ -284,17 +281,18 @@ public sealed record SearchParameters
             : throw new InvalidSearchRequestException(parameter, $"{parameter} must be an ISO 8601 date or time, got '{value}'.");
     }
 
+    // Declared before Names: static initialisers run in textual order, and Names is built from this.
+    static readonly (string Name, System.Reflection.PropertyInfo Property)[] Bound =
+        [.. typeof(SearchParameters).GetProperties()
+            .Select(p => (Attribute: p.GetCustomAttributes(typeof(FromQueryAttribute), false).OfType<FromQueryAttribute>().FirstOrDefault(), Property: p))
+            .Where(b => b.Attribute?.Name is not null)
+            .Select(b => (b.Attribute!.Name!, b.Property))];
+
     /// <summary>
     /// The query-string names of these parameters, in declaration order, from their <c>[FromQuery]</c> attributes: the one
     /// list of what <c>GET /search</c> binds (a watch's saved search is checked and ordered by it).
     /// </summary>
     public static IReadOnlyList<string> Names { get; } = [.. Bound.Select(b => b.Name)];
-
-    static (string Name, System.Reflection.PropertyInfo Property)[] Bound =>
-        [.. typeof(SearchParameters).GetProperties()
-            .Select(p => (Attribute: p.GetCustomAttributes(typeof(FromQueryAttribute), false).OfType<FromQueryAttribute>().FirstOrDefault(), Property: p))
-            .Where(b => b.Attribute?.Name is not null)
-            .Select(b => (b.Attribute!.Name!, b.Property))];
 
     /// <summary>
     /// The store's request from a query string held as data (a watch's saved search), exactly as <c>GET /search</c>

@@ -34,7 +34,7 @@ public sealed partial class WatchDatabase
     static List<(WebhookDelivery Delivery, string? Url, string WatchName)> DueDeliveries(SqliteConnection connection, DateTimeOffset now, int limit)
     {
         using var command = Command(connection, $"""
-            SELECT {string.Join(", ", DeliveryColumns.Split(", ").Select(c => "d." + c))}, w.webhook_url, w.name
+            SELECT {Qualified("d", DeliveryColumns)}, w.webhook_url, w.name
             FROM deliveries d JOIN watches w ON w.id = d.watch_id
             WHERE d.state = 'pending' AND d.next_attempt_at <= $now
             ORDER BY d.next_attempt_at, d.id LIMIT $limit;
@@ -91,15 +91,8 @@ public sealed partial class WatchDatabase
         return deliveries;
     }
 
-    static WebhookDelivery? Delivery(SqliteConnection connection, long id)
-    {
-        using var command = Command(connection, $"SELECT {DeliveryColumns} FROM deliveries WHERE id = $id;");
-        command.Parameters.AddWithValue("$id", id);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadDelivery(reader) : null;
-    }
-
-    static WebhookDelivery ReadDelivery(SqliteDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetString(4), r.GetInt32(5), Time(r.GetInt64(6)), Time(r.GetInt64(7)),
-        NullableTime(r, 8), NullableString(r, 9));
+    /// <summary>A delivery read from the <see cref="DeliveryColumns"/> starting at column <paramref name="at"/>.</summary>
+    static WebhookDelivery ReadDelivery(SqliteDataReader r, int at = 0) => new(
+        r.GetInt64(at), r.GetString(at + 1), r.GetString(at + 2), r.GetInt32(at + 3), r.GetString(at + 4), r.GetInt32(at + 5), Time(r.GetInt64(at + 6)), Time(r.GetInt64(at + 7)),
+        NullableTime(r, at + 8), NullableString(r, at + 9));
 }

@@ -182,37 +182,38 @@ public sealed partial class WatchDatabase
         return watches;
     }
 
-    /// <summary>Every watch with its counts (or the one with <paramref name="id"/>), oldest first.</summary>
+    /// <summary>Every watch with its counts and latest delivery (or the one with <paramref name="id"/>), oldest first: one query.</summary>
     public IReadOnlyList<WatchSummary> Summaries(string? id = null)
     {
         using var connection = Open();
         using var command = Command(connection, $"""
-            SELECT {WatchColumns},
+            SELECT {Qualified("w", WatchColumns)},
                 (SELECT count(*) FROM matches m WHERE m.watch_id = w.id),
                 (SELECT count(*) FROM matches m WHERE m.watch_id = w.id AND m.matched_at > w.last_visited_at),
                 (SELECT max(matched_at) FROM matches m WHERE m.watch_id = w.id),
                 (SELECT count(*) FROM deliveries d WHERE d.watch_id = w.id AND d.state = 'pending'),
                 (SELECT count(*) FROM deliveries d WHERE d.watch_id = w.id AND d.state = 'delivered'),
                 (SELECT count(*) FROM deliveries d WHERE d.watch_id = w.id AND d.state = 'failed'),
-                (SELECT max(id) FROM deliveries d WHERE d.watch_id = w.id)
+                {Qualified("latest", DeliveryColumns)}
             FROM watches w
+            LEFT JOIN deliveries latest ON latest.id = (SELECT max(id) FROM deliveries d WHERE d.watch_id = w.id)
             WHERE $id IS NULL OR w.id = $id
             ORDER BY w.created_at, w.id;
             """);
         command.Parameters.AddWithValue("$id", (object?)id ?? DBNull.Value);
-        var rows = new List<(Watch Watch, long Total, long New, DateTimeOffset? Last, long Pending, long Delivered, long Failed, long? Latest)>();
-        using (var reader = command.ExecuteReader())
+        using var reader = command.ExecuteReader();
+        var summaries = new List<WatchSummary>();
+        while (reader.Read())
         {
-            while (reader.Read())
-            {
-                rows.Add((ReadWatch(reader), reader.GetInt64(11), reader.GetInt64(12), NullableTime(reader, 13),
-                    reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.IsDBNull(17) ? null : reader.GetInt64(17)));
-            }
+            summaries.Add(new WatchSummary(ReadWatch(reader), reader.GetInt64(11), reader.GetInt64(12), NullableTime(reader, 13),
+                new WebhookStatus(reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.IsDBNull(17) ? null : ReadDelivery(reader, 17))));
         }
 
-        return [.. rows.Select(r => new WatchSummary(r.Watch, r.Total, r.New, r.Last,
-            new WebhookStatus(r.Pending, r.Delivered, r.Failed, r.Latest is { } latest ? Delivery(connection, latest) : null)))];
+        return summaries;
     }
+
+    /// <summary>The columns of a list such as <see cref="WatchColumns"/>, each prefixed with a table's alias.</summary>
+    static string Qualified(string alias, string columns) => string.Join(", ", columns.Split(", ").Select(c => $"{alias}.{c}"));
 
     /// <summary>The watch's matches, newest first, and how many it has in all.</summary>
     public (IReadOnlyList<WatchMatch> Matches, long Total) Matches(string id, int offset, int limit)

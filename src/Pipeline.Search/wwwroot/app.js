@@ -18,6 +18,12 @@ const el = (tag, props = {}, ...children) => {
   for (const child of children) node.append(child);
   return node;
 };
+/** The search's own parameters: a copy of the page's without the page-only ones, for /search, /export and a watch. */
+const searchParams = (params) => {
+  const request = new URLSearchParams(params || "");
+  for (const key of PAGE_ONLY) request.delete(key);
+  return request;
+};
 const wikidata = (qid) => `https://www.wikidata.org/wiki/${encodeURIComponent(qid)}`;
 // An emerging entity: a name no knowledge base knows, with a corpus id (nil: and a hash) instead of a QID.
 const emerging = (id) => typeof id === "string" && id.startsWith("nil:");
@@ -133,8 +139,7 @@ async function showSearch(params) {
   $("q").value = params.get("q") || "";
   $("sort").value = params.get("sort") || "relevance";
   $("worthiness").value = params.get("worthiness") || "";
-  const request = new URLSearchParams(params);
-  for (const key of PAGE_ONLY) request.delete(key);
+  const request = searchParams(params);
   for (const facet of FACETS) request.append("facet", facet);
   request.set("facet_size", "8");
   lastParams = params;
@@ -493,8 +498,8 @@ async function suggest() {
 // The page's other scripts (watches.js, export.js) build on these: they register views under a hash prefix
 // (Workbench.views["/watches"] = (path, params) => ...) and hooks run after each search with its parameters and results.
 const Workbench = {
-  $, el, api, go, show, showError,
-  /** The parameters of the search on screen (the hash's query), or null before the first search. */
+  $, el, api, go, show, showError, searchParams,
+  /** The parameters of the search on screen (the hash's query, page-only ones included), or null before the first search. */
   currentParams: () => lastParams,
   views: {},
   onSearch: [],

@@ -41,7 +41,7 @@
     const rows = $("export-rows").value;
     const format = $("export-format").value;
     // The search on screen, even one that failed after the bar was drawn: its export fails the same way, visibly.
-    const request = new URLSearchParams(window.Workbench.currentParams() || "");
+    const request = window.Workbench.searchParams(window.Workbench.currentParams());
     request.set("rows", rows);
     request.set("format", format);
     const button = $("export-download");

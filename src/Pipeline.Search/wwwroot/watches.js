@@ -4,7 +4,7 @@
 "use strict";
 
 (() => {
-  const { $, el, api, go, show, showError } = Workbench;
+  const { $, el, api, go, show, showError, searchParams } = Workbench;
   const KEY_STORAGE = "pipeline-api-key";
   const REFRESH_MS = 5000;
   const TITLES = {
@@ -52,7 +52,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       try {
-        const watch = await api("/watches", { method: "POST", body: { name: name.value.trim(), query: params.toString(), webhookUrl: webhook.value.trim() || null } });
+        const watch = await api("/watches", { method: "POST", body: { name: name.value.trim(), query: searchParams(params).toString(), webhookUrl: webhook.value.trim() || null } });
         form.hidden = true;
         open.setAttribute("aria-expanded", "false");
         status.replaceChildren("Watching ", el("a", { href: `#/watches/${encodeURIComponent(watch.id)}`, textContent: `“${watch.name}”` }),

@@ -54,9 +54,7 @@ public sealed class ElasticsearchArticleSearch(ElasticsearchConnection connectio
             return [];
         }
 
-        var sides = Enumerable.Range(0, request.Pivots.Count)
-            .Select(i => (sideFacets[2 * i].Buckets, sideFacets[(2 * i) + 1].Buckets))
-            .ToList();
+        var sides = ElasticsearchQuery.PivotSides(request, sideFacets);
         var body = ElasticsearchQuery.PivotBody(request, sides, exact);
         var (status, json) = await connection.SendAsync(Elastic.Transport.HttpMethod.POST, $"/{connection.Index}/_search", body.ToJsonString(), cancellationToken);
         using (json)

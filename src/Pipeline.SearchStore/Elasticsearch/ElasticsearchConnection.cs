@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Transport;
 using Microsoft.Extensions.Options;
@@ -85,19 +86,27 @@ public sealed class ElasticsearchConnection(ElasticsearchClient client, IOptions
 
     /// <summary>
     /// An index created before a field joined the template has a strict mapping without it, and would refuse every
-    /// document carrying it: adding a field to a mapping is allowed, and repeating it changes nothing.
+    /// document carrying it: the template's own field mappings are put to the index, so every field it has gained
+    /// since (indexed, first_indexed, claim_entity, worthy_claims, ...) is added. Adding a field to a mapping is
+    /// allowed, and repeating one changes nothing.
     /// </summary>
     async Task AddLaterFieldsAsync(CancellationToken cancellationToken)
     {
-        var fields = """{"properties":{"indexed":{"type":"date"},"first_indexed":{"type":"date","index":false}}}""";
-        var (status, body) = await SendAsync(Elastic.Transport.HttpMethod.PUT, $"/{Index}/_mapping", fields, cancellationToken);
+        var (status, body) = await SendAsync(Elastic.Transport.HttpMethod.PUT, $"/{Index}/_mapping", TemplateProperties(), cancellationToken);
         using (body)
         {
             if (status is not (200 or 201))
             {
-                throw new ElasticsearchUnavailableException($"Elasticsearch refused to add the fields 'indexed' and 'first_indexed' to index '{Index}' (HTTP {status}): {body?.RootElement}");
+                throw new ElasticsearchUnavailableException($"Elasticsearch refused to add the template's fields to index '{Index}' (HTTP {status}): {body?.RootElement}");
             }
         }
+    }
+
+    /// <summary>The template's <c>mappings.properties</c> as the body of a <c>PUT {index}/_mapping</c>: <c>{"properties":{...}}</c>.</summary>
+    static string TemplateProperties()
+    {
+        var properties = JsonNode.Parse(Template())!["template"]!["mappings"]!["properties"]!.DeepClone();
+        return new JsonObject { ["properties"] = properties }.ToJsonString();
     }
 
     static string Template()

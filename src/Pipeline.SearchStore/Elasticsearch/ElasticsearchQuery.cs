@@ -256,10 +256,25 @@ public static class ElasticsearchQuery
 
     /// <summary>
     /// The facets a pivot's sides need, after the request's own: a pivot is counted in two steps, first the top values
-    /// of each side (these facets), then <see cref="PivotBody"/> counts the cells of exactly those values.
+    /// of each side (these facets), then <see cref="PivotBody"/> counts the cells of exactly those values. A pivot of a
+    /// facet by itself (entity x entity) asks for that side once (<see cref="PivotSides"/> reads it back for both).
     /// </summary>
     public static SearchRequest WithPivotSides(SearchRequest request) =>
-        request with { Facets = [.. request.Facets, .. request.Pivots.SelectMany(p => new[] { p.Rows, p.Columns })] };
+        request with { Facets = [.. request.Facets, .. request.Pivots.SelectMany(p => p.Columns == p.Rows ? new[] { p.Rows } : [p.Rows, p.Columns])] };
+
+    /// <summary>Each pivot's rows and columns from the side facets <see cref="WithPivotSides"/> asked for, in their order.</summary>
+    public static IReadOnlyList<(IReadOnlyList<FacetBucket> Rows, IReadOnlyList<FacetBucket> Columns)> PivotSides(SearchRequest request, IReadOnlyList<FacetResult> sideFacets)
+    {
+        var sides = new List<(IReadOnlyList<FacetBucket> Rows, IReadOnlyList<FacetBucket> Columns)>();
+        var next = 0;
+        foreach (var pivot in request.Pivots)
+        {
+            var rows = sideFacets[next++].Buckets;
+            sides.Add((rows, pivot.Columns == pivot.Rows ? rows : sideFacets[next++].Buckets));
+        }
+
+        return sides;
+    }
 
     /// <summary>
     /// The second step of the pivots: the same query and filters, no hits, and per pivot an aggregation of its rows

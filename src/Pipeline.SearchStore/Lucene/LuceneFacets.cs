@@ -81,12 +81,14 @@ static class LuceneFacets
 
     /// <summary>
     /// A pivot: its sides are counted as facets, then one pass over the matching documents counts every cell, each
-    /// document adding one to each (row value, column value) pair it has among the sides' values.
+    /// document adding one to each (row value, column value) pair it has among the sides' values. A pivot of a facet
+    /// by itself (entity x entity) counts that side once and uses it for both.
     /// </summary>
     public static PivotResult Pivot(PivotRequest pivot, IReadOnlyList<(AtomicReaderContext Context, int[] Docs, int Count)> segments, IndexReader reader, IReadOnlyDictionary<string, string> exact)
     {
+        var same = pivot.Columns == pivot.Rows;
         var rows = Count(pivot.Rows, segments, reader, exact).Buckets;
-        var columns = Count(pivot.Columns, segments, reader, exact).Buckets;
+        var columns = same ? rows : Count(pivot.Columns, segments, reader, exact).Buckets;
         var cells = new long[rows.Count, columns.Count];
         if (rows.Count == 0 || columns.Count == 0)
         {
@@ -98,7 +100,7 @@ static class LuceneFacets
         foreach (var (context, docs, count) in segments)
         {
             var rowSide = PivotSide.For(pivot.Rows, rows, context.AtomicReader, exact);
-            var columnSide = PivotSide.For(pivot.Columns, columns, context.AtomicReader, exact);
+            var columnSide = same ? rowSide : PivotSide.For(pivot.Columns, columns, context.AtomicReader, exact);
             if (rowSide is null || columnSide is null)
             {
                 continue;
@@ -112,10 +114,14 @@ static class LuceneFacets
                     continue;
                 }
 
-                columnSide.Indices(docs[i], columnIndices);
+                if (!same)
+                {
+                    columnSide.Indices(docs[i], columnIndices);
+                }
+
                 foreach (var r in rowIndices)
                 {
-                    foreach (var c in columnIndices)
+                    foreach (var c in same ? rowIndices : columnIndices)
                     {
                         cells[r, c]++;
                     }

@@ -37,6 +37,26 @@ public sealed class ElasticsearchSearchResponseTests
         JsonNode.Parse(cluster.Requests.Last(r => r.Path.Contains("_search", StringComparison.Ordinal)).Body)!;
 
     [Fact]
+    public async Task An_index_created_before_fields_joined_the_template_gets_every_field_of_the_template_added()
+    {
+        // The template is acknowledged, the index exists already (made by an older version), the mapping update is acknowledged.
+        var cluster = new RecordedElasticsearch()
+            .Answer("_index_template", 200, """{"acknowledged":true}""")
+            .Answer("_mapping", 200, """{"acknowledged":true}""")
+            .Answer("/articles", 400, """{"error":{"root_cause":[{"type":"resource_already_exists_exception","reason":"index [articles] already exists"}],"type":"resource_already_exists_exception","reason":"index [articles] already exists"},"status":400}""");
+        var client = new ElasticsearchClient(new ElasticsearchClientSettings(new SingleNodePool(new Uri("http://127.0.0.1:9200")), cluster));
+
+        await new ElasticsearchConnection(client, Options.Create(new ElasticsearchOptions())).EnsureIndexAsync(Cancel);
+
+        var mapping = cluster.Requests.Single(r => r.Path.Contains("/articles/_mapping", StringComparison.Ordinal));
+        var properties = JsonNode.Parse(mapping.Body)!["properties"]!.AsObject();
+        Assert.Equal("keyword", properties["claim_entity"]!["type"]!.GetValue<string>());
+        Assert.Equal("integer", properties["worthy_claims"]!["type"]!.GetValue<string>());
+        Assert.Equal("date", properties["indexed"]!["type"]!.GetValue<string>());
+        Assert.False(properties["first_indexed"]!["index"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Filters_sort_highlight_and_facets_become_the_equivalent_query_dsl()
     {
         var cluster = new RecordedElasticsearch().Answer("_search", 200, """{"hits":{"total":{"value":0},"hits":[]},"aggregations":{"facet_0":{"buckets":[]},"facet_1":{"buckets":[]}}}""");

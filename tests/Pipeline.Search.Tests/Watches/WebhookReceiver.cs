@@ -3,13 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pipeline.Testing;
 
 namespace Pipeline.Search.Tests.Watches;
 
@@ -19,10 +15,8 @@ namespace Pipeline.Search.Tests.Watches;
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    readonly WebApplication _app;
+    LoopbackWebApp? _app;
     int _calls;
-
-    WebhookReceiver(WebApplication app) => _app = app;
 
     /// <summary>Every POST received, answered with an error or not, in order.</summary>
     public ConcurrentQueue<Received> Attempts { get; } = new();
@@ -40,22 +34,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync(int failFirst = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app) { FailFirst = failFirst };
-        app.MapPost("/hook", async (HttpRequest request) =>
-        {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
-            var call = Interlocked.Increment(ref receiver._calls);
-            var status = receiver.Failing ? 503 : call <= receiver.FailFirst ? 500 : 204;
-            receiver.Attempts.Enqueue(new Received(body, request.ContentType, request.Headers["X-Pipeline-Watch"], request.Headers["X-Pipeline-Delivery"], status));
-            return Results.StatusCode(status);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        receiver.Url = new Uri(new Uri(address), "/hook");
+        var receiver = new WebhookReceiver { FailFirst = failFirst };
+        receiver._app = await LoopbackWebApp.StartAsync(
+            builder => builder.Logging.ClearProviders(),
+            app => app.MapPost("/hook", async (HttpRequest request) =>
+            {
+                var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body);
+                var call = Interlocked.Increment(ref receiver._calls);
+                var status = receiver.Failing ? 503 : call <= receiver.FailFirst ? 500 : 204;
+                receiver.Attempts.Enqueue(new Received(body, request.ContentType, request.Headers["X-Pipeline-Watch"], request.Headers["X-Pipeline-Delivery"], status));
+                return Results.StatusCode(status);
+            }));
+        receiver.Url = new Uri(receiver._app.Client.BaseAddress!, "/hook");
         return receiver;
     }
 
@@ -71,7 +61,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
     }
 }
